@@ -1,0 +1,185 @@
+"""Consistent online backups, checked restores, and the integrity check.
+
+On SQLite a backup goes through SQLite's online backup API: a consistent copy taken
+while others keep working. On PostgreSQL the rows are copied into a SQLite file with
+the same schema (a portable backup any SalesDesk can restore); ``pg_dump`` remains the
+tool for server-level backups.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, delete, insert, select, text
+
+from salesdesk.db.engine import Database
+from salesdesk.errors import DatabaseError
+from salesdesk.i18n import _
+
+
+def _copy_rows(src_engine: Engine, dst_engine: Engine) -> None:
+    """Copy every table's rows (in foreign-key order) from one engine to another."""
+    meta = MetaData()
+    meta.reflect(bind=src_engine)
+    with src_engine.connect() as s_conn, dst_engine.begin() as d_conn:
+        for table in meta.sorted_tables:
+            rows = s_conn.execute(select(table)).mappings().all()
+            if rows:
+                d_conn.execute(insert(table), [dict(r) for r in rows])
+
+
+def backup_to_file(db: Database, target: Path) -> Path:
+    """Write a consistent copy of ``db`` to ``target`` (replaced atomically)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".salesdesk-backup-", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if db.is_sqlite:
+            raw = db.engine.raw_connection()
+            try:
+                dst = sqlite3.connect(tmp)
+                try:
+                    raw.driver_connection.backup(dst)  # type: ignore[union-attr]
+                    # A backup is one self-contained file: no -wal beside it.
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dst.close()
+            finally:
+                raw.close()
+        else:
+            meta = MetaData()
+            meta.reflect(bind=db.engine)
+            dst_engine = create_engine(f"sqlite:///{tmp}")
+            try:
+                meta.create_all(dst_engine)
+                _copy_rows(db.engine, dst_engine)
+            finally:
+                dst_engine.dispose()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def default_backup_name(db: Database) -> str:
+    """``salesdesk-2026-11-27-1530.backup`` style names."""
+    stem = db.path.stem if db.path is not None else "salesdesk"
+    return f"{stem}-{datetime.now():%Y-%m-%d-%H%M%S}.backup"
+
+
+def check_backup_file(path: Path) -> str:
+    """Check that ``path`` is a healthy SalesDesk database this version can read.
+
+    Returns its schema revision; raises :class:`DatabaseError` otherwise.
+    """
+    from salesdesk.db.migrate import SQLITE_HEADER, known_revisions, preflight_sqlite_file
+
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseError(_("There is no backup file at {path}.").format(path=path))
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_HEADER:
+            raise DatabaseError(_("{path} is not a SalesDesk backup.").format(path=path))
+    preflight_sqlite_file(path)
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables or "users" not in tables:
+            raise DatabaseError(_("{path} is not a SalesDesk backup.").format(path=path))
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0:
+            raise DatabaseError(_("{path} holds no users: it is not a usable backup.")
+                                .format(path=path))
+    finally:
+        conn.close()
+    revision = row[0] if row else None
+    if revision not in known_revisions():
+        raise DatabaseError(_("{path} was made by a newer version of SalesDesk; update "
+                              "SalesDesk to restore it.").format(path=path))
+    return revision
+
+
+def restore_from_file(db: Database, source: Path) -> Path:
+    """Replace the contents of ``db`` with the backup ``source`` after checking it.
+
+    The current contents are backed up first (the path is returned), and the restore
+    itself is atomic: other connections see the old data or the new, never a mixture.
+    """
+    from salesdesk.db.migrate import head_revision, upgrade
+
+    source = Path(source)
+    revision = check_backup_file(source)
+    safety = (db.path.with_name(f"{db.path.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
+              if db.path is not None else None)
+    if safety is None:
+        from salesdesk.paths import data_dir
+
+        safety = data_dir() / f"server-before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
+    backup_to_file(db, safety)
+
+    # Work on a private copy: the backup file itself is never modified, and an older
+    # backup is upgraded in the copy before it replaces anything.
+    with tempfile.TemporaryDirectory() as tmpdir:
+        work = Path(tmpdir) / "restore.sqlite"
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        dst = sqlite3.connect(work)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        if revision != head_revision():
+            work_engine = create_engine(f"sqlite:///{work}")
+            try:
+                upgrade(work_engine)
+            finally:
+                work_engine.dispose()
+        if db.is_sqlite:
+            db.dispose()
+            src = sqlite3.connect(work)
+            raw = db.engine.raw_connection()
+            try:
+                src.backup(raw.driver_connection)  # type: ignore[arg-type]
+            finally:
+                raw.close()
+                src.close()
+            db.dispose()
+        else:
+            src_engine = create_engine(f"sqlite:///{work}")
+            try:
+                meta = MetaData()
+                meta.reflect(bind=db.engine)
+                with db.engine.begin() as conn:
+                    for table in reversed(meta.sorted_tables):
+                        conn.execute(delete(table))
+                _copy_rows(src_engine, db.engine)
+            finally:
+                src_engine.dispose()
+    return safety
+
+
+def integrity_problems(db: Database) -> list[str]:
+    """What ``salesdesk check`` reports: storage integrity, foreign keys, schema version."""
+    from salesdesk.db.migrate import head_revision, schema_state
+
+    problems: list[str] = []
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+            if rows != ["ok"]:
+                problems.extend(_("integrity: {row}").format(row=r) for r in rows[:20])
+            for row in conn.execute(text("PRAGMA foreign_key_check")):
+                problems.append(_("foreign key: table {table} row {rowid} refers to a missing "
+                                  "{parent}").format(table=row[0], rowid=row[1], parent=row[2]))
+    state = schema_state(db.engine)
+    if state.revision != head_revision():
+        problems.append(_("schema: revision {found}, expected {expected}").format(
+            found=state.revision, expected=head_revision()))
+    return problems

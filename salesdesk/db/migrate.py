@@ -1,0 +1,206 @@
+"""Opening a database safely: check what it is, back it up, upgrade its schema.
+
+* A file that is not a SQLite database, or is corrupt, is refused with a message and
+  never modified: it is examined through a read-only connection before SalesDesk's
+  engine (which switches the file to WAL) ever touches it.
+* A SQLite database without SalesDesk's schema is refused.
+* An older SalesDesk database is backed up next to itself, then upgraded.
+* A database from a newer SalesDesk (a revision this version does not know) is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
+
+from salesdesk.db.engine import Database, create_db_engine, sqlite_path, to_url
+from salesdesk.errors import DatabaseError
+from salesdesk.i18n import _
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+VERSION_TABLE = "alembic_version"
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration pointing at the migrations inside the package."""
+    cfg = Config()
+    cfg.set_main_option("script_location", "salesdesk.db:migrations")
+    return cfg
+
+
+def head_revision() -> str:
+    """The schema revision this SalesDesk writes."""
+    script = ScriptDirectory.from_config(alembic_config())
+    heads = script.get_heads()
+    assert len(heads) == 1, "migrations must have a single head"
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    """Every revision this SalesDesk knows (older ones can be upgraded)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """What a database holds: ``empty``, ``current``, ``older``, ``newer`` or ``foreign``."""
+
+    status: str
+    revision: str | None
+
+
+def preflight_sqlite_file(path: Path) -> SchemaState:
+    """Refuse, without writing a byte, a file that is not a healthy SQLite database;
+    classify a healthy one through a read-only connection."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(_("Cannot read {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from exc
+    if len(header) == 0:
+        # An empty file is an empty database: `init` may create the schema in it.
+        return SchemaState("empty", None)
+    if header != SQLITE_HEADER:
+        raise DatabaseError(_("{path} is not a SalesDesk database (not a SQLite file).")
+                            .format(path=path))
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(_("{path} cannot be opened: {reason}").format(
+            path=path, reason=exc)) from exc
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        if rows != [("ok",)]:
+            raise DatabaseError(_("{path} is damaged (integrity check failed); restore it from "
+                                  "a backup. It was not changed.").format(path=path))
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return SchemaState("empty", None)
+        if VERSION_TABLE not in tables:
+            return SchemaState("foreign", None)
+        row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+        return _classify(row[0] if row else None)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(_("{path} is damaged or not a database ({reason}); it was not "
+                              "changed.").format(path=path, reason=exc)) from exc
+    finally:
+        conn.close()
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Classify the database behind ``engine`` (read-only)."""
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if not names:
+            return SchemaState("empty", None)
+        if VERSION_TABLE not in names:
+            return SchemaState("foreign", None)
+        revision = MigrationContext.configure(conn).get_current_revision()
+    return _classify(revision)
+
+
+def _classify(revision: str | None) -> SchemaState:
+    if revision is None:
+        return SchemaState("foreign", None)
+    if revision == head_revision():
+        return SchemaState("current", revision)
+    if revision in known_revisions():
+        return SchemaState("older", revision)
+    return SchemaState("newer", revision)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to ``revision`` in one transaction."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def _backup_before_upgrade(db: Database, revision: str) -> Path | None:
+    from salesdesk.db.backup import backup_to_file
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if db.path is not None:
+        target = db.path.with_name(f"{db.path.name}.before-upgrade-{revision}-{stamp}")
+    else:
+        from salesdesk.paths import data_dir
+
+        target = data_dir() / f"server-before-upgrade-{revision}-{stamp}.sqlite"
+    backup_to_file(db, target)
+    return target
+
+
+def _refuse(state: SchemaState, name: object) -> None:
+    if state.status == "foreign":
+        raise DatabaseError(_("{name} is not a SalesDesk database.").format(name=name))
+    if state.status == "newer":
+        raise DatabaseError(_("{name} was made by a newer version of SalesDesk (schema "
+                              "{revision}). Update SalesDesk to open it; it was not changed.")
+                            .format(name=name, revision=state.revision))
+
+
+def open_database(path_or_url: str | Path, create: bool = False,
+                  upgrade_older: bool = True) -> Database:
+    """Open a SalesDesk database, creating it only when ``create`` is true.
+
+    Raises :class:`DatabaseError` with a message for every database it refuses.
+    """
+    url = to_url(path_or_url)
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            if not create:
+                raise DatabaseError(_("There is no database at {path}. Create one with "
+                                      "'salesdesk init' or 'salesdesk demo'.").format(path=path))
+            if not path.parent.exists():
+                raise DatabaseError(_("The folder {folder} does not exist.").format(
+                    folder=path.parent))
+        else:
+            _refuse(preflight_sqlite_file(path), path)
+    try:
+        engine = create_db_engine(url)
+        db = Database(url, engine)
+        state = schema_state(engine)
+    except DBAPIError as exc:
+        raise DatabaseError(_("Cannot open the database {name}: {reason}").format(
+            name=path or url, reason=str(exc.orig).splitlines()[0])) from exc
+    except Exception as exc:
+        if path is None and "psycopg" in str(exc):
+            raise DatabaseError(_("Cannot connect to the database server: {reason}").format(
+                reason=exc)) from exc
+        raise
+    if state.status in ("foreign", "newer"):
+        db.dispose()
+        _refuse(state, path or url)
+    if state.status == "empty":
+        if not create:
+            db.dispose()
+            raise DatabaseError(_("{name} is empty. Create a database with 'salesdesk init'.")
+                                .format(name=path or url))
+        upgrade(engine)
+    elif state.status == "older":
+        if not upgrade_older:
+            db.dispose()
+            raise DatabaseError(_("{name} needs an upgrade of its schema.").format(
+                name=path or url))
+        _backup_before_upgrade(db, state.revision or "unknown")
+        try:
+            upgrade(engine)
+        except (CommandError, DBAPIError) as exc:
+            db.dispose()
+            raise DatabaseError(_("Upgrading {name} failed ({reason}); it was left as it was.")
+                                .format(name=path or url, reason=exc)) from exc
+    return db

@@ -1,0 +1,55 @@
+"""Every SalesDesk table, importable from one place."""
+
+from salesdesk.db.base import Base, Record
+from salesdesk.db.models.audit import AuditEntry
+from salesdesk.db.models.catalog import Product
+from salesdesk.db.models.clients import ACTIVITY_KINDS, REQUEST_STATUSES, Activity, Client, Contact
+from salesdesk.db.models.deals import Deal
+from salesdesk.db.models.documents import (
+    DOCUMENT_KINDS,
+    Document,
+    DocumentLine,
+    DocumentSeries,
+    Payment,
+)
+from salesdesk.db.models.people import ROLES, Company, User
+from salesdesk.db.models.planning import (
+    STRATEGY_KINDS,
+    Competitor,
+    MarketingSpend,
+    MarketNote,
+    StrategyItem,
+    Target,
+    TrainingItem,
+)
+from salesdesk.db.models.work import Delivery, Task
+
+__all__ = [
+    "ACTIVITY_KINDS",
+    "DOCUMENT_KINDS",
+    "REQUEST_STATUSES",
+    "ROLES",
+    "STRATEGY_KINDS",
+    "Activity",
+    "AuditEntry",
+    "Base",
+    "Client",
+    "Company",
+    "Competitor",
+    "Contact",
+    "Deal",
+    "Delivery",
+    "Document",
+    "DocumentLine",
+    "DocumentSeries",
+    "MarketNote",
+    "MarketingSpend",
+    "Payment",
+    "Product",
+    "Record",
+    "StrategyItem",
+    "Target",
+    "Task",
+    "TrainingItem",
+    "User",
+]

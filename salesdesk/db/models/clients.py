@@ -1,0 +1,90 @@
+"""Clients, their contacts, and the activities logged against them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from salesdesk.db.base import Base, Record
+
+
+class Client(Record, Base):
+    """A company or a person the department sells to."""
+
+    __tablename__ = "clients"
+
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    # Case-folded name without legal form and quotes: matching on import, duplicates.
+    name_norm: Mapped[str] = mapped_column(String(300), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="company")
+    inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    kpp: Mapped[str | None] = mapped_column(String(9))
+    segment: Mapped[str | None] = mapped_column(String(100))
+    market: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(100))
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), nullable=False)
+    # A key client (the head's strategy): shown first, counted in the key-client lists.
+    priority: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    document_language: Mapped[str] = mapped_column(String(2), nullable=False, default="ru")
+    # Case-folded name, INN, e-mails and phones of the client and its contacts: one
+    # column that a fragment search scans (SQLite's lower() does not fold Cyrillic).
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    __table_args__ = (
+        Index("ix_clients_owner_name", "owner_id", "deleted_at", "name_norm"),
+        Index("ix_clients_deleted_name", "deleted_at", "name_norm"),
+    )
+
+
+class Contact(Record, Base):
+    """A person at a client."""
+
+    __tablename__ = "contacts"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id"), nullable=False,
+                                                 index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    position: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+ACTIVITY_KINDS = ("call", "meeting", "email", "message", "presentation", "request")
+REQUEST_STATUSES = ("open", "answered", "closed")
+
+
+class Activity(Record, Base):
+    """A contact with a client: call, meeting, e-mail, message, presentation, request.
+
+    A client request also has a status and an answer-by date.
+    """
+
+    __tablename__ = "activities"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id"), nullable=False)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    date: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    request_status: Mapped[str | None] = mapped_column(String(16))
+    answer_by: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_activities_user_date", "user_id", "date"),
+        Index("ix_activities_client_date", "client_id", "date"),
+        Index("ix_activities_request", "request_status", "answer_by"),
+    )

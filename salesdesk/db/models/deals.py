@@ -1,0 +1,38 @@
+"""Deals: the pipeline from a first contact to won or lost."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from salesdesk.db.base import Base, Record
+from salesdesk.db.types import Money
+
+
+class Deal(Record, Base):
+    """A deal with a client; counts for its owner (METRICS.md, "Attribution")."""
+
+    __tablename__ = "deals"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id"), nullable=False,
+                                                 index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    stage: Mapped[str] = mapped_column(String(16), nullable=False, default="new")
+    opened_on: Mapped[date] = mapped_column(Date, nullable=False)
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    competitor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("competitors.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_deals_owner_stage_closed", "owner_id", "stage", "closed_on"),
+        Index("ix_deals_stage_closed", "stage", "closed_on"),
+        Index("ix_deals_client_stage_closed", "client_id", "stage", "closed_on"),
+    )

@@ -1,0 +1,81 @@
+"""What every service does first: a unit of work and the actor's policy context."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from salesdesk import policy
+from salesdesk.auth import Actor
+from salesdesk.db.engine import Database, UnitOfWork
+from salesdesk.errors import ConflictError, NotFoundError
+from salesdesk.i18n import _
+from salesdesk.policy import Ctx
+
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def writing(db: Database, actor: Actor) -> Iterator[tuple[UnitOfWork, Ctx]]:
+    """A unit of work with the actor's context; commit with ``uow.commit()``."""
+    with db.unit_of_work(actor.id) as uow:
+        yield uow, policy.context(uow.session, actor)
+
+
+@contextlib.contextmanager
+def reading(db: Database, actor: Actor) -> Iterator[Ctx]:
+    """A read-only session with the actor's context."""
+    with db.read() as session:
+        yield policy.context(session, actor)
+
+
+def get_record(ctx: Ctx, model: type[T], record_id: uuid.UUID | str, what: str,
+               action: policy.Action | None = None, include_deleted: bool = False) -> T:
+    """Load one record the actor may see.
+
+    Missing or deleted: :class:`NotFoundError`; not visible: the permission error of
+    ``action`` (or not found, for plain reads).
+    """
+    rid = as_uuid(record_id, what)
+    obj: Any = ctx.session.get(model, rid)
+    if obj is None or (obj.deleted_at is not None and not include_deleted):
+        raise NotFoundError(_("{what} not found (it may have been deleted).").format(what=what))
+    if not policy.is_visible(ctx, model, rid):
+        if action is not None:
+            raise policy.deny(action, _("It belongs to somebody outside your team."))
+        raise NotFoundError(_("{what} not found (it may have been deleted).").format(what=what))
+    return obj  # type: ignore[no-any-return]
+
+
+def as_uuid(value: uuid.UUID | str, what: str) -> uuid.UUID:
+    """Parse an id; a malformed one is simply not found."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFoundError(_("{what} not found (it may have been deleted).").format(what=what))\
+            from None
+
+
+def check_version(obj: Any, expected: int | None) -> None:
+    """Refuse a stale edit: the form was filled from an older version of the record."""
+    if expected is not None and obj.version != expected:
+        raise ConflictError(_("Somebody changed this record while you were editing it "
+                              "(version {mine} → {theirs}). Nothing was saved: reload it "
+                              "and make your change again.").format(mine=expected,
+                                                                      theirs=obj.version))
+
+
+def user_by_login(ctx: Ctx, login: str) -> Any:
+    """An active or inactive user by login (raises not found)."""
+    from salesdesk.db.models import User
+
+    user = ctx.session.scalar(select(User).where(User.login == (login or "").strip().lower()))
+    if user is None:
+        raise NotFoundError(_("There is no user with the login '{login}'.").format(login=login))
+    return user

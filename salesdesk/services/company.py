@@ -1,0 +1,293 @@
+"""The company's requisites and document settings: everybody reads, the head edits."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select
+
+from salesdesk import policy
+from salesdesk.auth import Actor, actor_of, check_password_rules, hash_password
+from salesdesk.db.engine import Database
+from salesdesk.db.models import Company, User
+from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, VAT_RATES
+from salesdesk.errors import FieldProblem, NotFoundError, ValidationError
+from salesdesk.i18n import LANGUAGES, _
+from salesdesk.policy import HEAD, Action
+from salesdesk.services.base import check_version, reading, writing
+from salesdesk.validation import (
+    check_bik,
+    check_correspondent_account,
+    check_email,
+    check_inn,
+    check_kpp,
+    check_phone,
+    check_settlement_account,
+    check_text,
+)
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CompanyRecord:
+    """Requisites printed on documents and the settings documents and metrics use."""
+
+    id: uuid.UUID
+    version: int
+    name: str
+    legal_form: str | None
+    inn: str | None
+    kpp: str | None
+    ogrn: str | None
+    address: str | None
+    phone: str | None
+    email: str | None
+    bank_name: str | None
+    bik: str | None
+    corr_account: str | None
+    settlement_account: str | None
+    head_name: str | None
+    head_position: str | None
+    accountant_name: str | None
+    base_currency: str
+    vat_included: bool
+    default_vat_rate: str
+    document_language: str
+    logo: bytes | None
+    proposal_valid_days: int
+    invoice_due_days: int
+    payment_terms: str | None
+    delivery_terms: str | None
+    activity_window_days: int
+    stage_probabilities: dict[str, Decimal]
+    department_name: str | None
+    is_demo: bool
+
+    @property
+    def full_name(self) -> str:
+        """``ООО «Ромашка»``: legal form and name as documents print them."""
+        if self.legal_form and not self.name.startswith(self.legal_form):
+            return f"{self.legal_form} {self.name}"
+        return self.name
+
+
+EDITABLE = (
+    "name", "legal_form", "inn", "kpp", "ogrn", "address", "phone", "email", "bank_name",
+    "bik", "corr_account", "settlement_account", "head_name", "head_position",
+    "accountant_name", "vat_included", "default_vat_rate", "document_language", "logo",
+    "proposal_valid_days", "invoice_due_days", "payment_terms", "delivery_terms",
+    "activity_window_days", "stage_probabilities", "department_name",
+)
+
+
+def company_record(company: Company) -> CompanyRecord:
+    """The dataclass view of the company row."""
+    probs = {stage: company.probability(stage) for stage in OPEN_STAGES}
+    values: dict[str, Any] = {f.name: getattr(company, f.name)
+                              for f in dataclasses.fields(CompanyRecord)
+                              if f.name != "stage_probabilities"}
+    return CompanyRecord(**values, stage_probabilities=probs)
+
+
+def load_company(session: Any) -> Company:
+    """The company row (every initialised database has one)."""
+    company = session.scalar(select(Company).where(Company.deleted_at.is_(None)))
+    if company is None:
+        raise NotFoundError(_("This database has no company yet: run 'salesdesk init'."))
+    return company  # type: ignore[no-any-return]
+
+
+def initialize(db: Database, company_name: str, head_login: str, head_name: str,
+               password: str, **company_fields: Any) -> Actor:
+    """Create the company and its first user, the head, in one transaction."""
+    from salesdesk.services.users import _unique_prefix, check_login
+
+    problems: list[FieldProblem] = []
+    try:
+        company_name = check_text(company_name, _("Company name"), required=True) or ""
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    try:
+        head_login = check_login(head_login)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    try:
+        head_name = check_text(head_name, _("Name"), required=True, max_length=200) or ""
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    try:
+        check_password_rules(password)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ValidationError(problems)
+    values = _validated({"name": company_name, **company_fields})
+    with db.unit_of_work() as uow:
+        if uow.session.scalar(select(func.count()).select_from(User)):
+            raise ValidationError(_("Login"), _("this database already has users"))
+        head = User(id=uuid.uuid4(), login=head_login, name=head_name, role=HEAD,
+                    password_hash=hash_password(password),
+                    doc_prefix=_unique_prefix(uow.session, head_login), active=True)
+        uow.session.info["actor_id"] = head.id
+        uow.session.add(head)
+        uow.flush()
+        company = Company(name=company_name, stage_probabilities={
+            k: str(v) for k, v in DEFAULT_STAGE_PROBABILITIES.items() if k in OPEN_STAGES})
+        for key, value in values.items():
+            setattr(company, key, value)
+        if not company.head_name:
+            company.head_name = head_name
+        uow.session.add(company)
+        uow.commit()
+        return actor_of(head)
+
+
+def get_company(db: Database, actor: Actor) -> CompanyRecord:
+    """The company's details (every user reads them: they are printed on documents)."""
+    with reading(db, actor) as ctx:
+        return company_record(load_company(ctx.session))
+
+
+def _validated(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check every given field; report every problem at once."""
+    problems: list[FieldProblem] = []
+    out: dict[str, Any] = {}
+
+    def attempt(key: str, fn: Any) -> None:
+        try:
+            out[key] = fn()
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+
+    bik = changes.get("bik")
+    for key, value in changes.items():
+        if key not in EDITABLE:
+            problems.append(FieldProblem(key, _("is not a company setting")))
+            continue
+        if key == "name":
+            attempt(key, lambda v=value: check_text(v, _("Company name"), required=True))
+        elif key == "inn":
+            attempt(key, lambda v=value: check_inn(v))
+        elif key == "kpp":
+            attempt(key, lambda v=value: check_kpp(v))
+        elif key == "bik":
+            attempt(key, lambda v=value: check_bik(v))
+        elif key == "corr_account":
+            attempt(key, lambda v=value: check_correspondent_account(v, _safe_bik(bik)))
+        elif key == "settlement_account":
+            attempt(key, lambda v=value: check_settlement_account(v, _safe_bik(bik)))
+        elif key == "email":
+            attempt(key, lambda v=value: check_email(v))
+        elif key == "phone":
+            attempt(key, lambda v=value: check_phone(v))
+        elif key == "ogrn":
+            attempt(key, lambda v=value: _check_ogrn(v))
+        elif key == "vat_included":
+            out[key] = bool(value)
+        elif key == "default_vat_rate":
+            if str(value) not in VAT_RATES:
+                problems.append(FieldProblem(_("Default VAT rate"), _("must be one of {rates}")
+                                             .format(rates=", ".join(VAT_RATES))))
+            else:
+                out[key] = str(value)
+        elif key == "document_language":
+            if value not in LANGUAGES:
+                problems.append(FieldProblem(_("Document language"), _("must be ru or en")))
+            else:
+                out[key] = value
+        elif key in ("proposal_valid_days", "invoice_due_days", "activity_window_days"):
+            labels = {"proposal_valid_days": _("Proposal validity, days"),
+                      "invoice_due_days": _("Invoice payment term, days"),
+                      "activity_window_days": _("Activity window, days")}
+            try:
+                number = int(value)
+                if not 1 <= number <= 3650:
+                    raise ValueError
+                out[key] = number
+            except (TypeError, ValueError):
+                problems.append(FieldProblem(labels[key], _("must be a whole number from 1 to "
+                                                            "3650")))
+        elif key == "stage_probabilities":
+            try:
+                out[key] = _check_probabilities(value)
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+        elif key == "logo":
+            if value is not None and (not isinstance(value, bytes) or len(value) > MAX_LOGO_BYTES
+                                      or not (value.startswith(b"\x89PNG")
+                                              or value.startswith(b"\xff\xd8"))):
+                problems.append(FieldProblem(_("Logo"), _("must be a PNG or JPEG image up to "
+                                                          "2 MB")))
+            else:
+                out[key] = value
+        else:
+            attempt(key, lambda v=value, k=key: check_text(v, k, max_length=2000))
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def _safe_bik(bik: Any) -> str | None:
+    try:
+        return check_bik(bik)
+    except ValidationError:
+        return None
+
+
+def _check_ogrn(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) not in (13, 15):
+        raise ValidationError(_("OGRN"), _("must be 13 digits (company) or 15 (entrepreneur)"))
+    base, check = int(text[:-1]), int(text[-1])
+    if (base % (11 if len(text) == 13 else 13)) % 10 != check:
+        raise ValidationError(_("OGRN"), _("check digit does not match"))
+    return text
+
+
+def _check_probabilities(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Stage probabilities"), _("must give a percentage per stage"))
+    out: dict[str, str] = {}
+    for stage in OPEN_STAGES:
+        raw = value.get(stage, DEFAULT_STAGE_PROBABILITIES[stage])
+        try:
+            number = Decimal(str(raw).replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(_("Stage probabilities"), _("{stage}: not a number").format(
+                stage=stage)) from None
+        if not Decimal(0) <= number <= Decimal(100):
+            raise ValidationError(_("Stage probabilities"), _("{stage}: must be from 0 to 100")
+                                  .format(stage=stage))
+        out[stage] = str(number)
+    return out
+
+
+def update_company(db: Database, actor: Actor, changes: dict[str, Any],
+                   expected_version: int | None = None) -> CompanyRecord:
+    """Change requisites and document settings (head only), all validated together."""
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.COMPANY_EDIT)
+        company = load_company(ctx.session)
+        check_version(company, expected_version)
+        merged = dict(changes)
+        if "bik" not in merged and ("corr_account" in merged or "settlement_account" in merged):
+            merged["bik"] = company.bik
+        values = _validated(merged)
+        # Accounts are checked against the BIK they will be saved with.
+        bik = values.get("bik", company.bik)
+        if "bik" in changes:
+            for key, check in (("corr_account", check_correspondent_account),
+                               ("settlement_account", check_settlement_account)):
+                if key not in changes and getattr(company, key):
+                    check(getattr(company, key), bik)
+        for key, value in values.items():
+            setattr(company, key, value)
+        uow.commit()
+        return company_record(company)

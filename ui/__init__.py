@@ -1,0 +1,1 @@
+"""SalesDesk's Qt desktop window (installed as the package ``salesdesk_ui``)."""
