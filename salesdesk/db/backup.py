@@ -13,23 +13,73 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, delete, insert, select, text
+from sqlalchemy import (
+    Engine,
+    MetaData,
+    bindparam,
+    column,
+    create_engine,
+    delete,
+    insert,
+    select,
+    table,
+    text,
+    type_coerce,
+    update,
+)
 
 from salesdesk.db.engine import Database
 from salesdesk.errors import DatabaseError
 from salesdesk.i18n import _
 
 
-def _copy_rows(src_engine: Engine, dst_engine: Engine) -> None:
-    """Copy every table's rows (in foreign-key order) from one engine to another."""
-    meta = MetaData()
-    meta.reflect(bind=src_engine)
+def copy_rows(src_engine: Engine, dst_engine: Engine, batch: int = 5000) -> None:
+    """Copy every row of every table both databases have, in foreign-key order.
+
+    Values go through SalesDesk's own column types (UUIDs, money, UTC timestamps), so a
+    PostgreSQL database copies into SQLite and back without loss. Self-references
+    (a user's manager, a re-issued document) are filled in a second pass, so that the
+    order of rows inside a table does not matter.
+    """
+    from salesdesk.db.models import Base
+
+    src_meta, dst_meta = MetaData(), MetaData()
+    src_meta.reflect(bind=src_engine)
+    dst_meta.reflect(bind=dst_engine)
     with src_engine.connect() as s_conn, dst_engine.begin() as d_conn:
-        for table in meta.sorted_tables:
-            rows = s_conn.execute(select(table)).mappings().all()
-            if rows:
-                d_conn.execute(insert(table), [dict(r) for r in rows])
+        for dst_table in dst_meta.sorted_tables:
+            src_table = src_meta.tables.get(dst_table.name)
+            if src_table is None or dst_table.name == "alembic_version":
+                continue  # the destination's schema revision was set by its migrations
+            model = Base.metadata.tables.get(dst_table.name)
+            names = [c.name for c in dst_table.columns if c.name in src_table.c]
+
+            def kind(name: str, _model: Any = model, _table: Any = dst_table) -> Any:
+                if _model is not None and name in _model.c:
+                    return _model.c[name].type
+                return _table.c[name].type
+
+            self_refs = [fk.parent.name for fk in dst_table.foreign_keys
+                         if fk.column.table.name == dst_table.name and fk.parent.name in names]
+            target = table(dst_table.name, *[column(n, kind(n)) for n in names])
+            query = select(*[type_coerce(src_table.c[n], kind(n)).label(n) for n in names])
+            deferred: list[dict[str, Any]] = []
+            result = s_conn.execution_options(yield_per=batch).execute(query)
+            for chunk in result.mappings().partitions(batch):
+                rows = [dict(r) for r in chunk]
+                if self_refs:
+                    for row in rows:
+                        refs = {k: row[k] for k in self_refs if row[k] is not None}
+                        if refs:
+                            deferred.append({"_id": row["id"], **refs})
+                            row.update(dict.fromkeys(refs))
+                d_conn.execute(insert(target), rows)
+            for refs in deferred:
+                row_id = refs.pop("_id")
+                d_conn.execute(update(target).where(target.c.id == bindparam("_id_"))
+                               .values(**refs), {"_id_": row_id})
 
 
 def backup_to_file(db: Database, target: Path) -> Path:
@@ -53,12 +103,13 @@ def backup_to_file(db: Database, target: Path) -> Path:
             finally:
                 raw.close()
         else:
-            meta = MetaData()
-            meta.reflect(bind=db.engine)
+            from salesdesk.db.migrate import schema_state, upgrade
+
             dst_engine = create_engine(f"sqlite:///{tmp}")
             try:
-                meta.create_all(dst_engine)
-                _copy_rows(db.engine, dst_engine)
+                # The copy gets the source's own schema revision, created by the migrations.
+                upgrade(dst_engine, schema_state(db.engine).revision or "head")
+                copy_rows(db.engine, dst_engine)
             finally:
                 dst_engine.dispose()
         os.replace(tmp, target)
@@ -157,9 +208,16 @@ def restore_from_file(db: Database, source: Path) -> Path:
                 meta = MetaData()
                 meta.reflect(bind=db.engine)
                 with db.engine.begin() as conn:
-                    for table in reversed(meta.sorted_tables):
-                        conn.execute(delete(table))
-                _copy_rows(src_engine, db.engine)
+                    for each in reversed(meta.sorted_tables):
+                        if each.name != "alembic_version":
+                            conn.execute(delete(each))
+                    # Self-references first, so rows can go in any order.
+                    for each in meta.sorted_tables:
+                        refs = [fk.parent.name for fk in each.foreign_keys
+                                if fk.column.table.name == each.name]
+                        if refs:
+                            conn.execute(update(each).values(dict.fromkeys(refs)))
+                copy_rows(src_engine, db.engine)
             finally:
                 src_engine.dispose()
     return safety
