@@ -75,10 +75,10 @@ def parse_decimal(text: str | int | Decimal | float) -> Decimal:
 def parse_money(text: str | int | Decimal | float, allow_negative: bool = False) -> Decimal:
     """Parse an amount of money; refuses more than two decimals and negative values."""
     value = parse_decimal(text)
-    if value != value.quantize(CENT, rounding=ROUND_HALF_UP) and value.as_tuple().exponent < -2:
+    if abs(value) >= Decimal("1e13"):
+        raise ValueError(_("too large"))
+    if value.as_tuple().exponent < -2 and value != value.quantize(CENT, rounding=ROUND_HALF_UP):  # type: ignore[operator]
         raise ValueError(_("more than two decimals"))
     if value < 0 and not allow_negative:
         raise ValueError(_("must not be negative"))
-    if abs(value) >= Decimal("1e13"):
-        raise ValueError(_("too large"))
     return round_money(value)

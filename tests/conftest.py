@@ -51,11 +51,11 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that take the ``db`` fixture (directly or through ``office``) are database
+    """Tests that take a database fixture (``db``, ``office``, ``db_location``) are database
     tests: CI runs them again on PostgreSQL with ``-m db``."""
     for item in items:
         names = getattr(item, "fixturenames", ())
-        if "db" in names or "office" in names:
+        if {"db", "office", "db_location"} & set(names):
             item.add_marker(pytest.mark.db)
 
 

@@ -18,7 +18,7 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin
+    from salesdesk.cli import admin, records
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("open the window on the demo database (created if missing)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     admin.register(sub)
+    records.register(sub)
     return parser
 
 

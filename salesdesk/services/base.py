@@ -79,3 +79,32 @@ def user_by_login(ctx: Ctx, login: str) -> Any:
     if user is None:
         raise NotFoundError(_("There is no user with the login '{login}'.").format(login=login))
     return user
+
+
+def view(cls: type[T], obj: Any, **extra: Any) -> T:
+    """Build the frozen dataclass ``cls`` from a row's same-named attributes (plus
+    ``extra`` for joined values such as an owner's name)."""
+    import dataclasses
+
+    values = {f.name: extra[f.name] if f.name in extra else getattr(obj, f.name)
+              for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**values)
+
+
+def apply(obj: Any, data: dict[str, Any], keep: tuple[str, ...] = ()) -> None:
+    """Set validated values on a row; a cleared value of a ``keep`` column is ignored
+    (those columns must always have one)."""
+    for key, value in data.items():
+        if value is None and key in keep:
+            continue
+        setattr(obj, key, value)
+
+
+def names_of(session: Any, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Users' names by id (for joined display columns)."""
+    from salesdesk.db.models import User
+
+    if not user_ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+                .all())

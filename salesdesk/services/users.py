@@ -149,7 +149,7 @@ def list_users(db: Database, actor: Actor, include_inactive: bool = True) -> lis
         if not include_inactive:
             query = query.where(User.active.is_(True))
         users = list(ctx.session.scalars(query))
-        managers = dict(ctx.session.execute(select(User.id, User.login)).tuples().all())
+        managers = dict(ctx.session.execute(select(User.id, User.login)).all())
         return [_record(u, managers) for u in users]
 
 
@@ -158,7 +158,7 @@ def get_user(db: Database, actor: Actor, login: str) -> UserRecord:
     with reading(db, actor) as ctx:
         user = user_by_login(ctx, login)
         policy.require_visible_user(ctx, Action.USERS_READ, user)
-        managers = dict(ctx.session.execute(select(User.id, User.login)).tuples().all())
+        managers = dict(ctx.session.execute(select(User.id, User.login)).all())
         return _record(user, managers)
 
 

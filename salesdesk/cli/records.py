@@ -1,0 +1,109 @@
+"""``demo``, ``import`` and ``export``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from salesdesk.cli.common import EXIT_OK, EXIT_REFUSED, acting_user, database_location, open_db
+from salesdesk.errors import SalesDeskError, ValidationError
+from salesdesk.i18n import _
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create a database full of demo data."""
+    from salesdesk.db.engine import sqlite_path, to_url
+    from salesdesk.db.migrate import open_database
+    from salesdesk.demo import build_demo
+
+    location = database_location(args)
+    path = sqlite_path(to_url(location))
+    if path is not None and path.exists():
+        if not args.replace:
+            raise SalesDeskError(_("{path} already exists; choose another --db or add --replace "
+                                   "to overwrite it.").format(path=path))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    started = time.monotonic()
+    db = open_database(location, create=True)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{stage}: {done}/{total}   ", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = build_demo(db, seed=args.seed, size=args.size, progress=progress)
+    except BaseException:
+        db.dispose()
+        if path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(_("Demo database {db} made in {seconds:.1f} s: {clients} clients, {activities} "
+            "activities, {deals} deals.").format(
+        db=db.display_name, seconds=time.monotonic() - started,
+        clients=summary.counts.get("clients", 0), activities=summary.counts.get("activities", 0),
+        deals=summary.counts.get("deals", 0)))
+    print(_("Log in as one of these users; every password is '{password}':").format(
+        password=summary.password))
+    for login, name, role in summary.logins:
+        print(f"  {login:<10} {name} ({role})")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV or XLSX file."""
+    from salesdesk.importer import import_file
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    try:
+        report = import_file(db, actor, args.kind, Path(args.file),
+                             skip_invalid=args.skip_invalid)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        print(_("Nothing was imported: fix the rows above, or add --skip-invalid to import "
+                "the valid rows."), file=sys.stderr)
+        return EXIT_REFUSED
+    for line in report.lines()[:-1]:
+        print(line, file=sys.stderr)
+    print(report.lines()[-1])
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export what the caller may see."""
+    from salesdesk.exporter import export_file
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    count = export_file(db, actor, args.kind, Path(args.file))
+    print(_("{count} rows written to {file}.").format(count=count, file=args.file))
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add this module's commands to the parser."""
+    p = sub.add_parser("demo", help=_("create a database full of demo data"))
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--size", choices=["small", "large"], default="small")
+    p.add_argument("--replace", action="store_true", help=_("overwrite an existing file"))
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help=_("import a CSV or XLSX file"))
+    p.add_argument("kind", choices=["clients", "deals", "activities", "spend", "targets",
+                                    "products"])
+    p.add_argument("file")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help=_("import the valid rows and report the bad ones"))
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help=_("export what you may see to CSV or XLSX"))
+    p.add_argument("kind", choices=["clients", "deals", "activities", "invoices"])
+    p.add_argument("file")
+    p.set_defaults(func=cmd_export)

@@ -1,0 +1,97 @@
+"""Fast bulk loading of many rows (demo data, large imports), portable across dialects.
+
+SQLAlchemy's ``insert(table)`` with a list of dicts builds and processes parameters
+row by row, which costs more than the database's own work at a million rows. Here
+each column's bind processor is looked up once and, for values that repeat (dates,
+timestamps, amounts), memoised; the INSERT is compiled by SQLAlchemy for the dialect
+and the converted values go to the driver's ``executemany`` in one call per batch.
+Secondary indexes of the loaded tables can be dropped for the load and rebuilt after
+it, which is several times faster than maintaining them row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Table, column, insert, table
+
+_MEMO_TYPES = (date, datetime, Decimal, bool, int)
+
+
+def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, _MEMO_TYPES):
+            return process(value)
+        key = (type(value), value)
+        try:
+            return cache[key]
+        except KeyError:
+            result = cache[key] = process(value)
+            if len(cache) > 200_000:
+                cache.clear()
+            return result
+    return convert
+
+
+def bulk_insert(conn: Connection, target: Table, rows: Sequence[dict[str, Any]],
+                batch: int = 20_000) -> None:
+    """INSERT ``rows`` (dicts with the same keys) into ``target`` in batches.
+
+    The statement is compiled by SQLAlchemy for the connection's dialect (so it stays
+    portable) and handed to the driver's ``executemany`` with values converted column
+    by column.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    names = list(rows[0].keys())
+    converters: list[Callable[[Any], Any] | None] = []
+    for name in names:
+        process = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        converters.append(_memoised(process) if process is not None else None)
+    compiled = insert(table(target.name, *[column(n) for n in names])).compile(
+        dialect=dialect, column_keys=names)
+    sql = str(compiled)
+    order = list(compiled.positiontup or []) if compiled.positional else None
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            columns: dict[str, list[Any]] = {}
+            for name, convert in zip(names, converters, strict=True):
+                values = [r[name] for r in chunk]
+                if convert is not None:
+                    values = [None if v is None else convert(v) for v in values]
+                columns[name] = values
+            if order is not None:
+                params: list[Any] = list(zip(*(columns[n] for n in order), strict=True))
+            else:
+                params = [dict(zip(names, values, strict=True))
+                          for values in zip(*(columns[n] for n in names), strict=True)]
+            cursor.executemany(sql, params)
+    finally:
+        cursor.close()
+
+
+class IndexesDropped:
+    """``with IndexesDropped(conn, tables): load...`` drops the tables' secondary indexes
+    and creates them again on the way out (only for loading into empty tables)."""
+
+    def __init__(self, conn: Connection, tables: Iterable[Table]) -> None:
+        self.conn = conn
+        self.indexes = [index for t in tables for index in t.indexes]
+
+    def __enter__(self) -> IndexesDropped:
+        for index in self.indexes:
+            index.drop(self.conn)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            for index in self.indexes:
+                index.create(self.conn)

@@ -1,0 +1,401 @@
+"""Clients: create, edit, soft-delete, reassign, key-client flag, search, duplicates."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, asc, desc, func, or_, select
+from sqlalchemy.orm import Session
+
+from salesdesk import policy
+from salesdesk.auth import Actor
+from salesdesk.db.engine import Database
+from salesdesk.db.models import Activity, Client, Contact, User
+from salesdesk.db.types import utcnow
+from salesdesk.domain import CLIENT_KINDS, CLIENT_STATUS_LABELS
+from salesdesk.fields import Field, checked, choice, digits, normalize_name, one_of, text, validate
+from salesdesk.i18n import LANGUAGES, N_, _
+from salesdesk.policy import Action, Ctx
+from salesdesk.services.base import check_version, get_record, reading, writing
+from salesdesk.validation import check_email, check_inn, check_kpp, check_phone, normalize_phone
+
+CLIENT_FIELDS: dict[str, Field] = {
+    "name": Field(N_("Name"), text(300), required=True),
+    "kind": Field(N_("Kind"), one_of(CLIENT_KINDS)),
+    "inn": Field(N_("INN"), checked(check_inn)),
+    "kpp": Field(N_("KPP"), checked(check_kpp)),
+    "segment": Field(N_("Segment"), text(100)),
+    "market": Field(N_("Market"), text(100)),
+    "city": Field(N_("City"), text(100)),
+    "source": Field(N_("Source"), text(100)),
+    "status": Field(N_("Status"), choice(CLIENT_STATUS_LABELS)),
+    "email": Field(N_("E-mail"), checked(check_email)),
+    "phone": Field(N_("Phone"), checked(check_phone)),
+    "address": Field(N_("Address"), text(500)),
+    "notes": Field(N_("Notes"), text(10000)),
+    "document_language": Field(N_("Document language"), one_of(LANGUAGES)),
+}
+
+SORTABLE = {"name": Client.name_norm, "inn": Client.inn, "segment": Client.segment,
+            "city": Client.city, "status": Client.status, "created": Client.created_at,
+            "owner": User.name, "source": Client.source, "priority": Client.priority}
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """A client as lists, cards and exports show it."""
+
+    id: uuid.UUID
+    name: str
+    kind: str
+    inn: str | None
+    kpp: str | None
+    segment: str | None
+    market: str | None
+    city: str | None
+    source: str | None
+    owner_id: uuid.UUID
+    owner_name: str
+    priority: bool
+    status: str
+    email: str | None
+    phone: str | None
+    address: str | None
+    notes: str | None
+    document_language: str
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A client that may be the same as another. ``client_id`` and ``name`` are
+    ``None`` when the match belongs to another team (its existence is all you learn)."""
+
+    client_id: uuid.UUID | None
+    name: str | None
+    owner_name: str | None
+    reason: str  # "inn", "email", "phone" or "name"
+    score: int = 100
+
+    def describe(self) -> str:
+        """One line for a warning."""
+        reasons = {"inn": _("same INN"), "email": _("same e-mail"), "phone": _("same phone"),
+                   "name": _("similar name ({score}%)").format(score=self.score)}
+        if self.name is None:
+            return _("A client with the {reason} exists in another team: ask your manager.")\
+                .format(reason=reasons[self.reason])
+        return _("{name} ({owner}): {reason}").format(name=self.name, owner=self.owner_name,
+                                                      reason=reasons[self.reason])
+
+
+@dataclass(frozen=True)
+class SavedClient:
+    """The client after a save, with the duplicates it may be."""
+
+    client: ClientRecord
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClientQuery:
+    """Filters, sort and page of the client list (all applied in SQL)."""
+
+    text: str | None = None
+    segment: str | None = None
+    owner_id: uuid.UUID | None = None
+    status: str | None = None
+    priority: bool | None = None
+    source: str | None = None
+    market: str | None = None
+    sort: str = "name"
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = 200
+
+
+def _row(client: Client, owner_name: str) -> ClientRecord:
+    return ClientRecord(
+        id=client.id, name=client.name, kind=client.kind, inn=client.inn, kpp=client.kpp,
+        segment=client.segment, market=client.market, city=client.city, source=client.source,
+        owner_id=client.owner_id, owner_name=owner_name, priority=client.priority,
+        status=client.status, email=client.email, phone=client.phone, address=client.address,
+        notes=client.notes, document_language=client.document_language,
+        created_at=client.created_at, version=client.version)
+
+
+def search_key(text_value: str) -> str:
+    """What a search fragment is compared with: case-folded, ``ё`` as ``е``; a phone
+    number typed with separators is reduced to its digits."""
+    raw = (text_value or "").strip()
+    only = digits(raw)
+    if len(only) >= 5 and len(only) >= len(raw.replace(" ", "")) - 5 and not any(
+            c.isalpha() for c in raw):
+        return only
+    return raw.casefold().replace("ё", "е")
+
+
+def search_text_of(session: Session, client: Client) -> str:
+    """The search column's value: the client's and its live contacts' names, INN,
+    e-mails and phone digits, case-folded."""
+    parts = [client.name, client.inn or "", client.email or "", digits(client.phone),
+             client.city or ""]
+    if client.id is not None:
+        for name, email, phone in session.execute(
+                select(Contact.name, Contact.email, Contact.phone).where(
+                    Contact.client_id == client.id, Contact.deleted_at.is_(None))):
+            parts.extend([name, email or "", digits(phone)])
+    return " ".join(p for p in parts if p).casefold().replace("ё", "е")
+
+
+def refresh_search_text(session: Session, client: Client) -> None:
+    """Rebuild the client's derived columns (search text, normalised name and phone)."""
+    client.search_text = search_text_of(session, client)
+    client.name_norm = normalize_name(client.name)
+    client.phone_e164 = normalize_phone(client.phone)
+
+
+def find_duplicates(ctx: Ctx, name: str | None, inn: str | None = None,
+                    email: str | None = None, phone: str | None = None,
+                    exclude: uuid.UUID | None = None) -> list[PossibleDuplicate]:
+    """Clients that may be the same: same INN, e-mail or phone, or a very similar name."""
+    from rapidfuzz import fuzz, process
+
+    session = ctx.session
+    alive = Client.deleted_at.is_(None)
+    found: dict[uuid.UUID, tuple[str, int]] = {}
+    if inn:
+        for cid in session.scalars(select(Client.id).where(alive, Client.inn == inn)):
+            found.setdefault(cid, ("inn", 100))
+    if email:
+        for cid in session.scalars(select(Client.id).where(alive, func.lower(Client.email)
+                                                           == email.lower())):
+            found.setdefault(cid, ("email", 100))
+        for cid in session.scalars(select(Contact.client_id).where(
+                Contact.deleted_at.is_(None), func.lower(Contact.email) == email.lower())):
+            found.setdefault(cid, ("email", 100))
+    e164 = normalize_phone(phone)
+    if e164:
+        for cid in session.scalars(select(Client.id).where(alive, Client.phone_e164 == e164)):
+            found.setdefault(cid, ("phone", 100))
+        for cid in session.scalars(select(Contact.client_id).where(
+                Contact.deleted_at.is_(None), Contact.phone_e164 == e164)):
+            found.setdefault(cid, ("phone", 100))
+    norm = normalize_name(name or "")
+    if len(norm) >= 3:
+        # Candidates share the name's first letters or a word; rapidfuzz scores them.
+        words = [w for w in norm.split() if len(w) >= 3][:3]
+        conditions = [Client.name_norm.like(norm[:3] + "%")]
+        conditions += [Client.name_norm.like(f"%{w}%") for w in words]
+        candidates = session.execute(select(Client.id, Client.name_norm).where(
+            alive, or_(*conditions)).limit(5000)).all()
+        choices = {cid: cand for cid, cand in candidates}
+        for _name, score, cid in process.extract(norm, choices, scorer=fuzz.token_sort_ratio,
+                                                 score_cutoff=88, limit=10):
+            found.setdefault(cid, ("name", int(score)))
+    found.pop(exclude, None)  # type: ignore[arg-type]
+    if not found:
+        return []
+    visible_ids = set(session.scalars(select(Client.id).where(
+        Client.id.in_(found), policy.visible(ctx, Client))))
+    rows = {cid: (cname, owner) for cid, cname, owner in session.execute(
+        select(Client.id, Client.name, User.name).join(User, User.id == Client.owner_id)
+        .where(Client.id.in_(visible_ids)))}
+    result = []
+    for cid, (reason, score) in found.items():
+        if cid in visible_ids:
+            cname, owner = rows[cid]
+            result.append(PossibleDuplicate(cid, cname, owner, reason, score))
+        else:
+            result.append(PossibleDuplicate(None, None, None, reason, score))
+    order = {"inn": 0, "email": 1, "phone": 2, "name": 3}
+    return sorted(result, key=lambda d: (order[d.reason], -d.score, d.name or ""))
+
+
+def _owner_for(ctx: Ctx, owner_id: uuid.UUID | str | None) -> User:
+    if owner_id is None:
+        return ctx.user
+    owner = get_record(ctx, User, owner_id, _("User"), Action.CLIENT_REASSIGN,
+                       include_deleted=True)
+    if owner.id != ctx.user.id:
+        policy.require(ctx, Action.CLIENT_REASSIGN, target_user=owner)
+    return owner
+
+
+def create_client(db: Database, actor: Actor, values: dict[str, Any],
+                  owner_id: uuid.UUID | str | None = None) -> SavedClient:
+    """A new client owned by the actor (or, for a manager or the head, by a team member).
+
+    Possible duplicates are returned with the saved client, not refused: a real second
+    branch of a company may share a name.
+    """
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.CLIENT_CREATE)
+        data = validate(CLIENT_FIELDS, values)
+        owner = _owner_for(ctx, owner_id)
+        client = Client(id=uuid.uuid4(), owner_id=owner.id, **data)
+        client.kind = client.kind or ("person" if client.inn and len(client.inn) == 12
+                                      else "company")
+        client.status = client.status or "active"
+        client.document_language = client.document_language or "ru"
+        refresh_search_text(uow.session, client)
+        duplicates = find_duplicates(ctx, client.name, client.inn, client.email, client.phone)
+        uow.session.add(client)
+        uow.commit()
+        return SavedClient(_row(client, owner.name), duplicates)
+
+
+def update_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
+                  values: dict[str, Any], expected_version: int | None = None) -> SavedClient:
+    """Change a client's fields (own or the team's); a stale form is refused."""
+    with writing(db, actor) as (uow, ctx):
+        client = get_record(ctx, Client, client_id, _("Client"), Action.CLIENT_EDIT)
+        check_version(client, expected_version)
+        data = validate(CLIENT_FIELDS, values, partial=True)
+        for key, value in data.items():
+            if value is None and key in ("kind", "status", "document_language"):
+                continue  # cleared in a form: keep the value these columns must have
+            setattr(client, key, value)
+        refresh_search_text(uow.session, client)
+        duplicates = find_duplicates(ctx, client.name, client.inn, client.email,
+                                     client.phone, exclude=client.id)
+        uow.commit()
+        owner = uow.session.get(User, client.owner_id)
+        return SavedClient(_row(client, owner.name if owner else ""), duplicates)
+
+
+def delete_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
+                  expected_version: int | None = None) -> None:
+    """Soft-delete a client: it disappears from lists, and stays in the audit log."""
+    with writing(db, actor) as (uow, ctx):
+        client = get_record(ctx, Client, client_id, _("Client"), Action.CLIENT_DELETE)
+        check_version(client, expected_version)
+        client.deleted_at = utcnow()
+        uow.commit()
+
+
+def restore_client(db: Database, actor: Actor, client_id: uuid.UUID | str) -> None:
+    """Bring a soft-deleted client back."""
+    with writing(db, actor) as (uow, ctx):
+        client = get_record(ctx, Client, client_id, _("Client"), Action.CLIENT_DELETE,
+                            include_deleted=True)
+        client.deleted_at = None
+        uow.commit()
+
+
+def reassign_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
+                    new_owner_id: uuid.UUID | str, expected_version: int | None = None) -> None:
+    """Give a client to another user: a manager within the team, the head anyone."""
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.CLIENT_REASSIGN)
+        client = get_record(ctx, Client, client_id, _("Client"), Action.CLIENT_REASSIGN)
+        check_version(client, expected_version)
+        owner = get_record(ctx, User, new_owner_id, _("User"), Action.CLIENT_REASSIGN,
+                           include_deleted=True)
+        policy.require(ctx, Action.CLIENT_REASSIGN, target_user=owner)
+        client.owner_id = owner.id
+        uow.commit()
+
+
+def set_key_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
+                   key: bool) -> None:
+    """Mark or unmark a key client (the head's strategy)."""
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.CLIENT_SET_KEY)
+        client = get_record(ctx, Client, client_id, _("Client"), Action.CLIENT_SET_KEY)
+        client.priority = key
+        uow.commit()
+
+
+def get_client(db: Database, actor: Actor, client_id: uuid.UUID | str) -> ClientRecord:
+    """One client the actor may see."""
+    with reading(db, actor) as ctx:
+        client = get_record(ctx, Client, client_id, _("Client"))
+        owner = ctx.session.get(User, client.owner_id)
+        return _row(client, owner.name if owner else "")
+
+
+def client_duplicates(db: Database, actor: Actor,
+                      client_id: uuid.UUID | str) -> list[PossibleDuplicate]:
+    """The possible duplicates of a client (the warning on its card)."""
+    with reading(db, actor) as ctx:
+        client = get_record(ctx, Client, client_id, _("Client"))
+        return find_duplicates(ctx, client.name, client.inn, client.email, client.phone,
+                               exclude=client.id)
+
+
+def _filtered(ctx: Ctx, query: ClientQuery) -> Select[Any]:
+    stmt = (select(Client, User.name).join(User, User.id == Client.owner_id)
+            .where(Client.deleted_at.is_(None), policy.visible(ctx, Client)))
+    if query.text and query.text.strip():
+        key = search_key(query.text)
+        stmt = stmt.where(Client.search_text.like(f"%{_escape_like(key)}%", escape="\\"))
+    if query.segment:
+        stmt = stmt.where(Client.segment == query.segment)
+    if query.owner_id:
+        stmt = stmt.where(Client.owner_id == query.owner_id)
+    if query.status:
+        stmt = stmt.where(Client.status == query.status)
+    if query.priority is not None:
+        stmt = stmt.where(Client.priority.is_(query.priority))
+    if query.source:
+        stmt = stmt.where(Client.source == query.source)
+    if query.market:
+        stmt = stmt.where(Client.market == query.market)
+    return stmt
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_clients(db: Database, actor: Actor, query: ClientQuery | None = None
+                 ) -> list[ClientRecord]:
+    """A page of the clients the actor sees, filtered and sorted in SQL."""
+    query = query or ClientQuery()
+    with reading(db, actor) as ctx:
+        stmt = _filtered(ctx, query)
+        column = SORTABLE.get(query.sort, Client.name_norm)
+        order = desc(column) if query.descending else asc(column)
+        stmt = stmt.order_by(order, Client.id).offset(query.offset)
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        return [_row(c, owner) for c, owner in ctx.session.execute(stmt)]
+
+
+def count_clients(db: Database, actor: Actor, query: ClientQuery | None = None) -> int:
+    """How many clients the same filters give."""
+    query = query or ClientQuery()
+    with reading(db, actor) as ctx:
+        sub = _filtered(ctx, query).with_only_columns(Client.id).order_by(None).subquery()
+        return int(ctx.session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def filter_values(db: Database, actor: Actor) -> dict[str, list[str]]:
+    """The distinct segments, sources, markets and cities of visible clients (filter
+    chips and form suggestions)."""
+    with reading(db, actor) as ctx:
+        out: dict[str, list[str]] = {}
+        for name, column in (("segment", Client.segment), ("source", Client.source),
+                             ("market", Client.market), ("city", Client.city)):
+            out[name] = sorted(v for v in ctx.session.scalars(
+                select(column).where(Client.deleted_at.is_(None), column.is_not(None),
+                                     policy.visible(ctx, Client)).distinct()) if v)
+        return out
+
+
+def last_activity_dates(db: Database, actor: Actor,
+                        client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The date of each client's last activity (for one page of a list)."""
+    if not client_ids:
+        return {}
+    with reading(db, actor) as ctx:
+        rows = ctx.session.execute(
+            select(Activity.client_id, func.max(Activity.date))
+            .where(Activity.client_id.in_(client_ids), Activity.deleted_at.is_(None),
+                   policy.visible(ctx, Activity))
+            .group_by(Activity.client_id))
+        return dict(rows.all())

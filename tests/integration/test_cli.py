@@ -1,0 +1,112 @@
+"""The command line: exit codes, one-line refusals, and the same permissions as the window."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "head-secret"
+
+
+def run(db: Path, *args: str, user: str | None = None, password: str = PASSWORD,
+        new_password: str | None = None, lang: str = "en") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SALESDESK_PASSWORD": password, "SALESDESK_LANG": lang}
+    if new_password:
+        env["SALESDESK_NEW_PASSWORD"] = new_password
+    command = [sys.executable, "-m", "salesdesk", "--db", str(db)]
+    if user:
+        command += ["--user", user]
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=env,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def office_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "office.db"
+    assert run(db, "init", "--company", "ООО «Ромашка»", "--head-login", "head",
+               "--head-name", "Иван Петров").returncode == 0
+    for login, role, manager in (("manager1", "manager", None), ("rep1", "rep", "manager1")):
+        extra = ["--manager", manager] if manager else []
+        result = run(db, "users", "add", "--login", login, "--name", login.title(),
+                     "--role", role, *extra, user="head", new_password="rep-secret")
+        assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_init_refuses_an_existing_database(office_db: Path) -> None:
+    result = run(office_db, "init", "--company", "X", "--head-login", "h", "--head-name", "H")
+    assert result.returncode == 1
+    assert "already holds a SalesDesk database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_refused_action_exits_1_with_one_line_naming_it(office_db: Path) -> None:
+    result = run(office_db, "users", "add", "--login", "x1", "--name", "X", "--role", "rep",
+                 "--manager", "manager1", user="rep1", password="rep-secret",
+                 new_password="whatever")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "users.manage" in lines[0]
+    listed = run(office_db, "users", "list", "--json", user="head")
+    assert "x1" not in {u["login"] for u in json.loads(listed.stdout)}
+    assert "Traceback" not in result.stderr
+
+
+def test_wrong_password_exits_1(office_db: Path) -> None:
+    result = run(office_db, "users", "list", user="head", password="nope")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "salesdesk: Wrong login or password."
+
+
+def test_users_list_shows_only_the_team(office_db: Path) -> None:
+    result = run(office_db, "users", "list", "--json", user="manager1", password="rep-secret")
+    assert result.returncode == 0, result.stderr
+    assert {u["login"] for u in json.loads(result.stdout)} == {"manager1", "rep1"}
+
+
+def test_usage_errors_exit_2(office_db: Path) -> None:
+    assert run(office_db, "frobnicate").returncode == 2
+    assert run(office_db, "users", "add").returncode == 2
+    result = run(office_db, "users", "list")  # no --user
+    assert result.returncode == 2 and "--user" in result.stderr
+
+
+def test_import_refusal_lists_rows_and_changes_nothing(office_db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "clients.csv"
+    bad.write_text("name,inn,owner\nАльфа,7707083894,rep1\nБета,,ghost\n", encoding="utf-8")
+    result = run(office_db, "import", "clients", str(bad), user="head")
+    assert result.returncode == 1
+    assert "clients.csv:2: inn:" in result.stderr and "clients.csv:3: owner:" in result.stderr
+    out = tmp_path / "all.csv"
+    run(office_db, "export", "clients", str(out), user="head")
+    assert out.read_text(encoding="utf-8-sig").strip().count("\n") == 0  # header only
+    ok = run(office_db, "import", "clients", str(bad), "--skip-invalid", user="head")
+    assert ok.returncode == 0 and "0 created" in ok.stdout
+
+
+def test_russian_messages(office_db: Path) -> None:
+    result = run(office_db, "users", "list", user="head", password="nope", lang="ru")
+    assert result.stderr.strip() == "salesdesk: Неверный логин или пароль."
+
+
+def test_missing_database_and_check(tmp_path: Path, office_db: Path) -> None:
+    result = run(tmp_path / "none.db", "check")
+    assert result.returncode == 1 and "no database" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+    assert run(office_db, "check").returncode == 0
+
+
+def test_backup_and_restore_commands(office_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.backup"
+    result = run(office_db, "backup", "-o", str(target), user="head")
+    assert result.returncode == 0 and target.exists()
+    refused = run(office_db, "backup", "-o", str(tmp_path / "x.backup"), user="rep1",
+                  password="rep-secret")
+    assert refused.returncode == 1 and "backup" in refused.stderr
+    assert run(office_db, "restore", str(target), user="head").returncode == 0
+    assert run(office_db, "check").returncode == 0

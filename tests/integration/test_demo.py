@@ -1,0 +1,61 @@
+"""The demo office: believable, complete, and the same for the same seed."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from salesdesk.auth import login
+from salesdesk.db.engine import Database
+from salesdesk.db.migrate import open_database
+from salesdesk.db.models import Activity, Client, Deal, Delivery, MarketingSpend, Target, User
+from salesdesk.demo import DEMO_PASSWORD, build_demo
+from salesdesk.validation import is_inn
+
+TODAY = date(2026, 11, 27)
+
+
+def _fingerprint(db: Database) -> str:
+    digest = hashlib.sha256()
+    with db.read() as session:
+        for model in (Client, Deal, Activity, Target, MarketingSpend):
+            rows = session.execute(select(model.__table__).order_by(model.id)).all()
+            for row in rows:
+                digest.update(repr(tuple(v for k, v in row._mapping.items()
+                                         if k != "password_hash")).encode())
+    return digest.hexdigest()
+
+
+def test_same_seed_same_data_and_a_living_office(db: Database, tmp_path: Path) -> None:
+    summary = build_demo(db, seed=7, today=TODAY)
+    assert [x[0] for x in summary.logins] == ["head", "manager1", "manager2", "rep1", "rep2",
+                                              "rep3", "rep4", "rep5", "rep6"]
+    other = open_database(tmp_path / "again.db", create=True)
+    build_demo(other, seed=7, today=TODAY)
+    assert _fingerprint(db) == _fingerprint(other)
+    third = open_database(tmp_path / "other.db", create=True)
+    build_demo(third, seed=8, today=TODAY)
+    assert _fingerprint(third) != _fingerprint(db)
+
+    with db.read() as session:
+        clients = session.execute(select(Client.name, Client.inn)).all()
+        assert 250 <= len(clients) <= 1000
+        assert all(is_inn(inn) for _n, inn in clients)
+        assert len({n for n, _i in clients}) == len(clients)
+        stages = set(session.scalars(select(Deal.stage).distinct()))
+        assert stages == {"new", "qualified", "proposal", "negotiation", "won", "lost"}
+        first, last = session.execute(select(func.min(Activity.date),
+                                             func.max(Activity.date))).one()
+        assert ((TODAY - first).days >= 700 and last == TODAY) or (TODAY - last).days <= 3
+        overdue = session.scalar(select(func.count()).select_from(Delivery).where(
+            Delivery.delivered_on.is_(None), Delivery.due_date < TODAY))
+        assert overdue > 0
+        assert session.scalar(select(func.count()).select_from(Target)) > 0
+        channels = set(session.scalars(select(MarketingSpend.channel).distinct()))
+        assert len(channels) >= 5
+        assert session.scalar(select(func.count()).select_from(User)) == 9
+    for name in ("head", "manager2", "rep6"):
+        assert login(db, name, DEMO_PASSWORD).login == name
