@@ -34,8 +34,12 @@ from salesdesk.db.models import (
     Contact,
     Deal,
     Delivery,
+    Document,
+    DocumentLine,
+    DocumentSeries,
     MarketingSpend,
     MarketNote,
+    Payment,
     Product,
     StrategyItem,
     Target,
@@ -43,6 +47,7 @@ from salesdesk.db.models import (
     TrainingItem,
     User,
 )
+from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES
 from salesdesk.fields import digits, normalize_name
 from salesdesk.money import round_money
@@ -241,6 +246,7 @@ class DemoBuilder:
         self._pipeline()
         self._plans()
         self._training()
+        self._documents()
 
     def _company(self) -> None:
         bik = "044525225"
@@ -516,6 +522,131 @@ class DemoBuilder:
             if client["id"] in key:
                 client["priority"] = True
 
+    def _documents(self) -> None:
+        """Proposals for recent deals, invoices for won ones, payments and deliveries.
+
+        Numbers follow each owner's series in date order, as if issued day by day.
+        """
+        horizon = self.today - timedelta(days=150 if self.size == "small" else 45)
+        people = {p.id: p for p in self.people}
+        company = self.rows[Company][0]
+        supplier = {"name": f"{company['legal_form']} {company['name']}", "inn": company["inn"],
+                    "kpp": company["kpp"], "ogrn": company["ogrn"],
+                    "address": company["address"], "phone": company["phone"],
+                    "email": company["email"], "bank_name": company["bank_name"],
+                    "bik": company["bik"], "corr_account": company["corr_account"],
+                    "settlement_account": company["settlement_account"],
+                    "head_name": company["head_name"],
+                    "head_position": company["head_position"],
+                    "accountant_name": company["accountant_name"]}
+        users = {u["id"]: u for u in self.rows[User]}
+        events: list[tuple[date, str, dict[str, Any]]] = []
+        for deal in self.rows.get(Deal, []):
+            if deal["opened_on"] < horizon or deal["stage"] in ("new", "qualified"):
+                continue
+            issued_on = min(self.today, deal["opened_on"] + timedelta(
+                days=self.rng.randint(2, 8)))
+            events.append((issued_on, "proposal", deal))
+            if deal["stage"] == "won" and deal["closed_on"] is not None:
+                events.append((deal["closed_on"], "invoice", deal))
+        events.sort(key=lambda e: (e[0], e[1]))
+        counters: dict[tuple[str, str], int] = {}
+        proposals: dict[uuid.UUID, dict[str, Any]] = {}
+        for day, kind, deal in events:
+            owner = people[deal["owner_id"]]
+            client = deal["_client"]
+            seq = counters[(owner.prefix, kind)] = counters.get((owner.prefix, kind), 0) + 1
+            number = f"{owner.prefix}-{seq:04d}" if kind == "invoice" else \
+                f"{owner.prefix}-P{seq:04d}"
+            lines = self._lines_for(deal["amount"])
+            totals = compute_document([(q, p, d, r) for q, p, d, r, _n, _u, _pid in lines],
+                                      True)
+            author = users[owner.id]
+            snapshot = {"supplier": supplier,
+                        "buyer": {"name": client["name"], "inn": client["inn"],
+                                  "kpp": client["kpp"], "address": client["address"],
+                                  "phone": client["phone"], "email": client["email"],
+                                  "contact": None, "contact_position": None},
+                        "author": {"name": author["name"], "position": author["position"],
+                                   "phone": author["phone"], "email": author["email"]}}
+            doc: dict[str, Any] = {
+                "kind": kind, "number": number, "series": owner.prefix, "seq": seq,
+                "client_id": client["id"], "deal_id": deal["id"], "owner_id": owner.id,
+                "doc_date": day, "valid_until": None, "due_date": None,
+                "title": deal["title"] if kind == "proposal" else None,
+                "lead": ("Благодарим за интерес к нашей продукции. Подготовили для вас "
+                         "предложение.") if kind == "proposal" else None,
+                "basis": None, "payment_terms": company["payment_terms"],
+                "delivery_terms": company["delivery_terms"], "notes": None,
+                "language": client["document_language"], "currency": "RUB",
+                "vat_included": True, "subtotal": totals.subtotal, "vat_total": totals.vat,
+                "total": totals.total, "paid_total": Decimal(0), "source_id": None,
+                "replaces_id": None, "issued_at": self.stamp(day), "cancelled_reason": None,
+                "snapshot": snapshot, "status": "issued", "_when": day}
+            if kind == "proposal":
+                doc["valid_until"] = day + timedelta(days=14)
+                doc["status"] = {"won": "accepted", "lost": "rejected"}.get(
+                    deal["stage"], self.rng.choice(["issued", "sent", "sent"]))
+            else:
+                proposal = proposals.get(deal["id"])
+                if proposal is not None:
+                    doc["source_id"] = proposal["id"]
+                    doc["basis"] = (f"Коммерческое предложение № {proposal['number']} от "
+                                    f"{proposal['doc_date'].strftime('%d.%m.%Y')}")
+                doc["due_date"] = day + timedelta(days=5)
+                age = (self.today - day).days
+                # Most invoices get paid; some are half paid or overdue, as in life.
+                roll = self.rng.random()
+                full, half = (0.8, 0.9) if age > 12 else (0.4, 0.7) if age > 3 else (0, 0)
+                paid_part = (totals.total if roll < full else
+                             (totals.total / 2).quantize(Decimal("0.01")) if roll < half
+                             else Decimal(0))
+                if paid_part:
+                    self.add(Payment, invoice_id=doc.get("id") or doc.setdefault(
+                        "id", self.uid()), paid_on=min(self.today, day + timedelta(
+                            days=self.rng.randint(1, 6))), amount=paid_part, note=None,
+                        recorded_by_id=owner.manager_id or owner.id, _when=day)
+                doc["paid_total"] = paid_part
+                doc["status"] = ("paid" if paid_part == totals.total else
+                                 "partially_paid" if paid_part else self.rng.choice(
+                                     ["issued", "sent"]))
+            record = self.add(Document, **doc)
+            if kind == "proposal":
+                proposals[deal["id"]] = record
+            for position, (quantity, price, discount, rate, name, unit, pid) in enumerate(
+                    lines, start=1):
+                line = compute_line(quantity, price, discount, rate, True)
+                self.add(DocumentLine, document_id=record["id"], position=position,
+                         product_id=pid, description=name, quantity=quantity, unit=unit,
+                         price=price, discount_pct=discount, vat_rate=rate, amount=line.amount,
+                         vat_amount=line.vat, _when=day)
+        for (prefix, kind), last in counters.items():
+            self.add(DocumentSeries, prefix=prefix, kind=kind, last_number=last,
+                     _when=self.today)
+        invoices = {d["deal_id"]: d for d in self.rows.get(Document, [])
+                    if d["kind"] == "invoice"}
+        for delivery in self.rows.get(Delivery, []):
+            invoice = invoices.get(delivery["deal_id"])
+            if invoice is not None:
+                delivery["invoice_id"] = invoice["id"]
+
+    def _lines_for(self, target: Decimal) -> list[tuple[Any, ...]]:
+        """Catalogue lines whose total comes near a deal's amount."""
+        goods = [p for p in self.products if not p["sku"].startswith("SV-")]
+        chosen = self.rng.sample(goods, k=min(len(goods), self.rng.randint(1, 4)))
+        lines = []
+        share = target / len(chosen)
+        for product in chosen:
+            quantity = Decimal(max(1, int(share / product["price"])))
+            discount = Decimal(self.rng.choice([0, 0, 0, 5, 10]))
+            lines.append((quantity, product["price"], discount, product["vat_rate"],
+                          product["name"], product["unit"], product["id"]))
+        if self.rng.random() < 0.5:
+            delivery = next(p for p in self.products if p["sku"] == "SV-DLV")
+            lines.append((Decimal(1), delivery["price"], Decimal(0), delivery["vat_rate"],
+                          delivery["name"], delivery["unit"], delivery["id"]))
+        return lines
+
     def _training(self) -> None:
         items = ["Изучить каталог продукции", "Пройти курс «Переговоры с закупщиком»",
                  "Освоить SalesDesk: клиенты и сделки", "Подготовить три КП под контролем",
@@ -533,7 +664,8 @@ class DemoBuilder:
 
 
 ORDER = [Company, User, Product, Competitor, MarketNote, Client, Contact, Activity, Deal,
-         Delivery, Task, Target, MarketingSpend, StrategyItem, TrainingItem]
+         Document, DocumentLine, Payment, DocumentSeries, Delivery, Task, Target,
+         MarketingSpend, StrategyItem, TrainingItem]
 
 
 def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | None = None,

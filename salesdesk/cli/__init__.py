@@ -18,7 +18,7 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin, records
+    from salesdesk.cli import admin, records, reporting
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     admin.register(sub)
     records.register(sub)
+    reporting.register(sub)
     return parser
 
 
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except UsageError as exc:
         parser.print_usage(sys.stderr)
-        print(f"salesdesk: {_('error')}: {exc}", file=sys.stderr)
+        print(_("salesdesk: error: {problem}").format(problem=exc), file=sys.stderr)
         return EXIT_USAGE
     except SalesDeskError as exc:
         print(f"salesdesk: {exc}", file=sys.stderr)

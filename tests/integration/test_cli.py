@@ -110,3 +110,21 @@ def test_backup_and_restore_commands(office_db: Path, tmp_path: Path) -> None:
     assert refused.returncode == 1 and "backup" in refused.stderr
     assert run(office_db, "restore", str(target), user="head").returncode == 0
     assert run(office_db, "check").returncode == 0
+
+
+def test_pdf_command(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = run(db, "demo")
+    assert result.returncode == 0 and "every password is 'demo'" in result.stdout
+    target = tmp_path / "invoice.pdf"
+    ok = run(db, "pdf", "R1-0001", "-o", str(target), user="rep1", password="demo")
+    assert ok.returncode == 0, ok.stderr
+    assert target.read_bytes().startswith(b"%PDF")
+    other = run(db, "pdf", "R1-0001", "-o", str(tmp_path / "x.pdf"), user="rep4",
+                password="demo")
+    assert other.returncode == 1 and len(other.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.pdf").exists()
+    missing = run(db, "pdf", "ZZ-9999", user="head", password="demo")
+    assert missing.returncode == 1 and "ZZ-9999" in missing.stderr
+    again = run(db, "demo")
+    assert again.returncode == 1 and "--replace" in again.stderr

@@ -11,7 +11,17 @@ from sqlalchemy import func, select
 from salesdesk.auth import login
 from salesdesk.db.engine import Database
 from salesdesk.db.migrate import open_database
-from salesdesk.db.models import Activity, Client, Deal, Delivery, MarketingSpend, Target, User
+from salesdesk.db.models import (
+    Activity,
+    Client,
+    Deal,
+    Delivery,
+    Document,
+    MarketingSpend,
+    Payment,
+    Target,
+    User,
+)
 from salesdesk.demo import DEMO_PASSWORD, build_demo
 from salesdesk.validation import is_inn
 
@@ -57,5 +67,11 @@ def test_same_seed_same_data_and_a_living_office(db: Database, tmp_path: Path) -
         channels = set(session.scalars(select(MarketingSpend.channel).distinct()))
         assert len(channels) >= 5
         assert session.scalar(select(func.count()).select_from(User)) == 9
+        statuses = set(session.scalars(select(Document.status).distinct()))
+        assert {"accepted", "paid", "partially_paid", "sent"} <= statuses
+        assert session.scalar(select(func.count()).select_from(Payment)) > 0
+        numbers = list(session.scalars(select(Document.number).where(
+            Document.kind == "invoice", Document.series == "R1").order_by(Document.seq)))
+        assert numbers == [f"R1-{i:04d}" for i in range(1, len(numbers) + 1)]
     for name in ("head", "manager2", "rep6"):
         assert login(db, name, DEMO_PASSWORD).login == name

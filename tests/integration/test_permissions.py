@@ -32,6 +32,7 @@ from salesdesk.services import (
     contacts,
     deals,
     deliveries,
+    documents,
     maintenance,
     market,
     planning,
@@ -80,6 +81,10 @@ def _populate(office: Office) -> dict[str, uuid.UUID]:
     ids["product"] = products.create_product(db, o.head, {"name": "Стол", "price": "100"}).id
     ids["competitor"] = market.create_competitor(db, o.head, {"name": "Конкурент"}).id
     ids["training"] = training.assign_training(db, o.manager1, o.rep1.id, {"title": "Каталог"}).id
+    line = [{"description": "Кресло", "quantity": "1", "unit": "шт", "price": "1000"}]
+    ids["draft"] = documents.create_document(db, o.rep1, "invoice", c1, lines=line).id
+    issued = documents.create_document(db, o.rep1, "invoice", c1, lines=line)
+    ids["invoice"] = documents.issue_document(db, o.rep1, issued.id).id
     planning.set_target(db, o.manager1, o.rep1.id, "2026-11", "500000")
     planning.add_spend(db, o.head, {"date": "2026-11-01", "channel": "Сайт", "amount": "1000"})
     for login in ("rep1", "rep2", "rep3", "manager1", "manager2", "head"):
@@ -155,6 +160,20 @@ WRITES: list[tuple[str, Action, set[str]]] = [
     ("delivery.delivered", lambda w, a: deliveries.mark_delivered(w.db, a, w.ids["delivery"],
                                                                   date(2026, 11, 27)),
      OWNER_TEAM),
+    ("document.create", lambda w, a: documents.create_document(
+        w.db, a, "proposal", w.ids["client_rep1"], lines=[{"description": "x", "price": "1"}]),
+     OWNER_TEAM),
+    ("document.edit_draft", lambda w, a: documents.update_draft(w.db, a, w.ids["draft"],
+                                                                {"notes": "срочно"}),
+     OWNER_TEAM),
+    ("document.issue", lambda w, a: documents.issue_document(w.db, a, w.ids["draft"]),
+     OWNER_TEAM),
+    ("document.cancel", lambda w, a: documents.cancel_document(w.db, a, w.ids["invoice"],
+                                                               "ошибка"),
+     {"manager1", "head"}),
+    ("payment.record", lambda w, a: documents.record_payment(w.db, a, w.ids["invoice"], "100",
+                                                             "2026-11-27"),
+     {"manager1", "head"}),
     ("product.create", lambda w, a: products.create_product(w.db, a, {"name": "Шкаф",
                                                                       "price": "10"}),
      MANAGERS_HEAD),
@@ -266,6 +285,9 @@ def test_reading_another_teams_record_is_not_possible(world: World, login: str) 
         deals.get_deal(world.db, actor, world.ids["deal"])
     with pytest.raises(NotFoundError):
         contacts.list_contacts(world.db, actor, world.ids["client_rep1"])
+    with pytest.raises(NotFoundError):
+        documents.document_pdf(world.db, actor, world.ids["invoice"])
+    assert documents.list_documents(world.db, actor) == []
 
 
 def test_search_never_leaks_another_teams_clients(world: World) -> None:

@@ -57,3 +57,15 @@ def test_placeholders_are_kept(tool) -> None:  # type: ignore[no-untyped-def]
         wanted = set(pattern.findall(ids[0]))
         for text in strings:
             assert set(pattern.findall(text)) == wanted, (message.id, text)
+
+
+def test_no_translation_calls_inside_f_strings() -> None:
+    """Babel cannot extract ``_()`` inside an f-string: such text would stay English."""
+    pattern = re.compile(r"""f(["']).*\{[^}]*\b_\(""")
+    offenders = []
+    for folder in ("salesdesk", "ui"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert offenders == []

@@ -1,0 +1,1 @@
+"""Proposals and invoices: totals, numbers, amounts in words, payment QR codes, PDFs."""

@@ -1,0 +1,403 @@
+"""Proposals and invoices as PDF, in the Russian layout or the English one.
+
+The Russian invoice follows the form accountants know (счёт на оплату): the bank block
+with the payment QR code of ГОСТ Р 56042-2014, the title with number and date, supplier
+and buyer with their INN/KPP, the lines, "Итого", the VAT line, "Всего к оплате", the
+count of items and the amount in words, and the signatures of the head and the
+accountant. Long tables break across pages with their header repeated.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from salesdesk.documents.pdfkit import (
+    CONTENT_WIDTH,
+    FONT,
+    GREY,
+    LIGHT,
+    LINE,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    QRCode,
+    amount,
+    logo_flowable,
+    numbered_canvas,
+    para,
+    qty,
+    short_name,
+    styles,
+    watermark,
+)
+from salesdesk.documents.qr import payment_string, qr_matrix
+from salesdesk.documents.totals import compute_document
+from salesdesk.documents.words import amount_in_words_ru
+from salesdesk.domain import vat_rate_label
+from salesdesk.i18n import Tr
+
+
+def _requisites(party: dict[str, Any], t: Tr, with_contacts: bool = True) -> str:
+    bits = [party.get("name") or ""]
+    if party.get("inn"):
+        bits.append(t._("INN {inn}").format(inn=party["inn"]))
+    if party.get("kpp"):
+        bits.append(t._("KPP {kpp}").format(kpp=party["kpp"]))
+    if party.get("address"):
+        bits.append(party["address"])
+    if with_contacts and party.get("phone"):
+        bits.append(t._("tel. {phone}").format(phone=party["phone"]))
+    return ", ".join(b for b in bits if b)
+
+
+def _vat_title(rate: str, included: bool, t: Tr) -> str:
+    label = vat_rate_label(rate, t.lang)
+    if included:
+        return t._("Including VAT {rate}:").format(rate=label)
+    return t._("VAT {rate}:").format(rate=label)
+
+
+def _lines_table(doc: Any, t: Tr, show_discount: bool) -> Table:
+    st = styles()
+    head = ["№", t._("Goods (work, services)"), t._("Qty"), t._("Unit"), t._("Price")]
+    widths = [9 * mm, None, 17 * mm, 13 * mm, 24 * mm]
+    if show_discount:
+        head.append(t._("Discount"))
+        widths.append(18 * mm)
+    head.append(t._("Amount"))
+    widths.append(26 * mm)
+    fixed = sum(w for w in widths if w is not None)
+    widths[1] = CONTENT_WIDTH - fixed
+    data: list[list[Any]] = [[para(h, st.header_cell) for h in head]]
+    for line in doc.lines:
+        row = [para(str(line.position), st.cell_right), para(line.description, st.cell),
+               para(qty(line.quantity, t), st.cell_right), para(line.unit, st.cell),
+               para(amount(line.price, t), st.cell_right)]
+        if show_discount:
+            discount = t.percent(line.discount_pct) if line.discount_pct else ""
+            row.append(para(discount, st.cell_right))
+        row.append(para(amount(line.amount, t), st.cell_right))
+        data.append(row)
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, LINE),
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return table
+
+
+def _totals_table(doc: Any, t: Tr) -> Table:
+    st = styles()
+    totals = compute_document([(ln.quantity, ln.price, ln.discount_pct, ln.vat_rate)
+                               for ln in doc.lines], doc.vat_included)
+    rows: list[list[Any]] = [[para(t._("Subtotal:"), st.cell_bold_right),
+                              para(amount(totals.subtotal, t), st.cell_bold_right)]]
+    if totals.without_vat:
+        rows.append([para(t._("Without tax (VAT):"), st.cell_bold_right),
+                     para("—", st.cell_bold_right)])
+    else:
+        for rate in sorted(totals.vat_by_rate, key=lambda r: (r == "none", r)):
+            if rate == "none":
+                continue
+            rows.append([para(_vat_title(rate, doc.vat_included, t), st.cell_bold_right),
+                         para(amount(totals.vat_by_rate[rate], t), st.cell_bold_right)])
+    rows.append([para(t._("Total to pay:") if doc.kind == "invoice" else t._("Grand total:"),
+                      st.cell_bold_right),
+                 para(amount(totals.total, t), st.cell_bold_right)])
+    table = Table(rows, colWidths=[CONTENT_WIDTH - 30 * mm, 30 * mm])
+    table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return table
+
+
+def _bank_block(supplier: dict[str, Any], t: Tr, qr: QRCode | None) -> Table:
+    st = styles()
+    width = CONTENT_WIDTH - (33 * mm if qr else 0)
+    c2, c3 = 15 * mm, 55 * mm
+    half = (width - c2 - c3) / 2
+    small = st.tiny
+    data = [
+        [para(supplier.get("bank_name") or "", st.cell), "", para(t._("BIK"), st.cell),
+         para(supplier.get("bik") or "", st.cell)],
+        [para(t._("Payee's bank"), small), "", para(t._("Acc. No."), st.cell),
+         para(supplier.get("corr_account") or "", st.cell)],
+        [para(t._("INN {inn}").format(inn=supplier.get("inn") or ""), st.cell),
+         para(t._("KPP {kpp}").format(kpp=supplier.get("kpp") or ""), st.cell),
+         para(t._("Acc. No."), st.cell), para(supplier.get("settlement_account") or "", st.cell)],
+        [para(supplier.get("name") or "", st.cell), "", "", ""],
+        [para(t._("Payee"), small), "", "", ""],
+    ]
+    table = Table(data, colWidths=[half, half, c2, c3])
+    table.setStyle(TableStyle([
+        ("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1)),
+        ("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 4), (1, 4)),
+        ("SPAN", (2, 2), (2, 4)), ("SPAN", (3, 2), (3, 4)),
+        ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+        ("LINEAFTER", (1, 0), (1, -1), 0.6, colors.black),
+        ("LINEAFTER", (2, 0), (2, -1), 0.6, colors.black),
+        ("LINEBELOW", (0, 1), (-1, 1), 0.6, colors.black),
+        ("LINEBELOW", (2, 0), (3, 0), 0.6, colors.black),
+        ("LINEAFTER", (0, 2), (0, 2), 0.6, colors.black),
+        ("LINEBELOW", (0, 2), (1, 2), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    if qr is None:
+        return table
+    caption = para(t._("Pay by QR code"), st.tiny)
+    outer = Table([[table, [qr, caption]]], colWidths=[width + 3 * mm, 30 * mm])
+    outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("ALIGN", (1, 0), (1, 0), "CENTER")]))
+    return outer
+
+
+def _parties_table(rows: list[tuple[str, str]]) -> Table:
+    st = styles()
+    table = Table([[para(label, st.cell), para(value, st.cell_bold)] for label, value in rows],
+                  colWidths=[40 * mm, CONTENT_WIDTH - 40 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 2),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    return table
+
+
+def _signatures(supplier: dict[str, Any], t: Tr) -> Table:
+    st = styles()
+    data = [[para(t._("Director"), st.cell), "", para(short_name(supplier.get("head_name")),
+                                                    st.cell),
+             para(t._("Chief accountant"), st.cell), "",
+             para(short_name(supplier.get("accountant_name")), st.cell)]]
+    widths = [26 * mm, 30 * mm, 31 * mm, 25 * mm, 30 * mm, 31 * mm]
+    table = Table(data, colWidths=widths, rowHeights=[9 * mm])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        # The lines to sign on.
+        ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
+        ("LINEBELOW", (4, 0), (4, 0), 0.6, colors.black),
+    ]))
+    return table
+
+
+def _title(doc: Any, t: Tr) -> str:
+    kind = t._("Invoice") if doc.kind == "invoice" else t._("Commercial proposal")
+    if doc.kind == "invoice" and t.lang == "en":
+        kind = t._("Invoice")
+    if doc.kind == "proposal" and t.lang == "en":
+        kind = t._("Quotation")
+    number = doc.number or t._("(draft)")
+    if t.lang == "ru":
+        return f"{kind} № {number} от {t.date(doc.doc_date, 'long')}"
+    return f"{kind} No. {number} of {t.date(doc.doc_date, 'long')}"
+
+
+def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
+    st = styles()
+    supplier, buyer = parties["supplier"], parties["buyer"]
+    story: list[Any] = []
+    image = logo_flowable(logo, 50 * mm, 16 * mm)
+    if image is not None:
+        image.hAlign = "LEFT"
+        story += [image, Spacer(1, 3 * mm)]
+    qr = None
+    if doc.number and doc.total > 0 and supplier.get("settlement_account"):
+        purpose = f"Оплата по счёту № {doc.number} от {t.date(doc.doc_date, 'numeric')}"
+        if doc.vat_total > 0:
+            purpose += f", в т.ч. НДС {amount(doc.vat_total, t)} руб."
+        else:
+            purpose += ", без НДС"
+        data = payment_string(supplier.get("name") or "", supplier["settlement_account"],
+                              supplier.get("bank_name") or "", supplier.get("bik") or "",
+                              supplier.get("corr_account") or "", doc.total, purpose,
+                              supplier.get("inn"), supplier.get("kpp"))
+        qr = QRCode(qr_matrix(data), 29 * mm)
+    story.append(_bank_block(supplier, t, qr))
+    story.append(Spacer(1, 5 * mm))
+    story.append(para(_title(doc, t), st.title))
+    story.append(_rule(1.5))
+    rows = [(t._("Supplier (contractor):"), _requisites(supplier, t)),
+            (t._("Buyer (customer):"), _requisites(buyer, t))]
+    if doc.basis:
+        rows.append((t._("Basis:"), doc.basis))
+    story.append(_parties_table(rows))
+    story.append(Spacer(1, 3 * mm))
+    story.append(_lines_table(doc, t, any(ln.discount_pct for ln in doc.lines)))
+    story.append(Spacer(1, 2 * mm))
+    count = len(doc.lines)
+    tail: list[Any] = [_totals_table(doc, t), Spacer(1, 2 * mm),
+                       para(f"Всего наименований {count}, на сумму {amount(doc.total, t)} руб.",
+                            st.body),
+                       para(amount_in_words_ru(doc.total), st.bold)]
+    tail.append(Spacer(1, 3 * mm))
+    if doc.due_date:
+        tail.append(para(f"Оплатить не позднее {t.date(doc.due_date, 'long')}", st.body))
+    if doc.payment_terms:
+        tail.append(para(doc.payment_terms, st.small))
+    if doc.delivery_terms:
+        tail.append(para(doc.delivery_terms, st.small))
+    tail += [Spacer(1, 2 * mm), _rule(1.5), Spacer(1, 7 * mm), _signatures(supplier, t)]
+    story.append(KeepTogether(tail))
+    return story
+
+
+def _invoice_en(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
+    st = styles()
+    supplier, buyer = parties["supplier"], parties["buyer"]
+    story: list[Any] = _letterhead(supplier, logo, t)
+    story.append(para(_title(doc, t), st.title))
+    story.append(_rule(1.5))
+    info = [(t._("Supplier:"), _requisites(supplier, t)), (t._("Bill to:"),
+                                                          _requisites(buyer, t))]
+    if doc.due_date:
+        info.append((t._("Due date:"), t.date(doc.due_date, "long")))
+    if doc.basis:
+        info.append((t._("Basis:"), doc.basis))
+    story.append(_parties_table(info))
+    story.append(Spacer(1, 3 * mm))
+    story.append(_lines_table(doc, t, any(ln.discount_pct for ln in doc.lines)))
+    story.append(Spacer(1, 2 * mm))
+    bank = t._("Bank: {bank}, BIK {bik}, corr. account {corr}, account {account}").format(
+        bank=supplier.get("bank_name") or "", bik=supplier.get("bik") or "",
+        corr=supplier.get("corr_account") or "", account=supplier.get("settlement_account") or "")
+    tail: list[Any] = [_totals_table(doc, t),
+                       para(t._("All amounts in {currency}.").format(currency=doc.currency),
+                            st.tiny), Spacer(1, 3 * mm)]
+    if doc.payment_terms:
+        tail += [para(t._("Payment terms"), st.bold), para(doc.payment_terms, st.small)]
+    if doc.delivery_terms:
+        tail += [para(t._("Delivery terms"), st.bold), para(doc.delivery_terms, st.small)]
+    tail += [Spacer(1, 2 * mm), para(t._("Bank details"), st.bold), para(bank, st.small),
+             Spacer(1, 2 * mm), _rule(1.5), Spacer(1, 7 * mm), _signatures(supplier, t)]
+    story.append(KeepTogether(tail))
+    return story
+
+
+def _letterhead(supplier: dict[str, Any], logo: bytes | None, t: Tr) -> list[Any]:
+    st = styles()
+    contacts = ", ".join(x for x in (supplier.get("address"), supplier.get("phone"),
+                                     supplier.get("email")) if x)
+    text = [para(supplier.get("name") or "", st.bold), para(contacts, st.small)]
+    image = logo_flowable(logo, 45 * mm, 16 * mm)
+    cells = [[image or "", text]]
+    table = Table(cells, colWidths=[48 * mm, CONTENT_WIDTH - 48 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, LINE),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    if image is None:
+        table = Table([[text]], colWidths=[CONTENT_WIDTH])
+        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("LINEBELOW", (0, 0), (-1, 0), 0.8, LINE),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    return [table, Spacer(1, 5 * mm)]
+
+
+def _proposal(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
+    st = styles()
+    supplier, buyer, author = parties["supplier"], parties["buyer"], parties["author"]
+    story: list[Any] = _letterhead(supplier, logo, t)
+    story.append(para(_title(doc, t), st.title))
+    story.append(_rule(1.5))
+    rows = [(t._("To:"), _requisites(buyer, t, with_contacts=False))]
+    if buyer.get("contact"):
+        attention = buyer["contact"]
+        if buyer.get("contact_position"):
+            attention += f", {buyer['contact_position']}"
+        rows.append((t._("Attention:"), attention))
+    story.append(_parties_table(rows))
+    story.append(Spacer(1, 4 * mm))
+    if doc.title:
+        story.append(para(doc.title, st.heading))
+    if doc.lead:
+        story.append(para(doc.lead, st.body))
+        story.append(Spacer(1, 3 * mm))
+    story.append(para(t._("We offer:"), st.bold))
+    story.append(Spacer(1, 1.5 * mm))
+    story.append(_lines_table(doc, t, any(ln.discount_pct for ln in doc.lines)))
+    story.append(Spacer(1, 2 * mm))
+    story.append(_totals_table(doc, t))
+    if t.lang != "ru":
+        story.append(para(t._("All amounts in {currency}.").format(currency=doc.currency),
+                          st.tiny))
+    story.append(Spacer(1, 3 * mm))
+    if doc.payment_terms:
+        story += [para(t._("Payment terms"), st.bold), para(doc.payment_terms, st.body),
+                  Spacer(1, 2 * mm)]
+    if doc.delivery_terms:
+        story += [para(t._("Delivery terms"), st.bold), para(doc.delivery_terms, st.body),
+                  Spacer(1, 2 * mm)]
+    if doc.valid_until:
+        story.append(para(t._("The offer is valid until {date}").format(
+            date=t.date(doc.valid_until, "long")), st.bold))
+    contact_bits = [author.get("name") or "", author.get("position") or ""]
+    reach = ", ".join(x for x in (author.get("phone"), author.get("email")) if x)
+    sign = [Spacer(1, 6 * mm), para(t._("Yours sincerely,"), st.body)]
+    sign += [para(b, st.bold if i == 0 else st.body) for i, b in enumerate(contact_bits) if b]
+    if reach:
+        sign.append(para(reach, st.body))
+    sign.append(para(supplier.get("name") or "", st.small))
+    story.append(KeepTogether(sign))
+    return story
+
+
+def _rule(weight: float) -> Table:
+    table = Table([[""]], colWidths=[CONTENT_WIDTH], rowHeights=[1])
+    table.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), weight, colors.black)]))
+    return table
+
+
+def render_document(doc: Any, parties: dict[str, Any], logo: bytes | None = None) -> bytes:
+    """The PDF of a proposal or an invoice (a ``DocumentRecord``) in its language."""
+    t = Tr(doc.language)
+    buffer = io.BytesIO()
+    title = _title(doc, t)
+    draft = doc.number is None or doc.status == "draft"
+    cancelled = doc.status == "cancelled"
+
+    def frame(canvas: Canvas, page: int, total: int) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(GREY)
+        if page > 1:
+            canvas.drawString(MARGIN_LEFT, PAGE_HEIGHT - 9 * mm, title)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, 9 * mm,
+                               t._("Page {page} of {total}").format(page=page, total=total))
+        canvas.restoreState()
+        if draft:
+            watermark(canvas, t._("DRAFT"))
+        elif cancelled:
+            watermark(canvas, t._("CANCELLED"))
+
+    template = SimpleDocTemplate(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+                                 leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
+                                 topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+                                 title=title, author=parties["supplier"].get("name") or "",
+                                 creator="SalesDesk")
+    if doc.kind == "invoice":
+        story = (_invoice_ru if t.lang == "ru" else _invoice_en)(doc, parties, t, logo)
+    else:
+        story = _proposal(doc, parties, t, logo)
+    template.build(story, canvasmaker=numbered_canvas(frame))
+    return buffer.getvalue()
