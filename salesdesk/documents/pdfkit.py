@@ -153,7 +153,7 @@ def logo_flowable(data: bytes | None, max_width: float, max_height: float) -> Fl
 class QRCode(Flowable):
     """A QR code drawn as vector squares (sharp at any print resolution)."""
 
-    def __init__(self, matrix: list[list[bool]], size: float) -> None:
+    def __init__(self, matrix: tuple[tuple[bool, ...], ...], size: float) -> None:
         super().__init__()
         self.matrix = matrix
         self.size = size
@@ -167,6 +167,8 @@ class QRCode(Flowable):
         canvas.setFillColor(colors.white)
         canvas.rect(0, 0, self.size, self.size, stroke=0, fill=1)
         canvas.setFillColor(colors.black)
+        # One path for every dark run of every row: one fill operation, not thousands.
+        path = canvas.beginPath()
         for row_index, row in enumerate(self.matrix):
             y = self.size - (row_index + quiet + 1) * module
             run_start = None
@@ -175,9 +177,9 @@ class QRCode(Flowable):
                     run_start = col_index
                 elif not dark and run_start is not None:
                     x = (run_start + quiet) * module
-                    canvas.rect(x, y, (col_index - run_start) * module, module, stroke=0,
-                                fill=1)
+                    path.rect(x, y, (col_index - run_start) * module, module)
                     run_start = None
+        canvas.drawPath(path, stroke=0, fill=1)
 
 
 def numbered_canvas(header: Callable[[Canvas, int, int], None]) -> type[Canvas]:

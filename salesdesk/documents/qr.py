@@ -8,6 +8,7 @@ the code fills in the payment order.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from salesdesk.money import to_minor
 
@@ -35,9 +36,14 @@ def payment_string(name: str, personal_account: str, bank_name: str, bic: str,
     return "ST00012|" + "|".join(f"{key}={_clean(value)}" for key, value in fields)
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
-    """The QR code's modules (``True`` is dark), error correction M, UTF-8 bytes."""
+@lru_cache(maxsize=256)
+def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's modules (``True`` is dark), error correction M, UTF-8 bytes.
+
+    Choosing the best mask takes tens of milliseconds; a reprint of the same invoice
+    reuses the result.
+    """
     import segno
 
     code = segno.make_qr(data.encode("utf-8"), error="m", boost_error=False)
-    return [[bool(cell) for cell in row] for row in code.matrix]
+    return tuple(tuple(bool(cell) for cell in row) for row in code.matrix)
