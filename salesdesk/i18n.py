@@ -138,6 +138,10 @@ def format_money(
         return not_available(lang)
     if not symbol:
         return format_decimal(amount, format="#,##0.00", locale=babel_locale(lang))
+    if currency == "RUB" and lang != "ru":
+        # CLDR's English has no ruble sign ("RUB1,234.00"); the office's money reads better
+        # with the sign it sees on every price tag.
+        return "₽" + format_decimal(amount, format="#,##0.00", locale=babel_locale(lang))
     return format_currency(amount, currency, locale=babel_locale(lang))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from salesdesk.cli.common import EXIT_OK, acting_user, open_db
+from salesdesk.cli.common import EXIT_OK, acting_user, open_db, print_json, print_table
 from salesdesk.i18n import _
 
 
@@ -38,8 +40,67 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a date (expected 2026-10-31)")
+                                         .format(value=text)) from None
+
+
+def format_metric(kind: str, value: Any, lang: str | None = None) -> str:
+    """A metric value as people read it, ``n/a`` where a denominator was zero."""
+    from salesdesk.i18n import format_money, format_number, format_percent, not_available
+
+    if value is None:
+        return not_available(lang)
+    if kind == "money":
+        return format_money(value, lang)
+    if kind == "percent":
+        return format_percent(value, lang)
+    if kind == "days":
+        return format_number(value, lang, decimals=1)
+    return format_number(value, lang)
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """The metrics of METRICS.md for a period."""
+    from salesdesk.i18n import get_language
+    from salesdesk.metrics.definitions import METRICS
+    from salesdesk.services.metrics import metrics
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    result = metrics(db, actor, args.date_from, args.date_to, args.scope)
+    if args.json:
+        print_json(result.to_json())
+        return EXIT_OK
+    lang = get_language()
+    print(_("Metrics {start} – {end}, scope: {scope}").format(
+        start=args.date_from.isoformat(), end=args.date_to.isoformat(),
+        scope=", ".join(result.scope)))
+    rows = []
+    for metric in METRICS:
+        value = result[metric.key]
+        if metric.kind == "money_map":
+            for channel, amount in (value or {}).items():
+                rows.append([f"  {metric.label_in(lang)}: {channel}",
+                             format_metric("money", amount, lang)])
+            continue
+        rows.append([metric.label_in(lang), format_metric(metric.kind, value, lang)])
+    print_table([_("Metric"), _("Value")], rows)
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's commands to the parser."""
+    p = sub.add_parser("metrics", help=_("the sales metrics for a period"))
+    p.add_argument("--from", dest="date_from", required=True, type=_iso_date)
+    p.add_argument("--to", dest="date_to", required=True, type=_iso_date)
+    p.add_argument("--scope", help=_("one user's login (within what you may see)"))
+    p.add_argument("--json", action="store_true", help=_("one JSON object on stdout"))
+    p.set_defaults(func=cmd_metrics)
+
     p = sub.add_parser("pdf", help=_("render a proposal or an invoice to PDF"))
     p.add_argument("number")
     p.add_argument("-o", "--output", help=_("PDF file (default: NUMBER.pdf)"))

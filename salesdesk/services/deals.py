@@ -19,6 +19,7 @@ from salesdesk.domain import CLOSED_STAGES, STAGE_LABELS, STAGES
 from salesdesk.errors import ValidationError
 from salesdesk.fields import Field, choice, money, parse_date, text, validate
 from salesdesk.i18n import N_, _
+from salesdesk.metrics.sqlfuncs import msum
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import apply, check_version, get_record, reading, writing
 
@@ -288,7 +289,7 @@ def pipeline_board(db: Database, actor: Actor, owner_id: uuid.UUID | None = None
             if stage in CLOSED_STAGES:
                 conds.append(Deal.closed_on >= closed_since)
             count, total = ctx.session.execute(
-                select(func.count(Deal.id), func.coalesce(func.sum(Deal.amount), 0))
+                select(func.count(Deal.id), msum(Deal.__table__.c.amount))
                 .where(*conds)).one()
             rows = ctx.session.execute(
                 select(Deal, Client.name, User.name).join(Client, Client.id == Deal.client_id)
@@ -296,6 +297,6 @@ def pipeline_board(db: Database, actor: Actor, owner_id: uuid.UUID | None = None
                 .order_by(Deal.amount.desc(), Deal.id).limit(per_stage))
             columns.append(StageColumn(
                 stage=stage, deals=[_record(d, c, o) for d, c, o in rows], count=int(count),
-                total=Decimal(total).quantize(Decimal("0.01"))))
+                total=Decimal(total or 0).quantize(Decimal("0.01"))))
         return columns
 

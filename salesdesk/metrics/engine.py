@@ -1,0 +1,417 @@
+"""The metrics of METRICS.md, computed with SQL aggregates on SQLite and PostgreSQL.
+
+Each function takes a session, a scope (the user ids whose work is counted) and a
+period, and returns plain values: counts as ``int``, money as ``Decimal`` with two
+places, percentages and day counts as ``Decimal`` rounded half-up to two places, and
+``None`` wherever a denominator is zero. Permissions are the caller's business
+(:mod:`salesdesk.services.metrics` decides the scope).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from salesdesk.db.models import (
+    Activity,
+    Client,
+    Company,
+    Deal,
+    Document,
+    MarketingSpend,
+    Payment,
+    Target,
+)
+from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, STAGES
+from salesdesk.errors import ValidationError
+from salesdesk.i18n import _
+from salesdesk.metrics.sqlfuncs import days_between, month_key, msum
+from salesdesk.money import ZERO, round_money, round_to
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Two local calendar dates, both inclusive."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValidationError(_("Period"), _("the start ({start}) is after the end ({end})")
+                                  .format(start=self.start.isoformat(),
+                                          end=self.end.isoformat()))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """``[YYYY-MM-01, last day of the month]``."""
+        first = date(year, month, 1)
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        return cls(first, nxt - timedelta(days=1))
+
+    @property
+    def days(self) -> int:
+        """How many days the period has."""
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before (a month for a calendar month)."""
+        if self.is_calendar_month():
+            before = self.start - timedelta(days=1)
+            return Period.month(before.year, before.month)
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def year_before(self) -> Period:
+        """The same dates one year earlier (29 February becomes the 28th)."""
+        def back(d: date) -> date:
+            try:
+                return d.replace(year=d.year - 1)
+            except ValueError:
+                return d.replace(year=d.year - 1, day=28)
+        if self.is_calendar_month():
+            return Period.month(self.start.year - 1, self.start.month)
+        return Period(back(self.start), back(self.end))
+
+    def is_calendar_month(self) -> bool:
+        """True for ``[1st, last day]`` of one month."""
+        return self.start.day == 1 and Period.month(self.start.year, self.start.month) == self
+
+    def months(self) -> list[Period]:
+        """The calendar months the period touches, whole."""
+        out = []
+        current = self.start.replace(day=1)
+        while current <= self.end:
+            out.append(Period.month(current.year, current.month))
+            current = (current + timedelta(days=32)).replace(day=1)
+        return out
+
+
+def pct(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """``numerator / denominator × 100`` rounded half-up to 0.01; ``None`` for a zero
+    denominator (never 0, never an error)."""
+    if not denominator:
+        return None
+    return round_to(Decimal(numerator) * HUNDRED / Decimal(denominator), 2)
+
+
+def ratio_money(numerator: Decimal, denominator: Decimal | int) -> Decimal | None:
+    """Money divided by a count, half-up to kopecks; ``None`` for a zero denominator."""
+    if not denominator:
+        return None
+    return round_money(Decimal(numerator) / Decimal(denominator))
+
+
+def _money(value: Any) -> Decimal:
+    if value is None:
+        return ZERO
+    return round_money(value)
+
+
+def _in(column: Any, scope: frozenset[uuid.UUID] | None) -> Any:
+    return literal(True) if scope is None else column.in_(scope)
+
+
+# --- the pieces ------------------------------------------------------------------------
+
+def contacts(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> int:
+    """Activities dated in the period, logged by a user in scope."""
+    return int(session.scalar(select(func.count(Activity.id)).where(
+        Activity.deleted_at.is_(None), Activity.date.between(p.start, p.end),
+        _in(Activity.user_id, scope))) or 0)
+
+
+def _closed(stage: str, scope: frozenset[uuid.UUID] | None, p: Period) -> list[Any]:
+    return [Deal.deleted_at.is_(None), Deal.stage == stage, Deal.closed_on.between(p.start, p.end),
+            _in(Deal.owner_id, scope)]
+
+
+def won_and_lost(session: Session, scope: frozenset[uuid.UUID] | None,
+                 p: Period) -> tuple[int, int, Decimal]:
+    """Deals won, deals lost, and the volume of the won ones (one query)."""
+    won = and_(*_closed("won", scope, p))
+    lost = and_(*_closed("lost", scope, p))
+    row = session.execute(select(
+        func.sum(case((won, 1), else_=0)), func.sum(case((lost, 1), else_=0)),
+        msum(case((won, Deal.__table__.c.amount), else_=0)),
+    ).where(Deal.deleted_at.is_(None), Deal.closed_on.between(p.start, p.end),
+            _in(Deal.owner_id, scope))).one()
+    return int(row[0] or 0), int(row[1] or 0), _money(row[2])
+
+
+def deal_times(session: Session, scope: frozenset[uuid.UUID] | None,
+               p: Period) -> tuple[Decimal | None, Decimal | None]:
+    """Median and mean days from opening to closing of the deals won in the period."""
+    days = days_between(Deal.closed_on, Deal.opened_on)
+    conditions = _closed("won", scope, p)
+    count, total = session.execute(select(func.count(Deal.id), func.sum(days))
+                                   .where(*conditions)).one()
+    if not count:
+        return None, None
+    mean = round_to(Decimal(int(total or 0)) / Decimal(count), 2)
+    # The median in portable SQL: the middle row(s) of the ordered values.
+    offset = (count - 1) // 2
+    take = 1 if count % 2 else 2
+    middle = [int(v) for v in session.scalars(select(days).where(*conditions)
+                                              .order_by(days).offset(offset).limit(take))]
+    median = round_to(Decimal(sum(middle)) / Decimal(len(middle)), 2)
+    return median, mean
+
+
+def deal_durations(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> list[int]:
+    """Days of each deal won in the period (the distribution chart)."""
+    days = days_between(Deal.closed_on, Deal.opened_on)
+    return [int(v) for v in session.scalars(select(days).where(*_closed("won", scope, p)))]
+
+
+def collected(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Decimal:
+    """Payments received in the period, attributed to the owner of the invoice's client."""
+    stmt = (select(msum(Payment.__table__.c.amount))
+            .join(Document, Document.id == Payment.invoice_id)
+            .join(Client, Client.id == Document.client_id)
+            .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
+                   Payment.paid_on.between(p.start, p.end), _in(Client.owner_id, scope)))
+    return _money(session.scalar(stmt))
+
+
+def plan(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Decimal:
+    """Targets of users in scope for the months whose 1st day lies in the period."""
+    stmt = select(msum(Target.__table__.c.amount)).where(
+        Target.deleted_at.is_(None), Target.month.between(p.start, p.end),
+        _in(Target.user_id, scope))
+    return _money(session.scalar(stmt))
+
+
+def activity_window(session: Session) -> int:
+    """W, the company's activity window in days."""
+    value = session.scalar(select(Company.activity_window_days).where(
+        Company.deleted_at.is_(None)))
+    return int(value or 365)
+
+
+@dataclass(frozen=True)
+class CustomerCounts:
+    """The customer metrics of one period and scope."""
+
+    at_start: int
+    retained: int
+    new: int
+    reactivated: int
+
+    @property
+    def churned(self) -> int:
+        """At start minus retained."""
+        return self.at_start - self.retained
+
+
+def customers(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+              window: int | None = None) -> CustomerCounts:
+    """Customers at start, retained, new and reactivated (METRICS.md), in one query.
+
+    A customer is active on day d when it has a won deal closed in [d − W + 1, d];
+    customer metrics count clients whose owner is in scope, whoever owned the deals.
+    """
+    w = window or activity_window(session)
+    day_before = p.start - timedelta(days=1)
+    start_lo, start_hi = day_before - timedelta(days=w - 1), day_before
+    end_lo = p.end - timedelta(days=w - 1)
+    won = Deal.__table__
+    per_client = (
+        select(won.c.client_id,
+               func.max(case((won.c.closed_on.between(start_lo, start_hi), 1), else_=0))
+               .label("in_s"),
+               func.max(case((won.c.closed_on.between(end_lo, p.end), 1), else_=0))
+               .label("in_e"),
+               func.min(won.c.closed_on).label("first_won"))
+        .where(won.c.stage == "won", won.c.deleted_at.is_(None), won.c.closed_on <= p.end)
+        .group_by(won.c.client_id)
+        .subquery())
+    is_new = per_client.c.first_won.between(p.start, p.end)
+    row = session.execute(
+        select(func.sum(per_client.c.in_s),
+               func.sum(per_client.c.in_s * per_client.c.in_e),
+               func.sum(case((is_new, 1), else_=0)),
+               func.sum(case((and_(per_client.c.in_e == 1, per_client.c.in_s == 0, ~is_new),
+                              1), else_=0)))
+        .select_from(per_client)
+        .join(Client, Client.id == per_client.c.client_id)
+        .where(_in(Client.owner_id, scope))).one()
+    return CustomerCounts(at_start=int(row[0] or 0), retained=int(row[1] or 0),
+                          new=int(row[2] or 0), reactivated=int(row[3] or 0))
+
+
+def marketing_spend(session: Session, p: Period) -> Decimal:
+    """Marketing spend dated in the period (company-wide: spend has no owner)."""
+    return _money(session.scalar(select(msum(MarketingSpend.__table__.c.amount)).where(
+        MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(p.start, p.end))))
+
+
+def new_customers_by_channel(session: Session, p: Period) -> dict[str, int]:
+    """Company-wide new customers in the period by their client's source."""
+    first = (select(Deal.client_id, func.min(Deal.closed_on).label("first_won"))
+             .where(Deal.stage == "won", Deal.deleted_at.is_(None))
+             .group_by(Deal.client_id).subquery())
+    rows = session.execute(
+        select(Client.source, func.count()).select_from(first)
+        .join(Client, Client.id == first.c.client_id)
+        .where(first.c.first_won.between(p.start, p.end))
+        .group_by(Client.source))
+    return {source or "": int(n) for source, n in rows}
+
+
+def spend_by_channel(session: Session, p: Period) -> dict[str, Decimal]:
+    """Marketing spend in the period by channel."""
+    rows = session.execute(
+        select(MarketingSpend.channel, msum(MarketingSpend.__table__.c.amount))
+        .where(MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(p.start, p.end))
+        .group_by(MarketingSpend.channel))
+    return {channel: _money(total) for channel, total in rows}
+
+
+def stage_probabilities(session: Session) -> dict[str, Decimal]:
+    """The company's stage probabilities in percent (settings, with the defaults)."""
+    company = session.scalar(select(Company).where(Company.deleted_at.is_(None)))
+    if company is None:
+        return dict(DEFAULT_STAGE_PROBABILITIES)
+    return {stage: company.probability(stage) for stage in STAGES}
+
+
+def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
+             p: Period) -> tuple[int, Decimal, Decimal]:
+    """Open deals (as they stand today) opened by the end of the period: count, amount,
+    and the weighted forecast of those expected to close in the period."""
+    probabilities = stage_probabilities(session)
+    amount = Deal.__table__.c.amount
+    expected = Deal.expected_close.between(p.start, p.end)
+    rows = session.execute(
+        select(Deal.stage, func.count(Deal.id), msum(amount),
+               msum(case((expected, amount), else_=0)))
+        .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
+               Deal.opened_on <= p.end, _in(Deal.owner_id, scope))
+        .group_by(Deal.stage))
+    count, total, forecast = 0, ZERO, ZERO
+    for stage, n, stage_total, stage_expected in rows:
+        count += int(n)
+        total += _money(stage_total)
+        forecast += _money(stage_expected) * probabilities.get(stage, ZERO) / HUNDRED
+    return count, total, round_money(forecast)
+
+
+# --- the whole set -------------------------------------------------------------------------
+
+def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+            company_wide: bool) -> dict[str, Any]:
+    """Every key of METRICS.md for one scope and period.
+
+    ``scope=None`` counts everybody; ``company_wide`` says whether the scope is the whole
+    company (CAC is only defined then).
+    """
+    n_contacts = contacts(session, scope, p)
+    won, lost, volume = won_and_lost(session, scope, p)
+    median, mean = deal_times(session, scope, p)
+    target = plan(session, scope, p)
+    counts = customers(session, scope, p)
+    spend = marketing_spend(session, p)
+    open_count, open_amount, forecast = pipeline(session, scope, p)
+    if company_wide:
+        new_all = counts.new if scope is None else customers(session, None, p).new
+        cac = ratio_money(spend, new_all)
+        by_channel_spend = spend_by_channel(session, p)
+        by_channel_new = new_customers_by_channel(session, p)
+        channels = sorted(set(by_channel_spend) | {c for c in by_channel_new if c})
+        cac_by_channel: dict[str, Decimal | None] = {
+            c: ratio_money(by_channel_spend.get(c, ZERO), by_channel_new.get(c, 0))
+            for c in channels}
+    else:
+        cac = None
+        cac_by_channel = dict.fromkeys(sorted(spend_by_channel(session, p)))
+    return {
+        "contacts": n_contacts,
+        "deals_won": won,
+        "deals_lost": lost,
+        "conversion_pct": pct(won, n_contacts),
+        "win_rate_pct": pct(won, won + lost),
+        "sales_volume": volume,
+        "average_check": ratio_money(volume, won),
+        "deal_time_days_median": median,
+        "deal_time_days_mean": mean,
+        "collected": collected(session, scope, p),
+        "plan": target,
+        "plan_attainment_pct": pct(volume, target),
+        "customers_at_start": counts.at_start,
+        "customers_retained": counts.retained,
+        "customers_churned": counts.churned,
+        "customers_new": counts.new,
+        "customers_reactivated": counts.reactivated,
+        "retention_pct": pct(counts.retained, counts.at_start),
+        "churn_pct": pct(counts.churned, counts.at_start),
+        "marketing_spend": spend,
+        "cac": cac,
+        "cac_by_channel": cac_by_channel,
+        "pipeline_open_count": open_count,
+        "pipeline_open_amount": open_amount,
+        "forecast_weighted": forecast,
+    }
+
+
+# --- breakdowns ----------------------------------------------------------------------------
+
+def funnel(session: Session, scope: frozenset[uuid.UUID] | None,
+           p: Period) -> list[tuple[str, int]]:
+    """Deals opened in the period by the furthest stage reached (see FUNNEL_DEFINITION):
+    ``[("new", n), ("qualified", n), …, ("won", n), ("lost", n)]``."""
+    rows = dict(session.execute(
+        select(Deal.stage, func.count(Deal.id))
+        .where(Deal.deleted_at.is_(None), Deal.opened_on.between(p.start, p.end),
+               _in(Deal.owner_id, scope))
+        .group_by(Deal.stage)).all())
+    ladder = [*OPEN_STAGES, "won"]
+    reached = []
+    for index, stage in enumerate(ladder):
+        reached.append((stage, sum(int(rows.get(s, 0)) for s in ladder[index:])))
+    reached[0] = ("new", reached[0][1] + int(rows.get("lost", 0)))
+    return [*reached, ("lost", int(rows.get("lost", 0)))]
+
+
+def lost_reasons(session: Session, scope: frozenset[uuid.UUID] | None,
+                 p: Period) -> list[tuple[str, int, Decimal]]:
+    """Lost deals closed in the period by reason: count and amount, most frequent first."""
+    rows = session.execute(
+        select(Deal.lost_reason, func.count(Deal.id), msum(Deal.__table__.c.amount))
+        .where(*_closed("lost", scope, p)).group_by(Deal.lost_reason)
+        .order_by(func.count(Deal.id).desc(), Deal.lost_reason))
+    return [(reason or "", int(n), _money(total)) for reason, n, total in rows]
+
+
+def top_clients(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+                limit: int = 10) -> list[tuple[uuid.UUID, str, int, Decimal]]:
+    """Clients by the volume of deals won in the period (deals of owners in scope)."""
+    volume = msum(Deal.__table__.c.amount)
+    rows = session.execute(
+        select(Client.id, Client.name, func.count(Deal.id), volume)
+        .join(Client, Client.id == Deal.client_id)
+        .where(*_closed("won", scope, p))
+        .group_by(Client.id, Client.name).order_by(volume.desc(), Client.name).limit(limit))
+    return [(cid, name, int(n), _money(total)) for cid, name, n, total in rows]
+
+
+def volume_by_month(session: Session, scope: frozenset[uuid.UUID] | None,
+                    p: Period) -> dict[str, Decimal]:
+    """Won volume per ``YYYY-MM`` (one grouped query)."""
+    key = month_key(Deal.closed_on)
+    rows = session.execute(select(key, msum(Deal.__table__.c.amount))
+                           .where(*_closed("won", scope, p)).group_by(key))
+    return {k: _money(v) for k, v in rows}
+
+
+def months_of(periods: Iterable[Period]) -> list[str]:
+    """``YYYY-MM`` labels of whole-month periods."""
+    return [f"{m.start.year:04d}-{m.start.month:02d}" for m in periods]

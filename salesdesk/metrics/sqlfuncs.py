@@ -1,0 +1,67 @@
+"""Date arithmetic as SQL constructs, compiled per dialect.
+
+SQL has no portable "days between two dates" or "year-month of a date"; these
+constructs keep the dialect-specific spelling here, in one place, so that every
+metric query runs on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Integer, String, func, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from salesdesk.db.types import Money
+
+
+class days_between(FunctionElement[int]):
+    """``later - earlier`` in whole days."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (f"CAST(julianday({compiler.process(later, **kw)}) - "
+            f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)")
+
+
+@compiles(days_between)
+def _days_default(element: Any, compiler: Any, **kw: Any) -> str:
+    # PostgreSQL: date - date is an integer number of days.
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+class month_key(FunctionElement[str]):
+    """``YYYY-MM`` of a date."""
+
+    type = String()
+    inherit_cache = True
+    name = "month_key"
+
+
+@compiles(month_key, "sqlite")
+def _month_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    (value,) = list(element.clauses)
+    return f"strftime('%Y-%m', {compiler.process(value, **kw)})"
+
+
+@compiles(month_key)
+def _month_default(element: Any, compiler: Any, **kw: Any) -> str:
+    (value,) = list(element.clauses)
+    return f"to_char({compiler.process(value, **kw)}, 'YYYY-MM')"
+
+
+def msum(expression: Any) -> Any:
+    """``SUM`` of a money column, typed as money so that every dialect returns rubles.
+
+    (PostgreSQL's SUM of a BIGINT is a NUMERIC: without the type, kopecks would come
+    back as a Decimal count of kopecks.)
+    """
+    return type_coerce(func.sum(expression), Money())

@@ -1,0 +1,198 @@
+"""Metrics as each role may see them: a representative their own, a manager their team's
+and each member's, the head anyone's (METRICS.md, "Scope")."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from salesdesk import policy
+from salesdesk.auth import Actor
+from salesdesk.db.engine import Database
+from salesdesk.db.models import User
+from salesdesk.metrics import engine
+from salesdesk.metrics.definitions import BY_KEY, METRICS
+from salesdesk.metrics.engine import Period
+from salesdesk.money import money_str, round_to
+from salesdesk.policy import Action, Ctx
+from salesdesk.services.base import reading, user_by_login
+
+
+@dataclass(frozen=True)
+class MetricsResult:
+    """Every metric for one period and scope."""
+
+    period: Period
+    scope: list[str]
+    values: dict[str, Any]
+    company_wide: bool
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``salesdesk metrics --json`` object: money as strings with two decimals,
+        percentages and days as numbers rounded to two decimals, ``null`` for n/a."""
+        out: dict[str, Any] = {"period": {"from": self.period.start.isoformat(),
+                                          "to": self.period.end.isoformat()},
+                               "scope": sorted(self.scope)}
+        for metric in METRICS:
+            out[metric.key] = json_value(metric.kind, self.values[metric.key])
+        return out
+
+
+def json_value(kind: str, value: Any) -> Any:
+    """One metric value in its JSON form."""
+    if value is None:
+        return None
+    if kind == "money":
+        return money_str(value)
+    if kind == "money_map":
+        return {k: money_str(v) for k, v in value.items()}
+    if kind in ("percent", "days"):
+        return float(round_to(Decimal(value), 2))
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose work is counted: user ids (``None`` for everybody), their logins, and
+    whether that is the whole company."""
+
+    ids: frozenset[uuid.UUID] | None
+    logins: list[str]
+    company_wide: bool
+
+
+def resolve_scope(ctx: Ctx, scope_login: str | None) -> Scope:
+    """The actor's scope, or one user within it (``--scope LOGIN``)."""
+    if scope_login:
+        user = user_by_login(ctx, scope_login)
+        policy.require_visible_user(ctx, Action.METRICS_READ, user)
+        everybody = list(ctx.session.scalars(select(User.id)))
+        return Scope(frozenset({user.id}), [user.login], everybody == [user.id])
+    if ctx.scope is None:
+        logins = sorted(ctx.session.scalars(select(User.login)))
+        return Scope(None, logins, True)
+    logins = sorted(ctx.session.scalars(select(User.login).where(User.id.in_(ctx.scope))))
+    return Scope(ctx.scope, logins, False)
+
+
+def _period(date_from: date, date_to: date) -> Period:
+    return Period(date_from, date_to)
+
+
+def may_see_spend(ctx: Ctx) -> bool:
+    """Marketing spend is for managers and the head (DOMAIN.md's permission table)."""
+    return ctx.role in policy.ROLE_ONLY[Action.SPEND_READ]
+
+
+def _hide_spend(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
+    # A representative's metrics carry no marketing money: the permission rule holds in
+    # dashboards and exports too, not only in the Strategy page.
+    if not may_see_spend(ctx):
+        values.update(marketing_spend=None, cac=None, cac_by_channel={})
+    return values
+
+
+def metrics(db: Database, actor: Actor, date_from: date, date_to: date,
+            scope_login: str | None = None) -> MetricsResult:
+    """Every metric of METRICS.md for the actor's scope (or one user within it)."""
+    period = _period(date_from, date_to)
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, scope_login)
+        values = engine.compute(ctx.session, scope.ids, period, scope.company_wide)
+        return MetricsResult(period, scope.logins, _hide_spend(ctx, values),
+                             scope.company_wide)
+
+
+@dataclass(frozen=True)
+class PersonMetrics:
+    """One person's figures (the per-person table and the plan-vs-fact chart)."""
+
+    user_id: uuid.UUID
+    login: str
+    name: str
+    role: str
+    values: dict[str, Any]
+
+
+def per_person(db: Database, actor: Actor, date_from: date, date_to: date,
+               include_inactive: bool = False) -> list[PersonMetrics]:
+    """The metrics of each user in the actor's scope, by name."""
+    period = _period(date_from, date_to)
+    with reading(db, actor) as ctx:
+        stmt = select(User).where(policy.visible(ctx, User)).order_by(User.name)
+        if not include_inactive:
+            stmt = stmt.where(User.active.is_(True))
+        users = list(ctx.session.scalars(stmt))
+        return [PersonMetrics(u.id, u.login, u.name, u.role, _hide_spend(
+                    ctx, engine.compute(ctx.session, frozenset({u.id}), period, False)))
+                for u in users]
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """The metrics of one calendar month of a series."""
+
+    month: date
+    values: dict[str, Any]
+
+
+def monthly(db: Database, actor: Actor, date_from: date, date_to: date,
+            scope_login: str | None = None) -> list[MonthPoint]:
+    """The metrics of every calendar month the range touches (charts and trends)."""
+    months = _period(date_from, date_to).months()
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, scope_login)
+        return [MonthPoint(m.start, _hide_spend(ctx, engine.compute(
+            ctx.session, scope.ids, m, scope.company_wide))) for m in months]
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    """What the dashboard's and the report's charts and tables need beyond the set."""
+
+    funnel: list[tuple[str, int]]
+    lost_reasons: list[tuple[str, int, Decimal]]
+    top_clients: list[tuple[uuid.UUID, str, int, Decimal]]
+    durations: list[int]
+    spend_by_channel: dict[str, Decimal]
+    new_by_channel: dict[str, int]
+    cac_by_channel: dict[str, Decimal | None]
+
+
+def breakdowns(db: Database, actor: Actor, date_from: date, date_to: date,
+               scope_login: str | None = None) -> Breakdowns:
+    """Funnel, lost reasons, top clients, deal durations and channels for a period."""
+    period = _period(date_from, date_to)
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, scope_login)
+        session = ctx.session
+        spend: dict[str, Decimal] = {}
+        new: dict[str, int] = {}
+        cac: dict[str, Decimal | None] = {}
+        if may_see_spend(ctx):
+            spend = engine.spend_by_channel(session, period)
+            new = engine.new_customers_by_channel(session, period)
+            channels = sorted(set(spend) | {c for c in new if c})
+            cac = {c: engine.ratio_money(spend.get(c, Decimal(0)), new.get(c, 0))
+                   if scope.company_wide else None for c in channels}
+        return Breakdowns(
+            funnel=engine.funnel(session, scope.ids, period),
+            lost_reasons=engine.lost_reasons(session, scope.ids, period),
+            top_clients=engine.top_clients(session, scope.ids, period),
+            durations=engine.deal_durations(session, scope.ids, period),
+            spend_by_channel=spend, new_by_channel=new, cac_by_channel=cac)
+
+
+def definition(key: str, lang: str | None = None) -> str:
+    """The one-sentence definition of a metric, translated."""
+    from salesdesk.i18n import get_language
+
+    return BY_KEY[key].definition_in(lang or get_language())

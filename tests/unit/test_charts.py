@@ -1,0 +1,90 @@
+"""Charts: figures without pyplot or Qt, in both languages, with an honest empty state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from salesdesk import charts
+
+
+def point(month: int, volume: int, plan: int, conv: str | None = "3.5") -> SimpleNamespace:
+    return SimpleNamespace(month=date(2026, month, 1), values={
+        "sales_volume": Decimal(volume), "plan": Decimal(plan),
+        "conversion_pct": Decimal(conv) if conv else None,
+        "average_check": Decimal(volume // 3) if volume else None,
+        "customers_retained": 10, "customers_new": 2, "customers_reactivated": 1,
+        "customers_churned": 1})
+
+
+POINTS = [point(m, 1_000_000 * m, 2_500_000) for m in range(1, 7)]
+PEOPLE = [SimpleNamespace(name="Кузнецов Пётр Андреевич", values={
+    "plan": Decimal(900000), "sales_volume": Decimal(750000),
+    "plan_attainment_pct": Decimal("83.33")})]
+
+
+def texts(fig: object) -> str:
+    out = []
+    for ax in fig.axes:  # type: ignore[attr-defined]
+        out += [ax.get_title(loc="left"), *(t.get_text() for t in ax.texts)]
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        legend = ax.get_legend()
+        if legend:
+            out += [t.get_text() for t in legend.get_texts()]
+    return " ".join(out)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("ru", "Объём продаж по месяцам"),
+                                             ("en", "Sales volume by month")])
+def test_each_chart_in_both_languages_renders_without_missing_glyphs(lang: str,
+                                                                     title: str) -> None:
+    made = {
+        "sales": charts.sales_by_month(POINTS, lang),
+        "plan": charts.plan_vs_fact(PEOPLE, lang, "мар 2026"),
+        "funnel": charts.funnel_chart([("new", 10), ("qualified", 6), ("proposal", 4),
+                                       ("negotiation", 3), ("won", 2), ("lost", 5)], lang),
+        "trend": charts.conversion_and_check(POINTS, lang),
+        "time": charts.deal_time_histogram([0, 5, 12, 12, 30, 45], lang),
+        "customers": charts.customers_by_month(POINTS, lang),
+        "channels": charts.channels_chart({"Сайт": Decimal(600), "Радио": Decimal(200)},
+                                          {"Сайт": Decimal(600), "Радио": None}, lang),
+        "lost": charts.lost_reasons_chart([("Дорого", 3, Decimal(500))], lang),
+    }
+    assert title in texts(made["sales"])
+    for name, fig in made.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph … missing from font" would fail here
+            png = charts.to_png(fig)
+        assert png.startswith(b"\x89PNG"), name
+    if lang == "ru":
+        assert "Воронка продаж" in texts(made["funnel"])
+        assert "Новая: 10" in texts(made["funnel"]) and "60 %" in texts(made["funnel"])
+        assert "CAC н/д" in texts(made["channels"])
+        assert "млн" in " ".join(t.get_text() for t in made["sales"].axes[0].get_yticklabels())
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_no_data_is_said_not_drawn(lang: str) -> None:
+    empty_points = [point(m, 0, 0, None) for m in range(1, 4)]
+    for fig in (charts.sales_by_month(empty_points, lang), charts.deal_time_histogram([], lang),
+                charts.lost_reasons_chart([], lang), charts.funnel_chart([("new", 0)], lang),
+                charts.channels_chart({}, {}, lang), charts.plan_vs_fact([], lang)):
+        text = texts(fig)
+        assert ("Нет данных за этот период" if lang == "ru" else "No data for this period") \
+            in text
+
+
+def test_charts_never_load_pyplot_or_qt() -> None:
+    code = ("import sys\nfrom salesdesk import charts\nfrom datetime import date\n"
+            "charts.to_png(charts.deal_time_histogram([1, 2, 3], 'ru'))\n"
+            "bad = [m for m in sys.modules if m in ('matplotlib.pyplot',) or "
+            "m.startswith('PySide6')]\nprint(bad)\nsys.exit(1 if bad else 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
