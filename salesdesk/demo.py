@@ -48,7 +48,7 @@ from salesdesk.db.models import (
     User,
 )
 from salesdesk.documents.totals import compute_document, compute_line
-from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES
+from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, company_full_name
 from salesdesk.fields import digits, normalize_name
 from salesdesk.money import round_money
 from salesdesk.validation import account_key
@@ -250,7 +250,7 @@ class DemoBuilder:
 
     def _company(self) -> None:
         bik = "044525225"
-        self.add(Company, name="Торговый дом «Вектор»", legal_form="ООО",
+        self.add(Company, name="Торговый дом „Вектор“", legal_form="ООО",
                  inn="7714837490", kpp="771401001", ogrn="1187746123453",
                  address="125040, г. Москва, ул. Правды, д. 24, стр. 3, офис 410",
                  phone="+7 495 123-45-67", email="sales@td-vector.ru",
@@ -530,7 +530,8 @@ class DemoBuilder:
         horizon = self.today - timedelta(days=150 if self.size == "small" else 45)
         people = {p.id: p for p in self.people}
         company = self.rows[Company][0]
-        supplier = {"name": f"{company['legal_form']} {company['name']}", "inn": company["inn"],
+        supplier = {"name": company_full_name(company["legal_form"], company["name"]),
+                    "inn": company["inn"],
                     "kpp": company["kpp"], "ogrn": company["ogrn"],
                     "address": company["address"], "phone": company["phone"],
                     "email": company["email"], "bank_name": company["bank_name"],

@@ -111,3 +111,16 @@ def parse_code(text: str, labels: dict[str, str]) -> str | None:
         if wanted in (code.casefold(), english.casefold(), Tr("ru")._(english).casefold()):
             return code
     return None
+
+
+def company_full_name(legal_form: str | None, name: str) -> str:
+    """``ООО «Ромашка»`` from the legal form and the name, the way documents print it.
+
+    A name that already carries its form or its quotes is left as it is.
+    """
+    name = (name or "").strip()
+    if not legal_form or name.startswith(legal_form):
+        return name
+    if "«" in name or '"' in name:
+        return f"{legal_form} {name}"
+    return f"{legal_form} «{name}»"

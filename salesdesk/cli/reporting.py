@@ -92,8 +92,51 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a month (expected 2026-10)")
+                                         .format(value=text)) from None
+    return year, month
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The monthly report as PDF (the head: the department; a manager: the team)."""
+    from salesdesk.services.reports import monthly_report_pdf
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    conclusions = ""
+    if args.conclusions:
+        try:
+            conclusions = Path(args.conclusions).read_text(encoding="utf-8")
+        except OSError as exc:
+            from salesdesk.errors import ValidationError
+
+            raise ValidationError("--conclusions", _("cannot read {file}: {reason}").format(
+                file=args.conclusions, reason=exc.strerror)) from exc
+    year, month = args.month
+    pdf = monthly_report_pdf(db, actor, year, month, conclusions, lang=args.report_lang)
+    target = Path(args.output) if args.output else Path(f"report-{year:04d}-{month:02d}.pdf")
+    write_atomically(target, pdf)
+    print(_("Monthly report written to {file}.").format(file=target))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's commands to the parser."""
+    p = sub.add_parser("report", help=_("the monthly report for top management"))
+    kinds = p.add_subparsers(dest="report_kind", required=True, metavar="KIND")
+    q = kinds.add_parser("monthly", help=_("the monthly report as PDF"))
+    q.add_argument("month", type=_month, help="YYYY-MM")
+    q.add_argument("-o", "--output", help=_("PDF file (default: report-YYYY-MM.pdf)"))
+    q.add_argument("--conclusions", help=_("a text file with your conclusions"))
+    q.add_argument("--language", dest="report_lang", choices=["ru", "en"],
+                   help=_("the report's language (default: the company's document language)"))
+    q.set_defaults(func=cmd_report)
+
     p = sub.add_parser("metrics", help=_("the sales metrics for a period"))
     p.add_argument("--from", dest="date_from", required=True, type=_iso_date)
     p.add_argument("--to", dest="date_to", required=True, type=_iso_date)

@@ -71,9 +71,9 @@ class CompanyRecord:
     @property
     def full_name(self) -> str:
         """``ООО «Ромашка»``: legal form and name as documents print them."""
-        if self.legal_form and not self.name.startswith(self.legal_form):
-            return f"{self.legal_form} {self.name}"
-        return self.name
+        from salesdesk.domain import company_full_name
+
+        return company_full_name(self.legal_form, self.name)
 
 
 EDITABLE = (

@@ -38,7 +38,7 @@ from salesdesk.db.models import (
 )
 from salesdesk.db.types import utcnow
 from salesdesk.documents.totals import compute_document, compute_line
-from salesdesk.domain import DOCUMENT_KIND_LABELS, VAT_RATES
+from salesdesk.domain import DOCUMENT_KIND_LABELS, VAT_RATES, company_full_name
 from salesdesk.errors import ConflictError, ValidationError
 from salesdesk.fields import Field, is_blank, money, one_of, parse_date, percent, quantity, text
 from salesdesk.fields import validate as validate_fields
@@ -361,9 +361,7 @@ def _snapshot(ctx: Ctx, doc: Document) -> dict[str, Any]:
     contact = ctx.session.scalar(select(Contact).where(
         Contact.client_id == doc.client_id, Contact.deleted_at.is_(None))
         .order_by(Contact.created_at))
-    supplier_name = (f"{company.legal_form} {company.name}"
-                     if company.legal_form and not company.name.startswith(company.legal_form)
-                     else company.name)
+    supplier_name = company_full_name(company.legal_form, company.name)
     return {
         "supplier": {"name": supplier_name, "inn": company.inn, "kpp": company.kpp,
                      "ogrn": company.ogrn, "address": company.address, "phone": company.phone,

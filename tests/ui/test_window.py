@@ -1,0 +1,337 @@
+"""The window, page by page, for each role: it opens, shows the right records, and its main
+actions work through the same services as the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from salesdesk.services import clients as client_service
+from salesdesk.services import deals as deal_service
+from salesdesk.services import documents as document_service
+from tests.ui.conftest import context_for, settle
+
+ROLES = {
+    "head": ["dashboard", "clients", "deals", "documents", "work", "products", "market", "team",
+             "strategy", "reports", "settings"],
+    "manager1": ["dashboard", "clients", "deals", "documents", "work", "products", "market",
+                 "team", "strategy", "reports", "settings"],
+    "rep1": ["dashboard", "clients", "deals", "documents", "work", "products", "market", "team",
+             "reports", "settings"],
+}
+
+
+@pytest.mark.parametrize("who", sorted(ROLES))
+def test_every_page_opens_for_each_role(window_for: Any, qtbot: Any, who: str,
+                                        errors: list[BaseException]) -> None:
+    window = window_for(who)
+    assert list(window.pages) == ROLES[who]
+    for key in ROLES[who]:
+        window.show_page(key)
+        settle(qtbot)
+        assert window.stack.currentWidget() is window.pages[key]
+    assert errors == []
+
+
+def test_a_representative_never_sees_another_reps_clients(window_for: Any, qtbot: Any,
+                                                          demo_db: Any) -> None:
+    window = window_for("rep1")
+    page = window.show_page("clients")
+    settle(qtbot)
+    model = page.model
+    assert model.total > 0
+    while model.canFetchMore():
+        model.fetchMore()
+        settle(qtbot)
+    owners = {record.owner_id for record in model.records}
+    assert owners == {window.ctx.actor.id}
+    assert model.rowCount() == model.total
+    assert "клиент" in page.header.count.text() or "client" in page.header.count.text()
+
+
+def test_client_list_filters_in_sql_and_models_are_sound(window_for: Any, qtbot: Any,
+                                                         qtmodeltester: Any) -> None:
+    window = window_for("head")
+    page = window.show_page("clients")
+    settle(qtbot)
+    qtmodeltester.check(page.model)
+    first = page.model.record(0)
+    page.search.setText(first.inn)
+    qtbot.wait(300)
+    settle(qtbot)
+    assert page.model.total == 1 and page.model.record(0).id == first.id
+    page.search.setText("zzzz-nothing")
+    qtbot.wait(300)
+    settle(qtbot)
+    assert page.stack.currentWidget() is page.no_match
+    page.search.clear()
+    page.key_only.setChecked(True)
+    settle(qtbot)
+    assert all(r.priority for r in page.model.records) and page.model.total > 0
+    page.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    settle(qtbot)
+    inns = [r.inn for r in page.model.records]
+    assert inns == sorted(inns, reverse=True)
+
+
+def test_create_a_client_through_the_form(window_for: Any, qtbot: Any) -> None:
+    from salesdesk_ui.dialogs.record_forms import client_form
+
+    window = window_for("rep1")
+    page = window.show_page("clients")
+    settle(qtbot)
+    dialog = client_form(page, window.ctx, on_saved=page._created)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_button.isEnabled()  # the name is required
+    dialog.widgets["name"].setText("ООО «Новый клиент»")
+    dialog.widgets["inn"].setText("123")
+    dialog.widgets["inn"].editingFinished.emit()
+    assert dialog.errors["inn"].isVisibleTo(dialog)  # checked as the field is left
+    assert not dialog.save_button.isEnabled()
+    dialog.widgets["inn"].setText("7736050003")
+    dialog.widgets["inn"].editingFinished.emit()
+    assert dialog.save_button.isEnabled()
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save()
+    settle(qtbot)
+    found = client_service.list_clients(window.ctx.db, window.ctx.actor,
+                                        client_service.ClientQuery(text="новый клиент"))
+    assert [c.name for c in found] == ["ООО «Новый клиент»"]
+
+
+def test_stale_form_is_explained_not_overwritten(window_for: Any, qtbot: Any,
+                                                 monkeypatch: Any) -> None:
+    from salesdesk_ui.dialogs.record_forms import client_form
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    record = client_service.list_clients(ctx.db, ctx.actor)[0]
+    dialog = client_form(window, ctx, record)
+    qtbot.addWidget(dialog)
+    client_service.update_client(ctx.db, ctx.actor, record.id, {"city": "Тверь"})  # elsewhere
+    asked: list[bool] = []
+    monkeypatch.setattr(type(dialog), "_conflict", lambda self, exc: asked.append(True))
+    dialog.widgets["city"].setCurrentText("Псков")
+    dialog.save()
+    settle(qtbot)
+    assert asked == [True]
+    assert client_service.get_client(ctx.db, ctx.actor, record.id).city == "Тверь"
+
+
+def test_client_card_shows_tabs_and_duplicate_warning(window_for: Any, qtbot: Any) -> None:
+    from salesdesk_ui.dialogs.client_card import ClientCard
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    original = client_service.list_clients(ctx.db, ctx.actor)[0]
+    twin = client_service.create_client(ctx.db, ctx.actor, {"name": original.name + " ",
+                                                            "inn": original.inn}).client
+    card = ClientCard(ctx, twin.id, window)
+    qtbot.addWidget(card)
+    settle(qtbot)
+    assert card.banner.isVisibleTo(card) and original.name in card.banner.label.text()
+    card2 = ClientCard(ctx, original.id, window)
+    qtbot.addWidget(card2)
+    settle(qtbot)
+    assert card2.contacts_model.rowCount() >= 1
+    assert card2.timeline_model.rowCount() >= 1
+    assert card2.tabs.count() == 6
+
+
+def test_kanban_move_and_lost_reason(window_for: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from salesdesk_ui.pages import deals as deals_page
+
+    window = window_for("rep1")
+    page = window.show_page("deals")
+    settle(qtbot)
+    new_column = page.columns["new"]
+    assert new_column.count() > 0
+    deal = new_column.item(0).data(Qt.ItemDataRole.UserRole)
+    page.move_deal(deal, "negotiation")
+    settle(qtbot)
+    ids = [page.columns["negotiation"].item(i).data(Qt.ItemDataRole.UserRole).id
+           for i in range(page.columns["negotiation"].count())]
+    assert deal.id in ids
+
+    def accept_with_reason(self: Any) -> int:
+        self.reason.setCurrentText("Дорого")
+        return 1
+
+    monkeypatch.setattr(deals_page.LostReasonDialog, "exec", accept_with_reason)
+    moved = deal_service.get_deal(window.ctx.db, window.ctx.actor, deal.id)
+    page.move_deal(moved, "lost")
+    settle(qtbot)
+    lost = deal_service.get_deal(window.ctx.db, window.ctx.actor, deal.id)
+    assert lost.stage == "lost" and lost.lost_reason == "Дорого"
+    page.set_view("table")
+    settle(qtbot)
+    assert page.model.total > 0
+
+
+def test_build_issue_and_pay_an_invoice(window_for: Any, qtbot: Any, tmp_path: Path,
+                                        demo_db: Any) -> None:
+    from salesdesk_ui.dialogs.document_editor import DocumentEditor
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    client = client_service.list_clients(ctx.db, ctx.actor)[0]
+    editor = DocumentEditor(ctx, kind="invoice", client_id=client.id, parent=window)
+    qtbot.addWidget(editor)
+    name = next(iter(editor.catalogue))
+    product = editor.catalogue[name]
+    editor.product_pick.setCurrentText(name)
+    editor._add_product(0)
+    editor.table.item(0, 1).setText("3")
+    assert editor.table.rowCount() == 1
+    total = product.price * 3
+    from salesdesk.i18n import format_money
+
+    assert format_money(total) in editor.totals.text()
+    editor.save_draft(then=lambda record: None)
+    settle(qtbot)
+    assert editor.record is not None and editor.record.status == "draft"
+    assert editor.record.total == total
+    issued = document_service.issue_document(ctx.db, ctx.actor, editor.record.id)
+    editor.show_record(issued)
+    assert issued.number.startswith("R1-")
+    names = [editor.actions.itemAt(i).widget().objectName()
+             for i in range(editor.actions.count()) if editor.actions.itemAt(i).widget()]
+    assert "payment" not in names  # a representative does not record payments
+    manager_ctx = context_for(demo_db, "manager1", tmp_path)
+    manager_editor = DocumentEditor(manager_ctx, record=document_service.get_document(
+        manager_ctx.db, manager_ctx.actor, issued.id), parent=window)
+    qtbot.addWidget(manager_editor)
+    names = [manager_editor.actions.itemAt(i).widget().objectName()
+             for i in range(manager_editor.actions.count())
+             if manager_editor.actions.itemAt(i).widget()]
+    assert "payment" in names and "cancel" in names
+    paid = document_service.record_payment(manager_ctx.db, manager_ctx.actor, issued.id,
+                                           str(total), date.today())
+    manager_editor.show_record(paid)
+    assert manager_editor.state_label.text() in ("Оплачен", "Paid")
+
+
+def test_pdf_preview_shows_the_pages(window_for: Any, qtbot: Any, tmp_path: Path) -> None:
+    from salesdesk_ui.dialogs.pdf_preview import PdfPreview
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    invoice = document_service.list_documents(ctx.db, ctx.actor, document_service.DocumentQuery(
+        kind="invoice"))[0]
+    pdf = document_service.document_pdf(ctx.db, ctx.actor, invoice.id)
+    preview = PdfPreview(pdf, invoice.display_name(), "x.pdf", window)
+    qtbot.addWidget(preview)
+    assert preview.page_count() == 1
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(target))
+    preview.print_to(printer)
+    assert target.stat().st_size > 1000
+
+
+def test_dashboard_cards_charts_and_today(window_for: Any, qtbot: Any) -> None:
+    window = window_for("manager1")
+    page = window.show_page("dashboard")
+    settle(qtbot)
+    assert page.data is not None
+    volume = page.cards["sales_volume"].value.text()
+    assert volume not in ("", "—")
+    assert "cac" not in page.cards  # CAC is the head's
+    assert len(page.canvases) >= 7
+    assert page.today_list.count() > 0
+    assert page.cards["conversion_pct"].toolTip()  # the definition
+    page.scope.setCurrentIndex(page.scope.findData("rep1"))
+    settle(qtbot)
+    assert page.data.current.scope == ["rep1"]
+
+
+def test_targets_grid_respects_who_may_set(window_for: Any, qtbot: Any) -> None:
+    window = window_for("manager1")
+    page = window.show_page("team")
+    settle(qtbot)
+    grid = page.targets
+    rows = {grid.verticalHeaderItem(r).text(): r for r in range(grid.rowCount())}
+    rep_row = next(r for name, r in rows.items() if "Кузнецов" in name)
+    own_row = next(r for name, r in rows.items() if "Соколов" in name)
+    assert grid.item(own_row, 0).flags() & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag(0)
+    grid.item(rep_row, 11).setText("1 234 000")
+    settle(qtbot)
+    from salesdesk.services import planning
+
+    year = page.year.value()
+    amounts = {(t.login, t.month.month): t.amount for t in planning.list_targets(
+        window.ctx.db, window.ctx.actor, date(year, 1, 1), date(year, 12, 1))}
+    assert amounts[("rep1", 12)] == Decimal("1234000.00")
+
+
+def test_reports_tables_and_export(window_for: Any, qtbot: Any, tmp_path: Path) -> None:
+    from salesdesk_ui.pages.reports import write_workbook
+
+    window = window_for("head")
+    page = window.show_page("reports")
+    settle(qtbot)
+    assert page.people.rowCount() >= 8 and page.months.rowCount() == 12
+    target = tmp_path / "metrics.xlsx"
+    write_workbook(target, [("people", page.people), ("months", page.months)])
+    from openpyxl import load_workbook
+
+    book = load_workbook(target)
+    assert book.sheetnames == ["people", "months"]
+    assert book["people"].max_row == page.people.rowCount() + 1
+
+
+def test_global_search(window_for: Any, qtbot: Any) -> None:
+    window = window_for("rep1")
+    client = client_service.list_clients(window.ctx.db, window.ctx.actor)[0]
+    window.search.setText(client.inn)
+    window._run_search()
+    settle(qtbot)
+    assert window.popup.list.count() >= 1
+    texts = [window.popup.list.item(i).text() for i in range(window.popup.list.count())]
+    assert any(client.name in t for t in texts)
+
+
+def test_login_dialog(demo_db: Any, qtbot: Any) -> None:
+    from salesdesk_ui.dialogs.login import LoginDialog
+
+    dialog = LoginDialog(demo_db, "rep1", is_demo=True)
+    qtbot.addWidget(dialog)
+    dialog.password_edit.setText("wrong")
+    dialog.try_login()
+    settle(qtbot)
+    assert dialog.error.isVisibleTo(dialog) and dialog.actor is None
+    dialog.password_edit.setText("demo")
+    dialog.try_login()
+    settle(qtbot)
+    assert dialog.actor is not None and dialog.actor.login == "rep1"
+
+
+def test_first_run_wizard_creates_company_and_head(qtbot: Any, tmp_path: Path) -> None:
+    from salesdesk.db.migrate import open_database
+    from salesdesk.services.users import has_users
+    from salesdesk_ui.dialogs.wizard import FirstRunWizard
+
+    db = open_database(tmp_path / "new.db", create=True)
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    values = {"company": "Ромашка", "inn": "7707083893", "head_login": "boss",
+              "head_name": "Иван Петров", "password": "secret1", "password2": "secret2"}
+    for key, value in values.items():
+        wizard.widgets[key].setText(value)
+    wizard.save()
+    settle(qtbot)
+    assert wizard.actor is None and not has_users(db)
+    assert "do not match" in wizard.errors["password2"].text()
+    wizard.widgets["password2"].setText("secret1")
+    wizard.save()
+    settle(qtbot)
+    assert wizard.actor is not None and has_users(db)
+    db.dispose()

@@ -1,0 +1,1 @@
+"""Dialogs: login, first run, record forms, document editor."""

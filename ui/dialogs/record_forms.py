@@ -1,0 +1,301 @@
+"""Forms for the records people create all day: clients, contacts, activities, deals,
+tasks, deliveries, products. Each builds a :class:`FormDialog` over the service's own
+field rules and saves through the service (with the stale-edit check)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from salesdesk.domain import (
+    ACTIVITY_KIND_LABELS,
+    CLIENT_STATUS_LABELS,
+    REQUEST_STATUS_LABELS,
+    STAGE_LABELS,
+    VAT_RATES,
+    label,
+    vat_rate_label,
+)
+from salesdesk.i18n import _
+from salesdesk.services import (
+    activities,
+    clients,
+    contacts,
+    deals,
+    deliveries,
+    market,
+    products,
+    tasks,
+    users,
+)
+
+from ..context import AppContext
+from ..forms import FormDialog, FormField
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [(code, label(labels, code)) for code in labels]
+
+
+def _people(ctx: AppContext) -> list[tuple[Any, str]]:
+    return [(u.id, u.name) for u in users.list_users(ctx.db, ctx.actor, include_inactive=False)]
+
+
+def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord | None = None,
+                on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """New or edit client."""
+    spec = clients.CLIENT_FIELDS
+    values = clients.filter_values(ctx.db, ctx.actor)
+    fields = [
+        FormField("name", _("Name"), required=True, spec=spec["name"],
+                  placeholder=_("ООО «Ромашка»")),
+        FormField("inn", _("INN"), spec=spec["inn"]),
+        FormField("kpp", _("KPP"), spec=spec["kpp"]),
+        FormField("segment", _("Segment"), "combo", suggestions=values["segment"]),
+        FormField("market", _("Market"), "combo", suggestions=values["market"]),
+        FormField("city", _("City"), "combo", suggestions=values["city"]),
+        FormField("source", _("Source"), "combo", suggestions=values["source"]),
+        FormField("status", _("Status"), "choice", required=True,
+                  options=_choices(CLIENT_STATUS_LABELS)),
+        FormField("phone", _("Phone"), spec=spec["phone"], placeholder="+7 912 345-67-89"),
+        FormField("email", _("E-mail"), spec=spec["email"], placeholder="name@example.ru"),
+        FormField("address", _("Address"), "multiline"),
+        FormField("document_language", _("Document language"), "choice", required=True,
+                  options=[("ru", "Русский"), ("en", "English")]),
+        FormField("notes", _("Notes"), "multiline"),
+    ]
+    if record is None and ctx.can_manage:
+        fields.insert(1, FormField("owner_id", _("Owner"), "choice", required=True,
+                                   options=_people(ctx)))
+    initial: dict[str, Any] = {"status": "active", "document_language": "ru",
+                               "owner_id": ctx.actor.id}
+    if record is not None:
+        initial = {f.key: getattr(record, f.key, None) for f in fields}
+
+    state = {"record": record}  # the version the form was filled from
+
+    def save(data: dict[str, Any]) -> Any:
+        owner = data.pop("owner_id", None)
+        current = state["record"]
+        if current is None:
+            return clients.create_client(ctx.db, ctx.actor, data, owner_id=owner)
+        return clients.update_client(ctx.db, ctx.actor, current.id, data,
+                                     None if dialog.force_overwrite else current.version)
+
+    def reload() -> dict[str, Any]:
+        fresh = clients.get_client(ctx.db, ctx.actor, record.id)  # type: ignore[union-attr]
+        state["record"] = fresh
+        return {f.key: getattr(fresh, f.key, None) for f in fields}
+
+    dialog = FormDialog(parent, _("New client") if record is None else _("Edit client"),
+                        fields, initial, save, reload if record else None)
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def contact_form(parent: QWidget, ctx: AppContext, client_id: Any,
+                 record: contacts.ContactRecord | None = None,
+                 on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """New or edit contact person."""
+    spec = contacts.CONTACT_FIELDS
+    fields = [FormField("name", _("Name"), required=True, spec=spec["name"]),
+              FormField("position", _("Position")),
+              FormField("phone", _("Phone"), spec=spec["phone"]),
+              FormField("email", _("E-mail"), spec=spec["email"]),
+              FormField("notes", _("Notes"), "multiline")]
+    initial = {f.key: getattr(record, f.key, None) for f in fields} if record else {}
+
+    def save(data: dict[str, Any]) -> Any:
+        if record is None:
+            return contacts.add_contact(ctx.db, ctx.actor, client_id, data)
+        return contacts.update_contact(ctx.db, ctx.actor, record.id, data,
+                                       None if dialog.force_overwrite else record.version)
+
+    dialog = FormDialog(parent, _("Contact"), fields, initial, save)
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def activity_form(parent: QWidget, ctx: AppContext, client_id: Any,
+                  record: activities.ActivityRecord | None = None,
+                  on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """Log (or edit) a call, meeting, e-mail, message, presentation or request."""
+    from datetime import date
+
+    fields = [FormField("kind", _("Kind"), "choice", required=True,
+                        options=_choices(ACTIVITY_KIND_LABELS)),
+              FormField("date", _("Date"), "date", required=True),
+              FormField("note", _("Note"), "multiline"),
+              FormField("answer_by", _("Answer by"), "date",
+                        hint=_("For a client request: the next day unless you say otherwise")),
+              FormField("request_status", _("Request status"), "choice",
+                        options=_choices(REQUEST_STATUS_LABELS)),
+              FormField("answer", _("Answer"), "multiline")]
+    initial: dict[str, Any] = {"kind": "call", "date": date.today()}
+    if record is not None:
+        initial = {f.key: getattr(record, f.key, None) for f in fields}
+
+    def save(data: dict[str, Any]) -> Any:
+        if data.get("kind") != "request":
+            data = {k: v for k, v in data.items() if k not in ("answer_by", "request_status",
+                                                               "answer")}
+        if record is None:
+            return activities.log_activity(ctx.db, ctx.actor, client_id, data)
+        return activities.update_activity(ctx.db, ctx.actor, record.id, data,
+                                          None if dialog.force_overwrite else record.version)
+
+    dialog = FormDialog(parent, _("Activity"), fields, initial, save)
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
+              record: deals.DealRecord | None = None,
+              on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """New or edit deal (the stage rules are the service's)."""
+    from datetime import date
+
+    spec = deals.DEAL_FIELDS
+    fields = [FormField("title", _("Title"), required=True, spec=spec["title"]),
+              FormField("amount", _("Amount"), "money", required=True, spec=spec["amount"]),
+              FormField("stage", _("Stage"), "choice", required=True,
+                        options=_choices(STAGE_LABELS)),
+              FormField("opened_on", _("Opened"), "date", required=True),
+              FormField("expected_close", _("Expected close"), "date"),
+              FormField("closed_on", _("Closed"), "date",
+                        hint=_("For a won or lost deal; today unless you say otherwise")),
+              FormField("lost_reason", _("Lost reason"), "combo",
+                        suggestions=[_("Price too high"), _("Chose a competitor"),
+                                     _("Delivery terms"), _("Project postponed"),
+                                     _("No budget")]),
+              FormField("competitor_id", _("Competitor"), "choice",
+                        options=[(c.id, c.name) for c in market.list_competitors(ctx.db,
+                                                                                  ctx.actor)]),
+              FormField("notes", _("Notes"), "multiline")]
+    if client_id is None and record is None:
+        fields.insert(0, FormField("client_id", _("Client"), "choice", required=True,
+                                   options=[(c.id, c.name) for c in clients.list_clients(
+                                       ctx.db, ctx.actor, clients.ClientQuery(limit=2000))]))
+    initial: dict[str, Any] = {"stage": "new", "opened_on": date.today()}
+    if record is not None:
+        initial = {f.key: getattr(record, f.key, None) for f in fields}
+
+    state = {"record": record}
+
+    def save(data: dict[str, Any]) -> Any:
+        competitor = data.pop("competitor_id", None)
+        target_client = data.pop("client_id", None) or client_id
+        current = state["record"]
+        if current is None:
+            return deals.create_deal(ctx.db, ctx.actor, target_client, data,
+                                     competitor_id=competitor)
+        return deals.update_deal(ctx.db, ctx.actor, current.id, data,
+                                 None if dialog.force_overwrite else current.version,
+                                 competitor_id=competitor)
+
+    def reload() -> dict[str, Any]:
+        fresh = deals.get_deal(ctx.db, ctx.actor, record.id)  # type: ignore[union-attr]
+        state["record"] = fresh
+        return {f.key: getattr(fresh, f.key, None) for f in fields}
+
+    dialog = FormDialog(parent, _("New deal") if record is None else _("Edit deal"), fields,
+                        initial, save, reload if record else None)
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
+              record: tasks.TaskRecord | None = None,
+              on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """New or edit follow-up task."""
+    from datetime import date, timedelta
+
+    fields = [FormField("title", _("Title"), required=True, spec=tasks.TASK_FIELDS["title"]),
+              FormField("due_date", _("Due"), "date", required=True),
+              FormField("note", _("Note"), "multiline")]
+    if record is None and ctx.can_manage:
+        fields.insert(1, FormField("assignee_id", _("Assignee"), "choice", required=True,
+                                   options=_people(ctx)))
+    initial: dict[str, Any] = {"due_date": date.today() + timedelta(days=1),
+                               "assignee_id": ctx.actor.id}
+    if record is not None:
+        initial = {f.key: getattr(record, f.key, None) for f in fields}
+
+    def save(data: dict[str, Any]) -> Any:
+        assignee = data.pop("assignee_id", None)
+        if record is None:
+            return tasks.create_task(ctx.db, ctx.actor, data, assignee_id=assignee,
+                                     client_id=client_id)
+        return tasks.update_task(ctx.db, ctx.actor, record.id, data,
+                                 None if dialog.force_overwrite else record.version)
+
+    dialog = FormDialog(parent, _("Task"), fields, initial, save)
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def delivery_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
+                  invoice_id: Any | None = None,
+                  record: deliveries.DeliveryRecord | None = None,
+                  on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """New or edit delivery deadline."""
+    fields = [FormField("description", _("What"), required=True),
+              FormField("due_date", _("Due"), "date", required=True),
+              FormField("delivered_on", _("Delivered"), "date"),
+              FormField("note", _("Note"), "multiline")]
+    initial = {f.key: getattr(record, f.key, None) for f in fields} if record else {}
+
+    def save(data: dict[str, Any]) -> Any:
+        if record is None:
+            return deliveries.create_delivery(ctx.db, ctx.actor, data, client_id=client_id,
+                                              invoice_id=invoice_id)
+        return deliveries.update_delivery(ctx.db, ctx.actor, record.id, data,
+                                          None if dialog.force_overwrite else record.version)
+
+    dialog = FormDialog(parent, _("Delivery"), fields, initial, save)
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def product_form(parent: QWidget, ctx: AppContext,
+                 record: products.ProductRecord | None = None,
+                 on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """New or edit catalogue product (read-only for representatives)."""
+    spec = products.PRODUCT_FIELDS
+    read_only = not ctx.can_manage
+    fields = [FormField("name", _("Name"), required=True, spec=spec["name"], read_only=read_only),
+              FormField("sku", _("SKU"), read_only=read_only),
+              FormField("unit", _("Unit"), "combo", suggestions=["шт", "усл", "час", "м²", "кг",
+                                                                 "компл"], read_only=read_only),
+              FormField("price", _("Price"), "money", required=True, spec=spec["price"],
+                        read_only=read_only),
+              FormField("vat_rate", _("VAT rate"), "choice", required=True,
+                        options=[(r, vat_rate_label(r)) for r in VAT_RATES],
+                        read_only=read_only),
+              FormField("description", _("Description"), "multiline", read_only=read_only),
+              FormField("active", _("Active"), "bool", read_only=read_only)]
+    initial: dict[str, Any] = {"unit": "шт", "vat_rate": ctx.company.default_vat_rate,
+                               "active": True}
+    if record is not None:
+        initial = {f.key: getattr(record, f.key, None) for f in fields}
+
+    def save(data: dict[str, Any]) -> Any:
+        if record is None:
+            return products.create_product(ctx.db, ctx.actor, data)
+        return products.update_product(ctx.db, ctx.actor, record.id, data,
+                                       None if dialog.force_overwrite else record.version)
+
+    dialog = FormDialog(parent, _("Product"), fields, initial, None if read_only else save)
+    if read_only:
+        dialog.save_button.hide()
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog

@@ -1,0 +1,344 @@
+"""The main window: sidebar of the role's pages, global search, the user's menu, the
+status bar; geometry and the last page remembered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesdesk.domain import ROLE_LABELS, label
+from salesdesk.i18n import _, get_language
+from salesdesk.services.search import Hit, search_everything
+
+from . import theme
+from .context import AppContext
+from .pages.base import Page
+from .worker import Op
+
+
+def pages_for(role: str) -> list[type[Page]]:
+    """The pages of a role, in the order of their day (UI.md, "Frame")."""
+    from .pages.clients import ClientsPage
+    from .pages.dashboard import DashboardPage
+    from .pages.deals import DealsPage
+    from .pages.documents import DocumentsPage
+    from .pages.market import MarketPage
+    from .pages.products import ProductsPage
+    from .pages.reports import ReportsPage
+    from .pages.settings import SettingsPage
+    from .pages.strategy import StrategyPage
+    from .pages.team import TeamPage
+    from .pages.work import WorkPage
+
+    pages: list[type[Page]] = [DashboardPage, ClientsPage, DealsPage, DocumentsPage, WorkPage,
+                               ProductsPage, MarketPage, TeamPage]
+    if role in ("head", "manager"):
+        pages.append(StrategyPage)
+    pages.append(ReportsPage)
+    pages.append(SettingsPage)
+    return pages
+
+
+class SearchPopup(QFrame):
+    """Results of the global search under the search field, as you type."""
+
+    sig_chosen = Signal(object)
+    """A result was chosen; carries the :class:`Hit`."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self.list = QListWidget()
+        self.list.itemActivated.connect(self._chosen)
+        self.list.itemClicked.connect(self._chosen)
+        layout.addWidget(self.list)
+        self.resize(520, 360)
+
+    def show_hits(self, hits: list[Hit], anchor: QWidget) -> None:
+        """List the hits below ``anchor``."""
+        self.list.clear()
+        icons = {"client": "mdi6.domain", "contact": "mdi6.account-outline",
+                 "deal": "mdi6.handshake-outline", "document": "mdi6.file-document-outline"}
+        if not hits:
+            item = QListWidgetItem(_("Nothing found"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(item)
+        for hit in hits:
+            item = QListWidgetItem(theme.icon(icons[hit.kind]), f"{hit.title}\n{hit.subtitle}")
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            self.list.addItem(item)
+        self.move(anchor.mapToGlobal(QPoint(0, anchor.height() + 2)))
+        self.show()
+        anchor.setFocus()
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        hit = item.data(Qt.ItemDataRole.UserRole)
+        if hit is not None:
+            self.hide()
+            self.sig_chosen.emit(hit)
+
+
+class MainWindow(QMainWindow):
+    """SalesDesk's window for one logged-in user."""
+
+    sig_switch_user = Signal()
+    """The user asked to log in as somebody else."""
+    sig_sign_out = Signal()
+    """The user signed out."""
+    sig_language = Signal(str)
+    """The user chose another language (the app rebuilds the window)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"SalesDesk — {ctx.company.full_name}")
+        self.setWindowIcon(theme.icon("mdi6.briefcase-variant-outline", theme.ACCENT_COLOR.name()))
+        self.pages: dict[str, Page] = {}
+        central = QWidget()
+        root = QHBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addWidget(self._sidebar())
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self._top_bar())
+        self.stack = QStackedWidget()
+        right.addWidget(self.stack, 1)
+        root.addLayout(right, 1)
+        self.setCentralWidget(central)
+        for page_class in pages_for(ctx.role):
+            page = page_class(ctx, self)
+            self.pages[page.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(theme.icon(page.icon_name), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            item.setToolTip(page.title)
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._page_changed)
+        self._status_bar()
+        self._shortcuts()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textEdited.connect(lambda _t: self._search_timer.start())
+        self.popup = SearchPopup(self)
+        self.popup.sig_chosen.connect(self._open_hit)
+        self._restore()
+
+    # --- frame ----------------------------------------------------------------------------
+
+    def _sidebar(self) -> QWidget:
+        holder = QWidget()
+        holder.setObjectName("sidebar_holder")
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(8, 10, 8, 8)
+        brand = QLabel("SalesDesk")
+        brand.setFont(theme.title_font(1))
+        brand.setStyleSheet(f"color: {theme.ACCENT_COLOR.name()}")
+        self.brand = brand
+        layout.addWidget(brand)
+        layout.addSpacing(6)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(self.sidebar.iconSize() * 1.2)
+        self.sidebar.setFixedWidth(200)
+        layout.addWidget(self.sidebar, 1)
+        self.collapse = QToolButton()
+        self.collapse.setIcon(theme.icon("mdi6.chevron-double-left"))
+        self.collapse.setToolTip(_("Collapse the sidebar to icons"))
+        self.collapse.setCheckable(True)
+        self.collapse.toggled.connect(self._collapse)
+        layout.addWidget(self.collapse)
+        return holder
+
+    def _collapse(self, collapsed: bool) -> None:
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
+            item.setText("" if collapsed else page.title)
+        self.sidebar.setFixedWidth(52 if collapsed else 200)
+        self.brand.setText("SD" if collapsed else "SalesDesk")
+        self.collapse.setIcon(theme.icon("mdi6.chevron-double-right" if collapsed
+                                         else "mdi6.chevron-double-left"))
+        self.ctx.settings.setValue("sidebar_collapsed", collapsed)
+
+    def _top_bar(self) -> QWidget:
+        bar = QWidget()
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(24, 10, 16, 6)
+        self.search = QLineEdit()
+        self.search.setObjectName("global_search")
+        self.search.setPlaceholderText(_("Search clients, contacts, deals, documents (Ctrl+K)"))
+        self.search.addAction(theme.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(520)
+        layout.addWidget(self.search, 1)
+        layout.addStretch(0)
+        self.backup_label = QLabel("")
+        self.backup_label.setProperty("role", "muted")
+        layout.addWidget(self.backup_label)
+        user = QToolButton()
+        user.setObjectName("user_menu")
+        user.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        user.setIcon(theme.icon("mdi6.account-circle-outline"))
+        user.setText(f"{self.ctx.actor.name} · {label(ROLE_LABELS, self.ctx.role)}")
+        user.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(user)
+        menu.addAction(theme.icon("mdi6.account-switch-outline"), _("Switch user…"),
+                       self.sig_switch_user.emit)
+        languages = menu.addMenu(theme.icon("mdi6.translate"), _("Language"))
+        group = QActionGroup(self)
+        for code, name in (("ru", "Русский"), ("en", "English")):
+            action = QAction(name, group)
+            action.setCheckable(True)
+            action.setChecked(code == get_language())
+            action.triggered.connect(lambda _c=False, c=code: self.sig_language.emit(c))
+            languages.addAction(action)
+        menu.addSeparator()
+        menu.addAction(theme.icon("mdi6.logout"), _("Sign out"), self.sig_sign_out.emit)
+        user.setMenu(menu)
+        self.user_button = user
+        layout.addWidget(user)
+        return bar
+
+    def _status_bar(self) -> None:
+        status = self.statusBar()
+        db = QLabel(_("Database: {name}").format(name=self.ctx.db.display_name))
+        who = QLabel(_("Logged in: {name} ({login})").format(name=self.ctx.actor.name,
+                                                           login=self.ctx.actor.login))
+        status.addWidget(db)
+        status.addPermanentWidget(who)
+        last = self.ctx.settings.value("last_backup", "")
+        if self.ctx.is_head:
+            self.backup_label.setText(_("Last backup: {when}").format(when=last) if last
+                                      else _("No backup yet"))
+
+    def _shortcuts(self) -> None:
+        for keys in ("Ctrl+K", "Ctrl+F"):
+            QShortcut(QKeySequence(keys), self, activated=self._focus_search)
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh_current)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._new("client"))
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=lambda: self._new("deal"))
+        for number in range(1, 10):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self,
+                      activated=lambda n=number: self._go_row(n - 1))
+
+    def _go_row(self, row: int) -> None:
+        if row < self.sidebar.count():
+            self.sidebar.setCurrentRow(row)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _new(self, kind: str) -> None:
+        page = self.show_page("clients" if kind == "client" else "deals")
+        action = getattr(page, "new_record", None)
+        if action is not None:
+            action()
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def _page_changed(self, row: int) -> None:
+        item = self.sidebar.item(row)
+        if item is None:
+            return
+        page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
+        self.stack.setCurrentWidget(page)
+        page.activate()
+        self.ctx.settings.setValue("last_page", page.key)
+
+    def show_page(self, key: str) -> Page:
+        """Switch to a page by key."""
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.sidebar.setCurrentRow(row)
+                break
+        return self.pages[key]
+
+    def refresh_current(self) -> None:
+        """F5: load the shown page's data again."""
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            page.refresh()
+
+    def open_record(self, kind: str, record_id: Any) -> None:
+        """Show a record wherever it was clicked (search, dashboard, lists)."""
+        if kind in ("client", "contact"):
+            from .dialogs.client_card import ClientCard
+
+            card = ClientCard(self.ctx, record_id, self)
+            card.show()
+        elif kind == "deal":
+            from .pages.deals import edit_deal
+
+            edit_deal(self, self.ctx, record_id, on_saved=lambda _r: self.refresh_current())
+        elif kind == "document":
+            from .dialogs.document_editor import open_document
+
+            open_document(self, self.ctx, record_id, on_changed=self.refresh_current)
+        elif kind in self.pages:
+            self.show_page(kind)
+
+    # --- search -------------------------------------------------------------------------------
+
+    def _run_search(self) -> None:
+        text = self.search.text()
+        if len(text.strip()) < 2:
+            self.popup.hide()
+            return
+        Op(self, search_everything, self.ctx.db, self.ctx.actor, text, busy=False) \
+            .success(lambda hits, t=text: self._show_hits(t, hits)).run()
+
+    def _show_hits(self, text: str, hits: list[Hit]) -> None:
+        if text == self.search.text():
+            self.popup.show_hits(hits, self.search)
+
+    def _open_hit(self, hit: Hit) -> None:
+        if hit.kind in ("client", "contact"):
+            self.open_record("client", hit.client_id)
+        else:
+            self.open_record(hit.kind, hit.id)
+
+    # --- geometry -------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.ctx.settings.value("geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 768)
+        if self.ctx.settings.value("sidebar_collapsed", False) in (True, "true"):
+            self.collapse.setChecked(True)
+        last = str(self.ctx.settings.value("last_page", "dashboard"))
+        self.show_page(last if last in self.pages else "dashboard")
+
+    def closeEvent(self, event: Any) -> None:
+        for page in self.pages.values():
+            guard = getattr(page, "can_close", None)
+            if guard is not None and not guard():
+                event.ignore()
+                return
+        self.ctx.settings.setValue("geometry", self.saveGeometry())
+        self.popup.hide()
+        super().closeEvent(event)

@@ -1,0 +1,208 @@
+"""Table models over the services' records.
+
+``RecordTableModel`` holds a short list in memory (tasks, products, users).
+``LazyTableModel`` is for lists that may have 100,000 rows: it keeps only the rows
+fetched so far, asks the service for the next page when the view scrolls
+(``canFetchMore``/``fetchMore``), and filters and sorts in SQL — never a proxy model
+sorting in Python. Both format money right-aligned in the locale's format, dates short,
+statuses as pills, overdue rows in red.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from salesdesk.i18n import format_date, format_money, format_number, format_percent
+
+from . import theme
+from .worker import Op
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class Column:
+    """One column: its header, how a record shows in it, and how it sorts in SQL."""
+
+    title: str
+    value: Callable[[Any], Any]
+    kind: str = "text"  # text, money, date, number, percent, status, bool
+    sort_key: str | None = None
+    width: int | None = None
+    tooltip: Callable[[Any], str] | None = None
+
+
+def display(kind: str, value: Any) -> str:
+    """A cell's text."""
+    if value is None or value == "":
+        return ""
+    if kind == "money" and isinstance(value, Decimal | int):
+        return format_money(Decimal(value))
+    if kind == "date" and isinstance(value, date):
+        return format_date(value)
+    if kind == "number":
+        return format_number(value)
+    if kind == "percent":
+        return format_percent(value)
+    if kind == "bool":
+        return "★" if value else ""
+    return str(value)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A table of records held in memory."""
+
+    def __init__(self, columns: Sequence[Column],
+                 row_color: Callable[[Any], QColor | None] | None = None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.records: list[Any] = []
+        self.row_color = row_color
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> Any:
+        """The record behind a row."""
+        return self.records[row]
+
+    def row_of(self, record_id: Any) -> int | None:
+        """The row showing the record with this id, if loaded."""
+        for row, record in enumerate(self.records):
+            if getattr(record, "id", None) == record_id:
+                return row
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.records):
+            return None
+        column = self.columns[index.column()]
+        record = self.records[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column.kind == "status":
+                return None  # the pill delegate paints it
+            return display(column.kind, column.value(record))
+        if role == Qt.ItemDataRole.UserRole:
+            return column.value(record) if column.kind == "status" else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.kind in ("money", "number", "percent"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self.row_color is not None:
+            return self.row_color(record)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(record)
+        return None
+
+
+def overdue_color(is_overdue: Callable[[Any], bool]) -> Callable[[Any], QColor | None]:
+    """A ``row_color`` that paints overdue records red."""
+    def color(record: Any) -> QColor | None:
+        return theme.BAD_COLOR if is_overdue(record) else None
+    return color
+
+
+class LazyTableModel(RecordTableModel):
+    """Rows fetched page by page from a service, filtered and sorted in SQL."""
+
+    sig_loaded = Signal(int)
+    """A refresh finished; carries the total number of matching records."""
+
+    PAGE = 200
+
+    def __init__(self, columns: Sequence[Column],
+                 fetch: Callable[[int, int, str | None, bool], list[Any]],
+                 count: Callable[[], int],
+                 row_color: Callable[[Any], QColor | None] | None = None,
+                 parent: Any = None) -> None:
+        super().__init__(columns, row_color, parent)
+        self.fetch = fetch
+        self.count = count
+        self.total = 0
+        self.loading = False
+        self.sort_key: str | None = None
+        self.descending = False
+        self._generation = 0
+
+    def refresh(self) -> None:
+        """Count and load the first page again (after a filter change or a save)."""
+        self._generation += 1
+        generation = self._generation
+
+        def work() -> tuple[int, list[Any]]:
+            return self.count(), self.fetch(0, self.PAGE, self.sort_key, self.descending)
+
+        self.loading = True
+        Op(None, work, busy=False).success(
+            lambda result: self._reloaded(generation, result)).run()
+
+    def refresh_now(self) -> None:
+        """The same, synchronously (first paint and tests)."""
+        self._generation += 1
+        self._reloaded(self._generation, (self.count(), self.fetch(
+            0, self.PAGE, self.sort_key, self.descending)))
+
+    def _reloaded(self, generation: int, result: tuple[int, list[Any]]) -> None:
+        if generation != self._generation:
+            return  # a newer filter is on its way; this answer is stale
+        self.loading = False
+        total, rows = result
+        self.beginResetModel()
+        self.total = total
+        self.records = list(rows)
+        self.endResetModel()
+        self.sig_loaded.emit(total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self.loading and len(self.records) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self.loading:
+            return
+        offset = len(self.records)
+        generation = self._generation
+        self.loading = True
+
+        def arrived(rows: list[Any]) -> None:
+            self.loading = False
+            if generation != self._generation or not rows:
+                return
+            self.beginInsertRows(QModelIndex(), len(self.records),
+                                 len(self.records) + len(rows) - 1)
+            self.records.extend(rows)
+            self.endInsertRows()
+
+        Op(None, self.fetch, offset, self.PAGE, self.sort_key, self.descending,
+           busy=False).success(arrived).run()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.columns[column].sort_key if 0 <= column < len(self.columns) else None
+        if key is None:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()

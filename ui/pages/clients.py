@@ -1,0 +1,244 @@
+"""Clients: a list that stays instant at 100,000 rows (lazy model, search and filters in
+SQL), import and export, and the client card a double click opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+)
+
+from salesdesk.domain import CLIENT_STATUS_LABELS, label
+from salesdesk.i18n import _, format_number, ngettext
+from salesdesk.services import clients, users
+from salesdesk.services.clients import ClientQuery
+
+from .. import theme
+from ..models import Column, LazyTableModel
+from ..widgets import EmptyState, PageHeader, PillDelegate
+from ..worker import Op
+from .base import Page
+
+
+def client_count_text(n: int) -> str:
+    """``1 234 клиента`` with the language's plural forms."""
+    return ngettext("{n} client", "{n} clients", n).format(n=format_number(n))
+
+
+def short_person(name: str) -> str:
+    """``Попова Елена Игоревна`` -> ``Попова Е. И.`` (narrow list columns)."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return " ".join([parts[0]] + [f"{p[0]}." for p in parts[1:3]])
+
+
+def client_columns() -> list[Column]:
+    """The columns of the client list."""
+    return [
+        Column(_("Name"), lambda c: c.name, sort_key="name"),
+        Column(_("INN"), lambda c: c.inn, sort_key="inn"),
+        Column(_("Segment"), lambda c: c.segment, sort_key="segment"),
+        Column(_("City"), lambda c: c.city, sort_key="city"),
+        Column(_("Owner"), lambda c: short_person(c.owner_name), sort_key="owner",
+               tooltip=lambda c: c.owner_name),
+        Column(_("Status"), lambda c: c.status, kind="status", sort_key="status"),
+        Column(_("Key"), lambda c: c.priority, kind="bool", sort_key="priority",
+               tooltip=lambda c: _("Key client") if c.priority else ""),
+        Column(_("Phone"), lambda c: c.phone),
+        Column(_("Added"), lambda c: c.created_at.date(), kind="date", sort_key="created"),
+    ]
+
+
+class ClientsPage(Page):
+    """The client list with its filters."""
+
+    key = "clients"
+    icon_name = "mdi6.domain"
+
+    def __init__(self, ctx: Any, window: Any = None) -> None:
+        self.title = _("Clients")
+        super().__init__(ctx, window)
+        self._selected_id: Any = None
+        self._query = ClientQuery()
+        self.header = PageHeader(self.title, _("New client"), "mdi6.plus")
+        assert self.header.primary is not None
+        self.header.primary.clicked.connect(self.new_record)
+        self.header.primary.setToolTip(_("New client (Ctrl+N)"))
+        import_button = QPushButton(theme.icon("mdi6.file-import-outline"), _("Import…"))
+        import_button.clicked.connect(self.import_file)
+        export_button = QPushButton(theme.icon("mdi6.file-export-outline"), _("Export…"))
+        export_button.clicked.connect(self.export_file)
+        self.header.add_action(import_button)
+        self.header.add_action(export_button)
+        self.search = QLineEdit()
+        self.search.setObjectName("client_search")
+        self.search.setPlaceholderText(_("Name, INN, contact, phone or e-mail"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.header.add_filter(self.search)
+        values = clients.filter_values(ctx.db, ctx.actor)
+        self.segment = self._combo(_("All segments"), [(v, v) for v in values["segment"]])
+        self.status = self._combo(_("Any status"), [(c, label(CLIENT_STATUS_LABELS, c))
+                                                    for c in CLIENT_STATUS_LABELS])
+        self.owner = self._combo(_("Any owner"), [])
+        if ctx.can_manage:
+            for user in users.list_users(ctx.db, ctx.actor):
+                self.owner.addItem(user.name, user.id)
+        else:
+            self.owner.hide()
+        self.key_only = self.header.add_chip(_("Key clients"))
+        self.layout_.addWidget(self.header)
+        self.model = LazyTableModel(client_columns(), self._fetch, self._count)
+        self.model.sig_loaded.connect(self._loaded)
+        self.view = QTableView()
+        self.view.setObjectName("clients_table")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.setItemDelegateForColumn(5, PillDelegate(self.view))
+        # Fixed widths (a lazy list cannot size columns to contents it has not fetched);
+        # the name gets the most room, the last column takes what is left.
+        for column, width in ((0, 320), (1, 105), (2, 120), (3, 130), (4, 150), (5, 110),
+                              (6, 50), (7, 145), (8, 110)):
+            self.view.setColumnWidth(column, width)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.view,
+                  activated=lambda: self.open_row(self.view.currentIndex().row()),
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view, activated=self.delete_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.empty = EmptyState(_("No clients yet — import a file or add the first one."),
+                                _("Add the first client"), self.new_record)
+        self.no_match = EmptyState(_("No clients match these filters."))
+        self.stack = QStackedWidget()
+        for widget in (self.view, self.empty, self.no_match):
+            self.stack.addWidget(widget)
+        self.layout_.addWidget(self.stack, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        # Filters reload the list once everything above exists.
+        for combo in (self.segment, self.status, self.owner):
+            combo.currentIndexChanged.connect(lambda *_a: self.refresh())
+        self.key_only.toggled.connect(lambda _c: self.refresh())
+
+    def _combo(self, any_text: str, items: list[tuple[Any, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(any_text, None)
+        for value, text in items:
+            combo.addItem(text, value)
+        self.header.add_filter(combo)
+        return combo
+
+    # --- data -------------------------------------------------------------------------------
+
+    def query(self) -> ClientQuery:
+        """The filters as the service takes them."""
+        return ClientQuery(text=self.search.text() or None, segment=self.segment.currentData(),
+                           owner_id=self.owner.currentData(), status=self.status.currentData(),
+                           priority=True if self.key_only.isChecked() else None)
+
+    def _fetch(self, offset: int, limit: int, sort: str | None, descending: bool) -> list[Any]:
+        q = self._query
+        query = ClientQuery(text=q.text, segment=q.segment, owner_id=q.owner_id, status=q.status,
+                            priority=q.priority, sort=sort or "name", descending=descending,
+                            offset=offset, limit=limit)
+        return clients.list_clients(self.ctx.db, self.ctx.actor, query)
+
+    def _count(self) -> int:
+        return clients.count_clients(self.ctx.db, self.ctx.actor, self._query)
+
+    def refresh(self) -> None:
+        current = self.view.currentIndex()
+        if current.isValid():
+            self._selected_id = self.model.record(current.row()).id
+        self._query = self.query()
+        self.model.refresh()
+
+    def _loaded(self, total: int) -> None:
+        self.header.set_count(client_count_text(total))
+        filtered = any((self._query.text, self._query.segment, self._query.owner_id,
+                        self._query.status, self._query.priority))
+        if total:
+            self.stack.setCurrentWidget(self.view)
+        else:
+            self.stack.setCurrentWidget(self.no_match if filtered else self.empty)
+        row = self.model.row_of(self._selected_id) if self._selected_id else None
+        if row is not None:  # the selection survives a refresh
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def open_row(self, row: int) -> None:
+        """Open the client card of a row."""
+        if 0 <= row < self.model.rowCount():
+            self.open_record("client", self.model.record(row).id)
+
+    def new_record(self) -> None:
+        """The new-client form."""
+        from ..dialogs.record_forms import client_form
+
+        dialog = client_form(self, self.ctx, on_saved=self._created)
+        dialog.open()
+
+    def _created(self, saved: clients.SavedClient) -> None:
+        self._selected_id = saved.client.id
+        self.refresh()
+        if saved.duplicates:
+            QMessageBox.information(self, _("Possible duplicate"), "\n".join(
+                [_("The new client may be the same as:")]
+                + [f"• {d.describe()}" for d in saved.duplicates]))
+
+    def delete_selected(self) -> None:
+        """Delete asks first; the client is soft-deleted (the audit log keeps it)."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        record = self.model.record(index.row())
+        answer = QMessageBox.question(self, _("Delete client"), _(
+            "Delete {name}? It disappears from lists; the head can still find it in the "
+            "audit log.").format(name=record.name))
+        if answer == QMessageBox.StandardButton.Yes:
+            Op(self, clients.delete_client, self.ctx.db, self.ctx.actor, record.id,
+               record.version).success(lambda _r: self.refresh()).run()
+
+    def import_file(self) -> None:
+        """Import clients (or another kind) from CSV or XLSX."""
+        from ..dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self, self.ctx, default_kind="clients")
+        dialog.sig_done.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def export_file(self) -> None:
+        """Export the clients the user may see."""
+        name, _f = QFileDialog.getSaveFileName(self, _("Export clients"), "clients.xlsx",
+                                               _("Excel (*.xlsx);;CSV (*.csv)"))
+        if not name:
+            return
+        from salesdesk.exporter import export_file
+
+        Op(self, export_file, self.ctx.db, self.ctx.actor, "clients", Path(name)).success(
+            lambda n: QMessageBox.information(self, _("Export"), _(
+                "{count} rows written to {file}.").format(count=n, file=name))).run()

@@ -1,0 +1,370 @@
+"""The dashboard: metric cards for the scope and period, the charts, and the "Today"
+column (my tasks, overdue requests and deliveries, proposals expiring this week)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesdesk import charts
+from salesdesk.auth import Actor
+from salesdesk.db.engine import Database
+from salesdesk.i18n import _, format_money, format_number, format_percent, get_language
+from salesdesk.metrics.definitions import BY_KEY
+from salesdesk.metrics.engine import Period
+from salesdesk.services import activities, deliveries, documents, metrics, tasks, users
+
+from .. import theme
+from ..widgets import DateEdit, FlowLayout, MetricCard, PageHeader
+from ..worker import Op
+from .base import Page
+
+CARDS = [  # key, good when it goes up
+    ("sales_volume", True), ("deals_won", True), ("conversion_pct", True),
+    ("average_check", True), ("deal_time_days_median", False), ("customers_new", True),
+    ("retention_pct", True), ("collected", True), ("cac", False),
+]
+
+
+def period_choices(today: date) -> list[tuple[str, Period | None]]:
+    """The period picker's entries."""
+    month = Period.month(today.year, today.month)
+    previous = month.previous()
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter_end = (Period.month(quarter_start.year, quarter_start.month + 2)).end
+    return [(_("This month"), month), (_("Last month"), previous),
+            (_("This quarter"), Period(quarter_start, quarter_end)),
+            (_("This year"), Period(date(today.year, 1, 1), date(today.year, 12, 31))),
+            (_("Custom…"), None)]
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboard shows, fetched in one background job."""
+
+    current: metrics.MetricsResult
+    previous: metrics.MetricsResult
+    series: list[metrics.MonthPoint]
+    parts: metrics.Breakdowns
+    people: list[metrics.PersonMetrics]
+    today: dict[str, list[Any]]
+
+
+def load(db: Database, actor: Actor, period: Period, scope: str | None,
+         today: date) -> DashboardData:
+    """Fetch the dashboard's data (runs in the background)."""
+    prev = period.previous()
+    series_from = (period.end.replace(day=1) - timedelta(days=330)).replace(day=1)
+    current = metrics.metrics(db, actor, period.start, period.end, scope)
+    people: list[metrics.PersonMetrics] = []
+    if actor.role in ("head", "manager") and scope is None:
+        people = [p for p in metrics.per_person(db, actor, period.start, period.end)
+                  if p.role != "head"]
+    return DashboardData(
+        current=current,
+        previous=metrics.metrics(db, actor, prev.start, prev.end, scope),
+        series=metrics.monthly(db, actor, series_from, period.end, scope),
+        parts=metrics.breakdowns(db, actor, period.start, period.end, scope),
+        people=people,
+        today={
+            "tasks": tasks.list_tasks(db, actor, due_to=today, today=today),
+            "requests": activities.open_requests(db, actor, today=today, overdue_only=True,
+                                                 mine_only=True),
+            "deliveries": deliveries.list_deliveries(db, actor, overdue_only=True, today=today,
+                                                     mine_only=actor.role == "rep"),
+            "proposals": documents.expiring_proposals(db, actor, today=today),
+            "invoices": documents.overdue_invoices(db, actor, today=today),
+        })
+
+
+def card_text(key: str, value: Any) -> str:
+    """A metric value as a card shows it."""
+    kind = BY_KEY[key].kind
+    if value is None:
+        return _("n/a")
+    if kind == "money":
+        return format_money(value)
+    if kind == "percent":
+        return format_percent(value)
+    if kind == "days":
+        return _("{days} d").format(days=format_number(value, decimals=0))
+    return format_number(value)
+
+
+def change_pct(now: Any, before: Any) -> float | None:
+    """Percent change against the previous period (``None`` when it cannot be said)."""
+    if now is None or before is None or not before:
+        return None
+    return float((Decimal(now) - Decimal(before)) * 100 / abs(Decimal(before)))
+
+
+class DashboardPage(Page):
+    """Metric cards, charts and the Today column."""
+
+    key = "dashboard"
+    icon_name = "mdi6.view-dashboard-outline"
+
+    def __init__(self, ctx: Any, window: Any = None) -> None:
+        self.title = _("Dashboard")
+        super().__init__(ctx, window)
+        self.today = date.today()
+        header = PageHeader(self.title)
+        self.period = QComboBox()
+        self.period.setObjectName("period")
+        for text, value in period_choices(self.today):
+            self.period.addItem(text, value)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.date_from, self.date_to = DateEdit(allow_empty=False), DateEdit(allow_empty=False)
+        for edit in (self.date_from, self.date_to):
+            edit.hide()
+            edit.dateChanged.connect(lambda *_a: self.refresh())
+        header.add_filter(QLabel(_("Period:")))
+        header.add_filter(self.period)
+        header.add_filter(self.date_from)
+        header.add_filter(self.date_to)
+        self.scope = QComboBox()
+        self.scope.setObjectName("scope")
+        if ctx.role in ("head", "manager"):
+            header.add_filter(QLabel(_("Who:")))
+            header.add_filter(self.scope)
+            self.scope.addItem(_("Whole department") if ctx.is_head else _("My team"), None)
+            for user in users.list_users(ctx.db, ctx.actor, include_inactive=False):
+                self.scope.addItem(user.name, user.login)
+            self.scope.currentIndexChanged.connect(lambda *_a: self.refresh())
+        self.layout_.addWidget(header)
+        body = QHBoxLayout()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        self.main = QVBoxLayout(inner)
+        self.main.setContentsMargins(0, 0, theme.SPACING, 0)
+        cards_holder = QWidget()
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # the cards wrap: their height follows the width
+        cards_holder.setSizePolicy(policy)
+        self.cards_layout = FlowLayout(cards_holder)
+        self.cards: dict[str, MetricCard] = {}
+        for key, _good in CARDS:
+            if key == "cac" and not ctx.is_head:
+                continue
+            card = MetricCard(BY_KEY[key].label_in(get_language()))
+            card.setObjectName(f"card_{key}")
+            card.setToolTip(BY_KEY[key].definition_in(get_language()))
+            card.sig_clicked.connect(lambda k=key: self._card_clicked(k))
+            self.cards[key] = card
+            self.cards_layout.addWidget(card)
+        self.main.addWidget(cards_holder)
+        self.charts_grid = QGridLayout()
+        self.charts_grid.setSpacing(theme.SPACING * 2)
+        self.main.addLayout(self.charts_grid)
+        self.main.addStretch(1)
+        scroll.setWidget(inner)
+        body.addWidget(scroll, 1)
+        body.addWidget(self._today_column())
+        self.layout_.addLayout(body, 1)
+        self.data: DashboardData | None = None
+        self.canvases: list[Any] = []
+
+    # --- the Today column -------------------------------------------------------------------
+
+    def _today_column(self) -> QWidget:
+        column = QFrame()
+        column.setProperty("card", True)
+        column.setFixedWidth(300)
+        layout = QVBoxLayout(column)
+        title = QLabel(_("Today"))
+        title.setFont(theme.title_font(1))
+        layout.addWidget(title)
+        self.today_list = QListWidget()
+        self.today_list.setObjectName("today")
+        self.today_list.setWordWrap(True)
+        self.today_list.setFrameShape(QFrame.Shape.NoFrame)
+        self.today_list.itemActivated.connect(self._today_clicked)
+        self.today_list.itemClicked.connect(self._today_clicked)
+        layout.addWidget(self.today_list, 1)
+        return column
+
+    def _fill_today(self, data: DashboardData) -> None:
+        from salesdesk.i18n import format_date
+
+        lst = self.today_list
+        lst.clear()
+        today = self.today
+
+        def section(text: str, icon: str) -> None:
+            item = QListWidgetItem(theme.icon(icon, theme.ACCENT_COLOR.name()), text)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            lst.addItem(item)
+
+        def entry(text: str, kind: str, record_id: Any, late: bool) -> None:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (kind, record_id))
+            if late:
+                item.setForeground(theme.BAD_COLOR)
+            lst.addItem(item)
+
+        groups = [
+            (_("My tasks"), "mdi6.checkbox-marked-circle-outline", data.today["tasks"],
+             lambda t: (f"{t.title} — {t.client_name or ''} ({format_date(t.due_date)})",
+                        "client" if t.client_id else "work", t.client_id or "work",
+                        t.is_overdue(today))),
+            (_("Overdue requests"), "mdi6.message-alert-outline", data.today["requests"],
+             lambda a: (f"{a.client_name}: {a.note or ''} ({format_date(a.answer_by)})",
+                        "client", a.client_id, True)),
+            (_("Overdue deliveries"), "mdi6.truck-alert-outline", data.today["deliveries"],
+             lambda d: (f"{d.client_name}: {d.description} ({format_date(d.due_date)})",
+                        "client", d.client_id, True)),
+            (_("Proposals expiring this week"), "mdi6.timer-sand", data.today["proposals"],
+             lambda p: (f"{p.number} — {p.client_name} ({format_date(p.valid_until)})",
+                        "document", p.id, False)),
+            (_("Overdue invoices"), "mdi6.cash-clock", data.today["invoices"],
+             lambda i: (f"{i.number} — {i.client_name}, {format_money(i.due_amount)}",
+                        "document", i.id, True)),
+        ]
+        shown = 0
+        for title, icon, records, describe in groups:
+            if not records:
+                continue
+            section(f"{title} ({len(records)})", icon)
+            for record in records[:8]:
+                text, kind, record_id, late = describe(record)
+                entry(text, kind, record_id, late)
+                shown += 1
+        if not shown:
+            item = QListWidgetItem(_("Nothing due today. Well done!"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            lst.addItem(item)
+
+    def _today_clicked(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target:
+            kind, record_id = target
+            self.open_record(kind, record_id)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def current_period(self) -> Period:
+        """The period the picker says."""
+        value = self.period.currentData()
+        if value is None:
+            start, end = self.date_from.value(), self.date_to.value()
+            if start and end and start <= end:
+                return Period(start, end)
+            return Period.month(self.today.year, self.today.month)
+        return value  # type: ignore[no-any-return]
+
+    def _period_changed(self) -> None:
+        custom = self.period.currentData() is None
+        for edit in (self.date_from, self.date_to):
+            edit.setVisible(custom)
+        if custom:
+            month = Period.month(self.today.year, self.today.month)
+            self.date_from.set_value(month.start)
+            self.date_to.set_value(month.end)
+        self.refresh()
+
+    def refresh(self) -> None:
+        period = self.current_period()
+        Op(self, load, self.ctx.db, self.ctx.actor, period, self.scope.currentData(),
+           self.today).success(self.show_data).run()
+
+    def show_data(self, data: DashboardData) -> None:
+        """Fill cards, charts and the Today column."""
+        self.data = data
+        now, before = data.current.values, data.previous.values
+        for key, good_up in CARDS:
+            card = self.cards.get(key)
+            if card is None:
+                continue
+            plan_pct = None
+            extra = None
+            if key == "sales_volume" and now["plan"]:
+                plan_pct = float(now["plan_attainment_pct"] or 0)
+                extra = _("{pct} of plan").format(pct=format_percent(
+                    now["plan_attainment_pct"]))
+            if key == "retention_pct":
+                extra = _("churn {pct}").format(pct=format_percent(now["churn_pct"]))
+            delta = change_pct(now[key], before[key])
+            card.set_value(card_text(key, now[key]), delta, good_up, plan_pct,
+                           None if delta is not None else extra)
+            if delta is not None and extra:
+                card.delta.setText(card.delta.text() + f"<br><span style='color:#6B7280'>"
+                                   f"{extra}</span>")
+        self._fill_today(data)
+        self._draw_charts(data)
+
+    def _draw_charts(self, data: DashboardData) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        while self.charts_grid.count():
+            widget = self.charts_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.canvases.clear()
+        lang = get_language()
+        period = data.current.period
+        sub = charts.period_label(period.start, period.end, lang)
+        figures = [charts.sales_by_month(data.series, lang),
+                   charts.funnel_chart(data.parts.funnel, lang, sub),
+                   charts.conversion_and_check(data.series, lang),
+                   charts.customers_by_month(data.series, lang)]
+        if data.people:
+            figures.append(charts.plan_vs_fact(data.people, lang, sub))
+        if self.ctx.can_manage:
+            figures.append(charts.channels_chart(data.parts.spend_by_channel,
+                                                 data.parts.cac_by_channel, lang, sub))
+        figures += [charts.lost_reasons_chart(data.parts.lost_reasons, lang, sub),
+                    charts.deal_time_histogram(data.parts.durations, lang, sub)]
+        for index, figure in enumerate(figures):
+            canvas = FigureCanvasQTAgg(figure)
+            canvas.setFixedHeight(300)
+            canvas.setMinimumWidth(360)
+            canvas.setObjectName(f"chart_{index}")
+            if index == 0:
+                canvas.mpl_connect("button_press_event", self._sales_clicked)
+                canvas.setToolTip(_("Click a month to see its won deals"))
+            self.canvases.append(canvas)
+            self.charts_grid.addWidget(canvas, index // 2, index % 2)
+
+    def _sales_clicked(self, event: Any) -> None:
+        if self.data is None or event.xdata is None:
+            return
+        index = round(event.xdata)
+        if 0 <= index < len(self.data.series):
+            month = self.data.series[index].month
+            self.show_won_deals(Period.month(month.year, month.month))
+
+    def show_won_deals(self, period: Period) -> None:
+        """The deals behind a bar: won in that month, in the scope."""
+        from .deals import DealsDialog
+
+        DealsDialog(self, self.ctx, _("Deals won in {month}").format(
+            month=charts.month_label(period.start, get_language())),
+            stage="won", closed_from=period.start, closed_to=period.end).show()
+
+    def _card_clicked(self, key: str) -> None:
+        if key in ("sales_volume", "deals_won", "average_check", "deal_time_days_median"):
+            self.show_won_deals(self.current_period())
+        elif self.window_ is not None:
+            self.window_.show_page("reports")

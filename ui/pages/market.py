@@ -1,0 +1,144 @@
+"""The market: competitors and dated notes (managers and the head write, everybody reads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesdesk.i18n import _
+from salesdesk.services import market
+
+from .. import theme
+from ..forms import FormDialog, FormField
+from ..models import Column, RecordTableModel
+from ..widgets import PageHeader
+from ..worker import Op
+from .base import Page
+
+
+class MarketPage(Page):
+    """Competitors on the left, market notes on the right."""
+
+    key = "market"
+    icon_name = "mdi6.chart-timeline-variant"
+
+    def __init__(self, ctx: Any, window: Any = None) -> None:
+        self.title = _("Market")
+        super().__init__(ctx, window)
+        header = PageHeader(self.title)
+        self.layout_.addWidget(header)
+        splitter = QSplitter()
+        self.competitors = RecordTableModel([
+            Column(_("Competitor"), lambda c: c.name),
+            Column(_("Strengths"), lambda c: c.strengths),
+            Column(_("Weaknesses"), lambda c: c.weaknesses)])
+        self.notes = RecordTableModel([
+            Column(_("Date"), lambda n: n.date, kind="date"),
+            Column(_("Title"), lambda n: n.title),
+            Column(_("Competitor"), lambda n: n.competitor_name),
+            Column(_("Author"), lambda n: n.author_name)])
+        for model, title, add_text, slot in (
+                (self.competitors, _("Competitors"), _("Add competitor"), self.add_competitor),
+                (self.notes, _("Market notes"), _("Add note"), self.add_note)):
+            panel = QWidget()
+            box = QVBoxLayout(panel)
+            row = QHBoxLayout()
+            label = QLabel(title)
+            label.setFont(theme.title_font(0))
+            row.addWidget(label)
+            row.addStretch(1)
+            if ctx.can_manage:
+                button = QPushButton(theme.icon("mdi6.plus"), add_text)
+                button.clicked.connect(slot)
+                row.addWidget(button)
+            box.addLayout(row)
+            view = QTableView()
+            view.setModel(model)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.setAlternatingRowColors(True)
+            view.verticalHeader().hide()
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setStretchLastSection(True)
+            box.addWidget(view)
+            splitter.addWidget(panel)
+            if model is self.competitors:
+                view.doubleClicked.connect(lambda i: self.edit_competitor(
+                    self.competitors.record(i.row())))
+            else:
+                view.doubleClicked.connect(lambda i: self.show_note(self.notes.record(i.row())))
+        self.layout_.addWidget(splitter, 1)
+
+    def refresh(self) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+        Op(self, lambda: (market.list_competitors(db, actor), market.list_notes(db, actor))) \
+            .success(self._show).run()
+
+    def _show(self, result: tuple[list[Any], list[Any]]) -> None:
+        self.competitors.set_records(result[0])
+        self.notes.set_records(result[1])
+
+    def _competitor_fields(self) -> list[FormField]:
+        read_only = not self.ctx.can_manage
+        return [FormField("name", _("Name"), required=True, read_only=read_only),
+                FormField("website", _("Website"), read_only=read_only),
+                FormField("strengths", _("Strengths"), "multiline", read_only=read_only),
+                FormField("weaknesses", _("Weaknesses"), "multiline", read_only=read_only),
+                FormField("prices", _("Prices"), "multiline", read_only=read_only),
+                FormField("notes", _("Notes"), "multiline", read_only=read_only)]
+
+    def add_competitor(self) -> None:
+        """A new competitor."""
+        dialog = FormDialog(self, _("Competitor"), self._competitor_fields(), None,
+                            lambda v: market.create_competitor(self.ctx.db, self.ctx.actor, v))
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def edit_competitor(self, record: market.CompetitorRecord) -> None:
+        """Edit (or read) a competitor."""
+        fields = self._competitor_fields()
+        save = (lambda v: market.update_competitor(self.ctx.db, self.ctx.actor, record.id, v,
+                                                   record.version)) if self.ctx.can_manage \
+            else None
+        dialog = FormDialog(self, record.name, fields,
+                            {f.key: getattr(record, f.key) for f in fields}, save)
+        if save is None:
+            dialog.save_button.hide()
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def add_note(self) -> None:
+        """A new market note."""
+        from datetime import date
+
+        options = [(c.id, c.name) for c in self.competitors.records]
+        fields = [FormField("title", _("Title"), required=True),
+                  FormField("date", _("Date"), "date", required=True),
+                  FormField("competitor_id", _("Competitor"), "choice", options=options),
+                  FormField("text", _("Text"), "multiline")]
+
+        def save(values: dict[str, Any]) -> Any:
+            competitor = values.pop("competitor_id", None)
+            return market.add_note(self.ctx.db, self.ctx.actor, values, competitor)
+
+        dialog = FormDialog(self, _("Market note"), fields, {"date": date.today()}, save)
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def show_note(self, note: market.MarketNoteRecord) -> None:
+        """Read a note."""
+        fields = [FormField("title", _("Title"), read_only=True),
+                  FormField("text", _("Text"), "multiline", read_only=True)]
+        dialog = FormDialog(self, note.title, fields, {"title": note.title, "text": note.text})
+        dialog.save_button.hide()
+        dialog.open()

@@ -1,0 +1,273 @@
+"""Settings: company requisites and document settings (the head), my profile and password,
+language, backups and the audit log (the head)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesdesk.domain import VAT_RATES, vat_rate_label
+from salesdesk.i18n import N_, _, format_date, get_language
+from salesdesk.services import auditlog, company, maintenance, users
+
+from .. import theme
+from ..forms import FormDialog, FormField
+from ..models import Column, RecordTableModel
+from ..widgets import PageHeader, muted
+from ..worker import Op
+from .base import Page
+
+COMPANY_FIELDS = [
+    ("name", N_("Company name"), "text"), ("legal_form", N_("Legal form"), "combo"),
+    ("inn", N_("INN"), "text"), ("kpp", N_("KPP"), "text"), ("ogrn", N_("OGRN"), "text"),
+    ("address", N_("Address"), "multiline"), ("phone", N_("Phone"), "text"),
+    ("email", N_("E-mail"), "text"),
+    ("bank_name", N_("Bank"), "text"), ("bik", N_("BIK"), "text"),
+    ("corr_account", N_("Correspondent account"), "text"),
+    ("settlement_account", N_("Settlement account"), "text"), ("head_name", N_("Director"), "text"),
+    ("head_position", N_("Director's position"), "text"),
+    ("accountant_name", N_("Chief accountant"), "text"),
+    ("vat_included", N_("Prices include VAT"), "bool"),
+    ("default_vat_rate", N_("Default VAT rate"), "choice"),
+    ("document_language", N_("Document language"), "choice"),
+    ("proposal_valid_days", N_("Proposal validity, days"), "text"),
+    ("invoice_due_days", N_("Invoice payment term, days"), "text"),
+    ("payment_terms", N_("Payment terms"), "multiline"),
+    ("delivery_terms", N_("Delivery terms"), "multiline"),
+    ("activity_window_days", N_("Activity window, days"), "text"),
+    ("department_name", N_("Department"), "text"),
+]
+
+
+class SettingsPage(Page):
+    """Company, profile, language, backups, audit log."""
+
+    key = "settings"
+    icon_name = "mdi6.cog-outline"
+    sig_language = Signal(str)
+    """The user chose another language."""
+
+    def __init__(self, ctx: Any, window: Any = None) -> None:
+        self.title = _("Settings")
+        super().__init__(ctx, window)
+        self.layout_.addWidget(PageHeader(self.title))
+        self.tabs = QTabWidget()
+        self.layout_.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._company_tab(), theme.icon("mdi6.office-building-outline"),
+                         _("Company and documents"))
+        self.tabs.addTab(self._me_tab(), theme.icon("mdi6.account-outline"),
+                         _("My profile and language"))
+        if ctx.is_head:
+            self.tabs.addTab(self._backup_tab(), theme.icon("mdi6.backup-restore"),
+                             _("Backups"))
+            self.audit = RecordTableModel([
+                Column(_("When"), lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M")),
+                Column(_("Who"), lambda e: e.user_login),
+                Column(_("Action"), lambda e: e.action), Column(_("Table"), lambda e: e.entity),
+                Column(_("Changes"), lambda e: "; ".join(
+                    f"{k}: {v[0]} → {v[1]}" for k, v in e.changes.items()))])
+            view = QTableView()
+            view.setObjectName("audit_table")
+            view.setModel(self.audit)
+            view.verticalHeader().hide()
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+            self.tabs.addTab(view, theme.icon("mdi6.history"), _("Audit log"))
+
+    # --- company -------------------------------------------------------------------------------
+
+    def _company_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        self.company_text = QLabel("")
+        self.company_text.setWordWrap(True)
+        self.company_text.setTextFormat(Qt.TextFormat.RichText)
+        box.addWidget(self.company_text)
+        if self.ctx.is_head:
+            edit = QPushButton(theme.icon("mdi6.pencil-outline"), _("Edit company details…"))
+            edit.setProperty("primary", True)
+            edit.clicked.connect(self.edit_company)
+            box.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            box.addWidget(muted(_("Only the head of sales changes the company's details.")))
+        box.addStretch(1)
+        return tab
+
+    def _fill_company(self, record: company.CompanyRecord) -> None:
+        rows = []
+        for key, title, _kind in COMPANY_FIELDS:
+            value = getattr(record, key)
+            if key == "vat_included":
+                value = _("yes") if value else _("no")
+            if key == "default_vat_rate":
+                value = vat_rate_label(value)
+            if value not in (None, ""):
+                name = _(title)
+                rows.append(f"<tr><td style='color:#6B7280;padding-right:12px'>{name}</td>"
+                            f"<td>{value}</td></tr>")
+        self.company_text.setText("<table>" + "".join(rows) + "</table>")
+
+    def edit_company(self) -> None:
+        """The company's requisites and document settings, validated together."""
+        record = self.ctx.company
+        fields = []
+        for key, title, kind in COMPANY_FIELDS:
+            options: list[tuple[Any, str]] = []
+            if key == "default_vat_rate":
+                options = [(r, vat_rate_label(r)) for r in VAT_RATES]
+            if key == "document_language":
+                options = [("ru", "Русский"), ("en", "English")]
+            fields.append(FormField(key, _(title), kind, required=key == "name",
+                                    options=options, suggestions=["ООО", "АО", "ПАО", "ИП"]
+                                    if kind == "combo" else ()))
+        values = {f.key: getattr(record, f.key) for f in fields}
+
+        def save(data: dict[str, Any]) -> Any:
+            changes = {k: (v if v != "" else None) for k, v in data.items()}
+            return company.update_company(self.ctx.db, self.ctx.actor, changes,
+                                          None if dialog.force_overwrite else record.version)
+
+        dialog = FormDialog(self, _("Company details"), fields, values, save)
+        dialog.sig_saved.connect(self._company_saved)
+        dialog.resize(640, 760)
+        dialog.open()
+
+    def _company_saved(self, record: company.CompanyRecord) -> None:
+        self.ctx.company = record
+        self._fill_company(record)
+
+    # --- me --------------------------------------------------------------------------------------
+
+    def _me_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.addWidget(muted(_("Your name, position, phone and e-mail are printed on your "
+                              "proposals.")))
+        row = QHBoxLayout()
+        profile = QPushButton(theme.icon("mdi6.account-edit-outline"), _("Edit my profile…"))
+        profile.clicked.connect(self.edit_profile)
+        password = QPushButton(theme.icon("mdi6.lock-outline"), _("Change my password…"))
+        password.clicked.connect(self.change_password)
+        row.addWidget(profile)
+        row.addWidget(password)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addSpacing(theme.SPACING * 2)
+        box.addWidget(QLabel(_("Language of the window")))
+        row = QHBoxLayout()
+        for code, name in (("ru", "Русский"), ("en", "English")):
+            button = QPushButton(name)
+            button.setCheckable(True)
+            button.setChecked(code == get_language())
+            button.setProperty("chip", True)
+            button.clicked.connect(lambda _c=False, c=code: self._language(c))
+            row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addStretch(1)
+        return tab
+
+    def _language(self, code: str) -> None:
+        if self.window_ is not None:
+            self.window_.sig_language.emit(code)
+
+    def edit_profile(self) -> None:
+        """Name, position, phone, e-mail."""
+        me = users.get_user(self.ctx.db, self.ctx.actor, self.ctx.actor.login) \
+            if self.ctx.can_manage else next(iter(users.list_users(self.ctx.db, self.ctx.actor)))
+        fields = [FormField("name", _("Name"), required=True), FormField("position", _("Position")),
+                  FormField("phone", _("Phone")), FormField("email", _("E-mail"))]
+        dialog = FormDialog(self, _("My profile"), fields,
+                            {f.key: getattr(me, f.key) for f in fields},
+                            lambda v: users.update_profile(self.ctx.db, self.ctx.actor, me.id,
+                                                           v["name"], v["position"], v["phone"],
+                                                           v["email"], me.version))
+        dialog.open()
+
+    def change_password(self) -> None:
+        """The current password, then the new one."""
+        fields = [FormField("old", _("Current password"), "password", required=True),
+                  FormField("new", _("New password"), "password", required=True)]
+        dialog = FormDialog(self, _("Change my password"), fields, None,
+                            lambda v: users.change_own_password(self.ctx.db, self.ctx.actor,
+                                                                v["old"], v["new"]))
+        dialog.open()
+
+    # --- backups ---------------------------------------------------------------------------------
+
+    def _backup_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.addWidget(muted(_("A backup is a consistent copy taken while everybody keeps "
+                              "working. Restoring checks the file first and saves the current "
+                              "contents beside the database.")))
+        row = QHBoxLayout()
+        backup = QPushButton(theme.icon("mdi6.content-save-move-outline"), _("Back up now…"))
+        backup.setProperty("primary", True)
+        backup.clicked.connect(self.backup)
+        restore = QPushButton(theme.icon("mdi6.backup-restore"), _("Restore from a backup…"))
+        restore.clicked.connect(self.restore)
+        row.addWidget(backup)
+        row.addWidget(restore)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.backup_info = QLabel("")
+        box.addWidget(self.backup_info)
+        box.addStretch(1)
+        return tab
+
+    def backup(self) -> None:
+        """Write a backup where the user says."""
+        from salesdesk.db.backup import default_backup_name
+
+        name, _f = QFileDialog.getSaveFileName(self, _("Back up"), default_backup_name(
+            self.ctx.db), _("SalesDesk backups (*.backup)"))
+        if not name:
+            return
+        Op(self, maintenance.backup, self.ctx.db, self.ctx.actor, Path(name)) \
+            .success(self._backed_up).run()
+
+    def _backed_up(self, path: Path) -> None:
+        when = format_date(datetime.now().date())
+        self.ctx.settings.setValue("last_backup", when)
+        self.backup_info.setText(_("Backup written to {path}").format(path=path))
+
+    def restore(self) -> None:
+        """Restore after a confirmation."""
+        name, _f = QFileDialog.getOpenFileName(self, _("Restore from a backup"), "",
+                                               _("SalesDesk backups (*.backup *.db)"))
+        if not name:
+            return
+        answer = QMessageBox.warning(
+            self, _("Restore"), _("Replace everything in this database with the backup "
+                                  "{file}? The current contents are saved first.").format(
+                file=name), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            Op(self, maintenance.restore, self.ctx.db, self.ctx.actor, Path(name)).success(
+                lambda safety: QMessageBox.information(self, _("Restore"), _(
+                    "Restored from {file}. The previous contents were saved to "
+                    "{safety}.").format(file=name, safety=safety))).run()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._fill_company(self.ctx.company)
+        if self.ctx.is_head:
+            Op(self, auditlog.list_audit, self.ctx.db, self.ctx.actor, limit=300) \
+                .success(self.audit.set_records).run()

@@ -1,0 +1,329 @@
+"""The team: users (the head manages them), monthly targets as a user × month grid, and
+training and onboarding checklists."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from salesdesk.domain import ROLE_LABELS, label
+from salesdesk.errors import SalesDeskError
+from salesdesk.i18n import _, format_money
+from salesdesk.services import planning, training, users
+
+from .. import theme
+from ..forms import FormDialog, FormField, money_text
+from ..models import Column, RecordTableModel
+from ..widgets import PageHeader, muted
+from ..worker import Op
+from .base import Page
+
+
+def months_of_year(year: int) -> list[date]:
+    """The twelve month starts of a year."""
+    return [date(year, m, 1) for m in range(1, 13)]
+
+
+class TeamPage(Page):
+    """Users, targets, training."""
+
+    key = "team"
+    icon_name = "mdi6.account-group-outline"
+
+    def __init__(self, ctx: Any, window: Any = None) -> None:
+        self.title = _("Team") if ctx.can_manage else _("My plan and training")
+        super().__init__(ctx, window)
+        self.layout_.addWidget(PageHeader(self.title))
+        self.tabs = QTabWidget()
+        self.layout_.addWidget(self.tabs, 1)
+        self.users_model = RecordTableModel([
+            Column(_("Name"), lambda u: u.name), Column(_("Login"), lambda u: u.login),
+            Column(_("Role"), lambda u: label(ROLE_LABELS, u.role)),
+            Column(_("Manager"), lambda u: u.manager_login),
+            Column(_("Document prefix"), lambda u: u.doc_prefix),
+            Column(_("Active"), lambda u: _("yes") if u.active else _("no"))])
+        if ctx.can_manage:
+            self.tabs.addTab(self._users_tab(), theme.icon("mdi6.account-multiple-outline"),
+                             _("Users"))
+        self.tabs.addTab(self._targets_tab(), theme.icon("mdi6.target"), _("Monthly targets"))
+        self.tabs.addTab(self._training_tab(), theme.icon("mdi6.school-outline"),
+                         _("Training"))
+
+    # --- users ----------------------------------------------------------------------------
+
+    def _users_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        if self.ctx.is_head:
+            row = QHBoxLayout()
+            for text, icon, slot in ((_("Add user"), "mdi6.account-plus-outline", self.add_user),
+                                     (_("Change role…"), "mdi6.account-cog-outline",
+                                      self.change_role),
+                                     (_("Deactivate / activate"), "mdi6.account-off-outline",
+                                      self.toggle_active),
+                                     (_("Reset password…"), "mdi6.lock-reset",
+                                      self.reset_password)):
+                button = QPushButton(theme.icon(icon), text)
+                button.clicked.connect(slot)
+                row.addWidget(button)
+            row.addStretch(1)
+            box.addLayout(row)
+        self.users_view = QTableView()
+        self.users_view.setObjectName("users_table")
+        self.users_view.setModel(self.users_model)
+        self.users_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.users_view.verticalHeader().hide()
+        self.users_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.users_view.horizontalHeader().setStretchLastSection(True)
+        box.addWidget(self.users_view)
+        return tab
+
+    def _selected_user(self) -> users.UserRecord | None:
+        index = self.users_view.currentIndex()
+        return self.users_model.record(index.row()) if index.isValid() else None
+
+    def add_user(self) -> None:
+        """A new user (the head)."""
+        managers = [(u.login, u.name) for u in self.users_model.records if u.role == "manager"]
+        fields = [FormField("login", _("Login"), required=True),
+                  FormField("name", _("Name"), required=True),
+                  FormField("role", _("Role"), "choice", required=True, options=[
+                      (r, label(ROLE_LABELS, r)) for r in ("rep", "manager", "head")]),
+                  FormField("manager_login", _("Manager"), "choice", options=managers),
+                  FormField("position", _("Position")), FormField("phone", _("Phone")),
+                  FormField("email", _("E-mail")),
+                  FormField("doc_prefix", _("Document prefix"),
+                            hint=_("Leave empty to make one from the login")),
+                  FormField("password", _("Password"), "password", required=True)]
+
+        def save(values: dict[str, Any]) -> Any:
+            return users.add_user(self.ctx.db, self.ctx.actor, **{
+                k: (v or None) if k not in ("login", "name", "role", "password") else v
+                for k, v in values.items()})
+
+        dialog = FormDialog(self, _("Add user"), fields, {"role": "rep"}, save)
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def change_role(self) -> None:
+        """Role and manager of the selected user (the head)."""
+        user = self._selected_user()
+        if user is None:
+            return
+        managers = [(u.login, u.name) for u in self.users_model.records
+                    if u.role in ("manager", "head") and u.id != user.id]
+        fields = [FormField("role", _("Role"), "choice", required=True, options=[
+                      (r, label(ROLE_LABELS, r)) for r in ("rep", "manager", "head")]),
+                  FormField("manager_login", _("Manager"), "choice", options=managers)]
+        dialog = FormDialog(self, user.name, fields, {"role": user.role,
+                                                      "manager_login": user.manager_login},
+                            lambda v: users.change_role(self.ctx.db, self.ctx.actor, user.id,
+                                                        v["role"], v["manager_login"],
+                                                        user.version))
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def toggle_active(self) -> None:
+        """Deactivate (or reactivate) the selected user; their records stay."""
+        user = self._selected_user()
+        if user is None:
+            return
+        Op(self, users.set_active, self.ctx.db, self.ctx.actor, user.id, not user.active) \
+            .success(lambda _r: self.refresh()).run()
+
+    def reset_password(self) -> None:
+        """A new password for the selected user."""
+        user = self._selected_user()
+        if user is None:
+            return
+        dialog = FormDialog(self, _("Reset password"), [
+            FormField("password", _("New password"), "password", required=True)], None,
+            lambda v: users.reset_password(self.ctx.db, self.ctx.actor, user.id, v["password"]))
+        dialog.open()
+
+    # --- targets ----------------------------------------------------------------------------
+
+    def _targets_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        row.addWidget(self.year)
+        hint = muted(_("Double-click a cell to set the target; managers set their "
+                             "representatives', the head anyone's."))
+        row.addWidget(hint, 1)
+        box.addLayout(row)
+        self.targets = QTableWidget(0, 12)
+        self.targets.setObjectName("targets_grid")
+        self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.targets.horizontalHeader().setStretchLastSection(True)
+        self.targets.itemChanged.connect(self._target_edited)
+        box.addWidget(self.targets)
+        self._filling = False
+        self._grid_users: list[users.UserRecord] = []
+        return tab
+
+    def _fill_targets(self, people: list[users.UserRecord],
+                      targets: list[planning.TargetRecord]) -> None:
+        from salesdesk.charts import month_label
+        from salesdesk.i18n import get_language
+
+        self._filling = True
+        months = months_of_year(self.year.value())
+        self.targets.setHorizontalHeaderLabels([month_label(m, get_language())
+                                                for m in months])
+        self._grid_users = [u for u in people if u.role != "head" or self.ctx.is_head]
+        self.targets.setRowCount(len(self._grid_users))
+        self.targets.setVerticalHeaderLabels([u.name for u in self._grid_users])
+        amounts = {(t.user_id, t.month): t.amount for t in targets}
+        for r, user in enumerate(self._grid_users):
+            editable = self.ctx.is_head or (self.ctx.role == "manager" and user.role == "rep"
+                                            and user.manager_login == self.ctx.actor.login)
+            for c, month in enumerate(months):
+                amount = amounts.get((user.id, month))
+                item = QTableWidgetItem(money_text(amount) if amount is not None else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if not editable:
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.targets.setItem(r, c, item)
+        self._filling = False
+
+    def _target_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or not item.text().strip():
+            return
+        user = self._grid_users[item.row()]
+        month = months_of_year(self.year.value())[item.column()]
+        Op(self, planning.set_target, self.ctx.db, self.ctx.actor, user.id, month,
+           item.text()).success(lambda t, i=item: self._target_saved(i, t)) \
+            .failure(lambda exc: self._target_failed(exc)).run()
+
+    def _target_saved(self, item: QTableWidgetItem, target: planning.TargetRecord) -> None:
+        self._filling = True
+        item.setText(money_text(target.amount))
+        item.setToolTip(format_money(target.amount))
+        self._filling = False
+
+    def _target_failed(self, exc: BaseException) -> None:
+        from ..errors import show_error
+
+        show_error(self, exc)
+        self.refresh()
+
+    # --- training ----------------------------------------------------------------------------
+
+    def _training_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        tick = QPushButton(theme.icon("mdi6.check"), _("Done / not done"))
+        tick.clicked.connect(self.tick)
+        row.addWidget(tick)
+        if self.ctx.can_manage:
+            assign = QPushButton(theme.icon("mdi6.plus"), _("Assign…"))
+            assign.clicked.connect(self.assign)
+            review = QPushButton(theme.icon("mdi6.clipboard-check-outline"), _("Review…"))
+            review.clicked.connect(self.review)
+            row.addWidget(assign)
+            row.addWidget(review)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.training_model = RecordTableModel([
+            Column(_("Employee"), lambda t: t.user_name), Column(_("Item"), lambda t: t.title),
+            Column(_("Due"), lambda t: t.due_date, kind="date"),
+            Column(_("Done"), lambda t: t.done_on, kind="date"),
+            Column(_("Reviewed"), lambda t: _("yes") if t.reviewed else ""),
+            Column(_("Review"), lambda t: t.review_note)])
+        self.training_view = QTableView()
+        self.training_view.setObjectName("training_table")
+        self.training_view.setModel(self.training_model)
+        self.training_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.training_view.verticalHeader().hide()
+        self.training_view.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch)
+        box.addWidget(self.training_view)
+        return tab
+
+    def _selected_item(self) -> training.TrainingRecord | None:
+        index = self.training_view.currentIndex()
+        return self.training_model.record(index.row()) if index.isValid() else None
+
+    def tick(self) -> None:
+        """Tick (or untick) the selected item (one's own; the head anyone's)."""
+        item = self._selected_item()
+        if item is not None:
+            Op(self, training.tick_training, self.ctx.db, self.ctx.actor, item.id,
+               item.done_on is None).success(lambda _r: self.refresh()).run()
+
+    def assign(self) -> None:
+        """A checklist item for a team member."""
+        people = [(u.id, u.name) for u in self.users_model.records if u.active]
+        fields = [FormField("user_id", _("Employee"), "choice", required=True, options=people),
+                  FormField("title", _("Item"), required=True),
+                  FormField("description", _("Description"), "multiline"),
+                  FormField("due_date", _("Due"), "date")]
+
+        def save(values: dict[str, Any]) -> Any:
+            user_id = values.pop("user_id")
+            return training.assign_training(self.ctx.db, self.ctx.actor, user_id, values)
+
+        dialog = FormDialog(self, _("Assign training"), fields,
+                            {"due_date": date.today() + timedelta(days=14)}, save)
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def review(self) -> None:
+        """Accept the selected item or send it back with a note."""
+        item = self._selected_item()
+        if item is None:
+            return
+        fields = [FormField("accepted", _("Accepted"), "bool"),
+                  FormField("note", _("Review"), "multiline")]
+        dialog = FormDialog(self, item.title, fields, {"accepted": True},
+                            lambda v: training.review_training(self.ctx.db, self.ctx.actor,
+                                                               item.id, v["note"],
+                                                               v["accepted"]))
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+        year = self.year.value()
+
+        def load() -> tuple[Any, Any, Any]:
+            return (users.list_users(db, actor),
+                    planning.list_targets(db, actor, date(year, 1, 1), date(year, 12, 1)),
+                    training.list_training(db, actor))
+
+        Op(self, load).success(self._show).failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, SalesDeskError):
+            QMessageBox.warning(self, self.title, str(exc))
+
+    def _show(self, result: tuple[Any, Any, Any]) -> None:
+        people, targets, items = result
+        self.users_model.set_records(people)
+        self._fill_targets(people, targets)
+        self.training_model.set_records(items)
