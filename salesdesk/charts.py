@@ -22,15 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from salesdesk.i18n import Tr, babel_locale
 
 # One palette for the window and the charts (the window's accent is ACCENT).
-ACCENT = "#2563EB"
-PLAN = "#F59E0B"
-GOOD = "#16A34A"
-BAD = "#DC2626"
-MUTED = "#94A3B8"
-TEXT = "#1F2937"
-GRID = "#E5E7EB"
-SERIES = ["#2563EB", "#16A34A", "#F59E0B", "#DC2626", "#7C3AED", "#0891B2", "#DB2777",
-          "#65A30D"]
+from salesdesk.palette import ACCENT, BAD, GOOD, GRID, MUTED, PLAN, TEXT
 
 SIZES = {"dashboard": ((5.4, 3.1), 100), "print": ((7.0, 3.3), 200)}
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from salesdesk.charts import ACCENT, BAD, GOOD, MUTED, PLAN
+from salesdesk.palette import ACCENT, BAD, GOOD, MUTED, PLAN
 
 SPACING = 8
 ACCENT_COLOR = QColor(ACCENT)

@@ -14,13 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, column, inspect, select, table
 from sqlalchemy.exc import DBAPIError
 
 from salesdesk.db.engine import Database, create_db_engine, sqlite_path, to_url
@@ -31,8 +27,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Any:
     """Alembic's configuration pointing at the migrations inside the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "salesdesk.db:migrations")
     return cfg
@@ -40,16 +38,16 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The schema revision this SalesDesk writes."""
-    script = ScriptDirectory.from_config(alembic_config())
-    heads = script.get_heads()
-    assert len(heads) == 1, "migrations must have a single head"
-    return heads[0]
+    from salesdesk.db.schema import HEAD
+
+    return HEAD
 
 
 def known_revisions() -> set[str]:
     """Every revision this SalesDesk knows (older ones can be upgraded)."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    from salesdesk.db.schema import KNOWN
+
+    return set(KNOWN)
 
 
 @dataclass(frozen=True)
@@ -107,7 +105,8 @@ def schema_state(engine: Engine) -> SchemaState:
             return SchemaState("empty", None)
         if VERSION_TABLE not in names:
             return SchemaState("foreign", None)
-        revision = MigrationContext.configure(conn).get_current_revision()
+        versions = table(VERSION_TABLE, column("version_num"))
+        revision = conn.execute(select(versions.c.version_num)).scalar()
     return _classify(revision)
 
 
@@ -123,6 +122,8 @@ def _classify(revision: str | None) -> SchemaState:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the migrations up to ``revision`` in one transaction."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -197,6 +198,8 @@ def open_database(path_or_url: str | Path, create: bool = False,
             raise DatabaseError(_("{name} needs an upgrade of its schema.").format(
                 name=path or url))
         _backup_before_upgrade(db, state.revision or "unknown")
+        from alembic.util.exc import CommandError
+
         try:
             upgrade(engine)
         except (CommandError, DBAPIError) as exc:

@@ -226,3 +226,15 @@ def test_restore_refuses_a_bad_file(office: Office, tmp_path: Path) -> None:
         restore(office.db, office.head, bogus)
     with office.db.read() as session:
         assert session.scalar(select(User.login).where(User.login == "rep1")) == "rep1"
+
+
+def test_schema_constants_match_the_migration_scripts() -> None:
+    """The quick revision check at open agrees with Alembic's scripts."""
+    from alembic.script import ScriptDirectory
+
+    from salesdesk.db.migrate import alembic_config
+    from salesdesk.db.schema import HEAD, KNOWN
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [HEAD]
+    assert {rev.revision for rev in script.walk_revisions()} == set(KNOWN)
