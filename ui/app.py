@@ -1,4 +1,5 @@
-"""Starting the window: language, style, the database, first run or login, the window.
+"""Starting the window: language, style, the login dialog at once, the database opening
+in the background meanwhile, then the first-run wizard or the main window.
 
 ``salesdesk`` opens the database of the command line (or the default one);
 ``salesdesk --demo`` opens the demo office, building it first if needed.
@@ -8,17 +9,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
-from salesdesk.auth import Actor
-from salesdesk.db.engine import Database
-from salesdesk.errors import DatabaseError
 from salesdesk.i18n import _, set_language, system_language
 
 from . import theme
-from .context import AppContext
 from .worker import Op
 
 
@@ -38,31 +36,46 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
         app._salesdesk_translators.append(translator)  # type: ignore[attr-defined]
 
 
+def _location_name(location: str) -> str:
+    return Path(location).name if "://" not in location else location.split("@")[-1]
+
+
 class Controller:
-    """Moves the user between login, the first-run wizard and the main window."""
+    """Moves the user between login, the first-run wizard and the main window.
+
+    Nothing here blocks the event loop: dialogs are opened, their signals say what the
+    user did. The application quits when the user gives up or closes the last window.
+    """
 
     def __init__(self, app: QApplication, settings: QSettings) -> None:
         self.app = app
         self.settings = settings
-        self.db: Database | None = None
-        self.window = None
+        self.db: Any = None
+        self.window: Any = None
+        self.dialog: Any = None
         self.is_demo = False
+
+    def quit(self) -> None:
+        """Leave the application."""
+        self.app.quit()
 
     # --- the database -------------------------------------------------------------------
 
-    def start(self, location: str | None, demo: bool, user: str | None) -> bool:
-        """Open the database and show the first dialog; ``False`` when the user gave up."""
+    def start(self, location: str | None, demo: bool, user: str | None) -> None:
+        """Show the first dialog; open the database behind it."""
         if demo:
-            return self.open_demo()
+            self.open_demo()
+            return
         from salesdesk.paths import default_database
 
         target = location or default_database()
         path = Path(target) if "://" not in target else None
         if path is not None and not path.exists():
-            return self._no_database(path, user)
-        return self.open(target, create=False, user=user)
+            self._no_database(path, user)
+            return
+        self.open(target, create=False, user=user)
 
-    def _no_database(self, path: Path, user: str | None) -> bool:
+    def _no_database(self, path: Path, user: str | None) -> None:
         box = QMessageBox()
         box.setWindowTitle("SalesDesk")
         box.setIcon(QMessageBox.Icon.Question)
@@ -74,61 +87,105 @@ class Controller:
         box.exec()
         if box.clickedButton() is create:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return self.open(str(path), create=True, user=user)
-        if box.clickedButton() is demo:
-            return self.open_demo()
-        if box.clickedButton() is other:
-            return self._choose_file()
-        return False
+            self.open(str(path), create=True, user=user)
+        elif box.clickedButton() is demo:
+            self.open_demo()
+        elif box.clickedButton() is other:
+            self._choose_file()
+        else:
+            self.quit()
 
-    def _choose_file(self) -> bool:
+    def _choose_file(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(None, _("Open a SalesDesk database"), "",
                                                     _("SalesDesk databases (*.db);;All files (*)"))
-        return self.open(name, create=False, user=None) if name else False
+        if name:
+            self.open(name, create=False, user=None)
+        else:
+            self.quit()
 
-    def open(self, location: str, create: bool, user: str | None) -> bool:
-        """Open (and upgrade) a database, then log in or run the first-run wizard."""
-        from salesdesk.db.migrate import open_database
-        from salesdesk.services.users import has_users
+    def open(self, location: str, create: bool, user: str | None) -> None:
+        """The login dialog now; the database opens (and upgrades) in the background."""
+        from .dialogs.login import LoginDialog
 
-        try:
+        last = user or str(self.settings.value("last_login", ""))
+        dialog = LoginDialog(None, last, self.is_demo, location=_location_name(location))
+        dialog.sig_logged_in.connect(self.enter)
+        dialog.sig_open_demo.connect(lambda: setattr(self, "_wants_demo", True))
+        dialog.rejected.connect(self._login_rejected)
+        self.dialog = dialog
+        dialog.show()
+
+        def work() -> tuple[Any, bool, bool]:
+            from sqlalchemy import select
+
+            from salesdesk.db.migrate import open_database
+            from salesdesk.db.models import Company
+            from salesdesk.services.users import has_users
+
             db = open_database(location, create=create)
-        except DatabaseError as exc:
-            QMessageBox.warning(None, "SalesDesk", exc.message)
-            return self._choose_file()
+            with db.read() as session:
+                demo = bool(session.scalar(select(Company.is_demo)))
+            return db, has_users(db), demo
+
+        Op(None, work, busy=False).success(self._opened).failure(self._open_failed).run()
+
+    def _opened(self, result: tuple[Any, bool, bool]) -> None:
+        db, users, demo = result
         self.db = db
-        if not has_users(db):
+        if not users:
             from .dialogs.wizard import FirstRunWizard
 
+            self.dialog.hide()
             wizard = FirstRunWizard(db)
-            if not wizard.exec() or wizard.actor is None:
-                return False
-            return self.enter(wizard.actor)
-        return self.login(user)
+            wizard.sig_saved.connect(self.enter)
+            wizard.rejected.connect(self.quit)
+            self.dialog = wizard
+            wizard.show()
+            return
+        self.is_demo = self.is_demo or demo
+        self.dialog.set_database(db, self.is_demo)
 
-    def open_demo(self) -> bool:
+    def _open_failed(self, exc: BaseException) -> None:
+        from salesdesk.errors import DatabaseError
+
+        if self.dialog is not None:
+            self.dialog.hide()
+        if isinstance(exc, DatabaseError):
+            QMessageBox.warning(None, "SalesDesk", exc.message)
+            self._choose_file()
+            return
+        from .errors import show_error
+
+        show_error(None, exc)
+        self.quit()
+
+    def _login_rejected(self) -> None:
+        if getattr(self, "_wants_demo", False):
+            self._wants_demo = False
+            self.open_demo()
+        elif self.window is None:
+            self.quit()
+
+    def open_demo(self) -> None:
         """The demo office: built on first use (with progress), then the login."""
         from salesdesk.paths import demo_database
 
         path = demo_database()
-        if not path.exists() and not self._build_demo(path):
-            return False
         self.is_demo = True
-        return self.open(str(path), create=False, user="head")
-
-    def _build_demo(self, path: Path) -> bool:
-        from salesdesk.db.migrate import open_database
-        from salesdesk.demo import build_demo
-
+        if path.exists():
+            self.open(str(path), create=False, user="head")
+            return
         dialog = QProgressDialog(_("Building the demo office…"), "", 0, 0)
         dialog.setWindowTitle("SalesDesk")
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(0)
         dialog.show()
-        done: dict[str, object] = {}
-        loop = QEventLoop()
+        self.dialog = dialog
 
         def work() -> None:
+            from salesdesk.db.migrate import open_database
+            from salesdesk.demo import build_demo
+
             building = path.with_suffix(".building")
             for suffix in ("", "-wal", "-shm"):
                 Path(str(building) + suffix).unlink(missing_ok=True)
@@ -137,83 +194,65 @@ class Controller:
             db.dispose()
             building.replace(path)
 
-        def finish(key: str, value: object) -> None:
-            done[key] = value
-            loop.quit()
+        def built(_result: object) -> None:
+            dialog.close()
+            self.open(str(path), create=False, user="head")
 
-        Op(dialog, work).success(lambda r: finish("ok", r)) \
-            .failure(lambda exc: finish("error", exc)).run()
-        loop.exec()
-        dialog.close()
-        if "error" in done:
-            QMessageBox.warning(None, "SalesDesk", str(done["error"]))
-            return False
-        return True
+        Op(dialog, work).success(built).failure(self._open_failed).run()
 
     # --- people -------------------------------------------------------------------------------
 
-    def login(self, user: str | None = None) -> bool:
-        """Ask who is there."""
-        from .dialogs.login import LoginDialog
-
-        assert self.db is not None
-        last = user or str(self.settings.value("last_login", ""))
-        is_demo = self.is_demo or self._database_is_demo()
-        dialog = LoginDialog(self.db, last, is_demo)
-        wants_demo: list[bool] = []
-        dialog.sig_open_demo.connect(lambda: wants_demo.append(True))
-        if dialog.exec() and dialog.actor is not None:
-            self.settings.setValue("last_login", dialog.actor.login)
-            return self.enter(dialog.actor)
-        if wants_demo:
-            return self.open_demo()
-        return False
-
-    def _database_is_demo(self) -> bool:
-        from sqlalchemy import select
-
-        from salesdesk.db.models import Company
-
-        assert self.db is not None
-        with self.db.read() as session:
-            return bool(session.scalar(select(Company.is_demo)))
-
-    def enter(self, actor: Actor) -> bool:
+    def enter(self, actor: Any) -> None:
         """Show the main window for ``actor``."""
         from salesdesk.services.company import get_company
 
+        from .context import AppContext
         from .main_window import MainWindow
 
-        assert self.db is not None
+        self.settings.setValue("last_login", actor.login)
         ctx = AppContext(self.db, actor, get_company(self.db, actor), self.settings)
         window = MainWindow(ctx)
         window.sig_switch_user.connect(lambda: self._relogin(window))
         window.sig_sign_out.connect(lambda: self._relogin(window))
         window.sig_language.connect(lambda lang: self._language(window, lang))
+        window.sig_closed.connect(lambda w=window: self._closed(w))
         self.window = window
         window.show()
-        return True
+        if self.dialog is not None:
+            self.dialog.hide()
 
-    def _relogin(self, window: object) -> None:
-        window.close()  # type: ignore[attr-defined]
-        if not self.login():
-            self.app.quit()
+    def _closed(self, window: Any) -> None:
+        if self.window is window:
+            self.quit()
 
-    def _language(self, window: object, lang: str) -> None:
+    def _relogin(self, window: Any) -> None:
+        from .dialogs.login import LoginDialog
+
+        self.window = None
+        window.close()
+        dialog = LoginDialog(self.db, "", self.is_demo)
+        dialog.sig_logged_in.connect(self.enter)
+        dialog.rejected.connect(self._login_rejected)
+        self.dialog = dialog
+        dialog.show()
+
+    def _language(self, window: Any, lang: str) -> None:
         set_language(lang)
         install_qt_translations(self.app, lang)
         self.settings.setValue("language", lang)
-        ctx = window.ctx  # type: ignore[attr-defined]
-        window.close()  # type: ignore[attr-defined]
+        ctx = window.ctx
+        self.window = None
+        window.close()
         self.enter(ctx.actor)
 
 
-def run(db: str | None = None, demo: bool = False, user: str | None = None,
-        lang: str | None = None) -> int:
-    """The window's entry point (``salesdesk`` with no command)."""
+def start(db: str | None = None, demo: bool = False, user: str | None = None,
+          lang: str | None = None) -> Controller:
+    """Set up the application and show its first dialog (``run`` then enters the loop)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName("SalesDesk")
     app.setApplicationName("SalesDesk")
+    app.setQuitOnLastWindowClosed(False)  # dialogs come and go; the controller quits
     settings = QSettings("SalesDesk", "SalesDesk")
     language = lang or str(settings.value("language", "") or system_language())
     set_language(language)
@@ -221,6 +260,12 @@ def run(db: str | None = None, demo: bool = False, user: str | None = None,
     theme.apply(app)  # type: ignore[arg-type]
     controller = Controller(app, settings)  # type: ignore[arg-type]
     app._salesdesk_controller = controller  # type: ignore[attr-defined]
-    if not controller.start(db, demo, user):
-        return 0
-    return int(app.exec())
+    controller.start(db, demo, user)
+    return controller
+
+
+def run(db: str | None = None, demo: bool = False, user: str | None = None,
+        lang: str | None = None) -> int:
+    """The window's entry point (``salesdesk`` with no command)."""
+    controller = start(db, demo, user, lang)
+    return int(controller.app.exec())

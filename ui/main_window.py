@@ -3,6 +3,8 @@ status bar; geometry and the last page remembered."""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer, Signal
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesdesk.domain import ROLE_LABELS, label
-from salesdesk.i18n import _, get_language
+from salesdesk.i18n import N_, _, get_language
 from salesdesk.services.search import Hit, search_everything
 
 from . import theme
@@ -32,27 +34,53 @@ from .pages.base import Page
 from .worker import Op
 
 
-def pages_for(role: str) -> list[type[Page]]:
-    """The pages of a role, in the order of their day (UI.md, "Frame")."""
-    from .pages.clients import ClientsPage
-    from .pages.dashboard import DashboardPage
-    from .pages.deals import DealsPage
-    from .pages.documents import DocumentsPage
-    from .pages.market import MarketPage
-    from .pages.products import ProductsPage
-    from .pages.reports import ReportsPage
-    from .pages.settings import SettingsPage
-    from .pages.strategy import StrategyPage
-    from .pages.team import TeamPage
-    from .pages.work import WorkPage
+@dataclass(frozen=True)
+class PageEntry:
+    """A page of the sidebar, known before its module is imported (pages are built on
+    first show, so that logging in paints the dashboard without building the rest)."""
 
-    pages: list[type[Page]] = [DashboardPage, ClientsPage, DealsPage, DocumentsPage, WorkPage,
-                               ProductsPage, MarketPage, TeamPage]
-    if role in ("head", "manager"):
-        pages.append(StrategyPage)
-    pages.append(ReportsPage)
-    pages.append(SettingsPage)
-    return pages
+    key: str
+    title: str  # marked for translation, translated when shown
+    icon: str
+    module: str
+    class_name: str
+    roles: tuple[str, ...] = ("head", "manager", "rep")
+
+    def load(self) -> type[Page]:
+        """Import the page's class."""
+        module = importlib.import_module(f"{__package__}.pages.{self.module}")
+        return getattr(module, self.class_name)  # type: ignore[no-any-return]
+
+
+PAGES = (
+    PageEntry("dashboard", N_("Dashboard"), "mdi6.view-dashboard-outline", "dashboard",
+              "DashboardPage"),
+    PageEntry("clients", N_("Clients"), "mdi6.domain", "clients", "ClientsPage"),
+    PageEntry("deals", N_("Deals"), "mdi6.handshake-outline", "deals", "DealsPage"),
+    PageEntry("documents", N_("Documents"), "mdi6.file-document-multiple-outline", "documents",
+              "DocumentsPage"),
+    PageEntry("work", N_("Tasks"), "mdi6.calendar-check-outline", "work", "WorkPage"),
+    PageEntry("products", N_("Products"), "mdi6.package-variant-closed", "products",
+              "ProductsPage"),
+    PageEntry("market", N_("Market"), "mdi6.chart-timeline-variant", "market", "MarketPage"),
+    PageEntry("team", N_("Team"), "mdi6.account-group-outline", "team", "TeamPage"),
+    PageEntry("strategy", N_("Strategy"), "mdi6.compass-outline", "strategy", "StrategyPage",
+              ("head", "manager")),
+    PageEntry("reports", N_("Reports"), "mdi6.file-chart-outline", "reports", "ReportsPage"),
+    PageEntry("settings", N_("Settings"), "mdi6.cog-outline", "settings", "SettingsPage"),
+)
+
+
+def pages_for(role: str) -> list[PageEntry]:
+    """The pages of a role, in the order of their day (UI.md, "Frame")."""
+    return [entry for entry in PAGES if role in entry.roles]
+
+
+def page_title(entry: PageEntry, role: str) -> str:
+    """The sidebar's name of a page (a representative's Team page is their own)."""
+    if entry.key == "team" and role == "rep":
+        return _("My plan and training")
+    return _(entry.title)
 
 
 class SearchPopup(QFrame):
@@ -105,6 +133,8 @@ class MainWindow(QMainWindow):
     """The user signed out."""
     sig_language = Signal(str)
     """The user chose another language (the app rebuilds the window)."""
+    sig_closed = Signal()
+    """The window was closed (the application quits when it was the current one)."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -112,6 +142,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"SalesDesk — {ctx.company.full_name}")
         self.setWindowIcon(theme.icon("mdi6.briefcase-variant-outline", theme.ACCENT_COLOR.name()))
         self.pages: dict[str, Page] = {}
+        self.entries = {entry.key: entry for entry in pages_for(ctx.role)}
         central = QWidget()
         root = QHBoxLayout(central)
         root.setContentsMargins(0, 0, 0, 0)
@@ -125,13 +156,11 @@ class MainWindow(QMainWindow):
         right.addWidget(self.stack, 1)
         root.addLayout(right, 1)
         self.setCentralWidget(central)
-        for page_class in pages_for(ctx.role):
-            page = page_class(ctx, self)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(theme.icon(page.icon_name), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
-            item.setToolTip(page.title)
+        for entry in self.entries.values():
+            title = page_title(entry, ctx.role)
+            item = QListWidgetItem(theme.icon(entry.icon), title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(title)
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._page_changed)
         self._status_bar()
@@ -161,7 +190,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setIconSize(self.sidebar.iconSize() * 1.2)
-        self.sidebar.setFixedWidth(200)
+        self.sidebar.setFixedWidth(210)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sidebar.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout.addWidget(self.sidebar, 1)
         self.collapse = QToolButton()
         self.collapse.setIcon(theme.icon("mdi6.chevron-double-left"))
@@ -174,9 +205,9 @@ class MainWindow(QMainWindow):
     def _collapse(self, collapsed: bool) -> None:
         for row in range(self.sidebar.count()):
             item = self.sidebar.item(row)
-            page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
-            item.setText("" if collapsed else page.title)
-        self.sidebar.setFixedWidth(52 if collapsed else 200)
+            entry = self.entries[item.data(Qt.ItemDataRole.UserRole)]
+            item.setText("" if collapsed else page_title(entry, self.ctx.role))
+        self.sidebar.setFixedWidth(52 if collapsed else 210)
         self.brand.setText("SD" if collapsed else "SalesDesk")
         self.collapse.setIcon(theme.icon("mdi6.chevron-double-right" if collapsed
                                          else "mdi6.chevron-double-left"))
@@ -263,18 +294,31 @@ class MainWindow(QMainWindow):
         item = self.sidebar.item(row)
         if item is None:
             return
-        page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
+        page = self.page(item.data(Qt.ItemDataRole.UserRole))
         self.stack.setCurrentWidget(page)
         page.activate()
         self.ctx.settings.setValue("last_page", page.key)
+
+    def page_keys(self) -> list[str]:
+        """The keys of the role's pages, in sidebar order."""
+        return list(self.entries)
+
+    def page(self, key: str) -> Page:
+        """The page widget, built the first time it is needed."""
+        if key not in self.pages:
+            page = self.entries[key].load()(self.ctx, self)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return self.pages[key]
 
     def show_page(self, key: str) -> Page:
         """Switch to a page by key."""
         for row in range(self.sidebar.count()):
             if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == key:
-                self.sidebar.setCurrentRow(row)
+                if self.sidebar.currentRow() != row:
+                    self.sidebar.setCurrentRow(row)
                 break
-        return self.pages[key]
+        return self.page(key)
 
     def refresh_current(self) -> None:
         """F5: load the shown page's data again."""
@@ -297,7 +341,7 @@ class MainWindow(QMainWindow):
             from .dialogs.document_editor import open_document
 
             open_document(self, self.ctx, record_id, on_changed=self.refresh_current)
-        elif kind in self.pages:
+        elif kind in self.entries:
             self.show_page(kind)
 
     # --- search -------------------------------------------------------------------------------
@@ -331,7 +375,7 @@ class MainWindow(QMainWindow):
         if self.ctx.settings.value("sidebar_collapsed", False) in (True, "true"):
             self.collapse.setChecked(True)
         last = str(self.ctx.settings.value("last_page", "dashboard"))
-        self.show_page(last if last in self.pages else "dashboard")
+        self.show_page(last if last in self.entries else "dashboard")
 
     def closeEvent(self, event: Any) -> None:
         for page in self.pages.values():
@@ -342,3 +386,4 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("geometry", self.saveGeometry())
         self.popup.hide()
         super().closeEvent(event)
+        self.sig_closed.emit()

@@ -66,11 +66,15 @@ class RecordTableModel(QAbstractTableModel):
         self.columns = list(columns)
         self.records: list[Any] = []
         self.row_color = row_color
+        # Formatted cell texts: Babel's date and money formatting is the dearest part of
+        # painting a page of rows, and a view asks for each cell many times.
+        self._texts: dict[tuple[int, int], str] = {}
 
     def set_records(self, records: Sequence[Any]) -> None:
         """Replace every row."""
         self.beginResetModel()
         self.records = list(records)
+        self._texts.clear()
         self.endResetModel()
 
     def record(self, row: int) -> Any:
@@ -105,7 +109,11 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column.kind == "status":
                 return None  # the pill delegate paints it
-            return display(column.kind, column.value(record))
+            key = (index.row(), index.column())
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = display(column.kind, column.value(record))
+            return text
         if role == Qt.ItemDataRole.UserRole:
             return column.value(record) if column.kind == "status" else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -138,10 +146,13 @@ class LazyTableModel(RecordTableModel):
                  fetch: Callable[[int, int, str | None, bool], list[Any]],
                  count: Callable[[], int],
                  row_color: Callable[[Any], QColor | None] | None = None,
-                 parent: Any = None) -> None:
+                 parent: Any = None,
+                 first: Callable[[str | None, bool], tuple[int, list[Any]]] | None = None
+                 ) -> None:
         super().__init__(columns, row_color, parent)
         self.fetch = fetch
         self.count = count
+        self.first = first
         self.total = 0
         self.loading = False
         self.sort_key: str | None = None
@@ -153,18 +164,19 @@ class LazyTableModel(RecordTableModel):
         self._generation += 1
         generation = self._generation
 
-        def work() -> tuple[int, list[Any]]:
-            return self.count(), self.fetch(0, self.PAGE, self.sort_key, self.descending)
-
         self.loading = True
-        Op(None, work, busy=False).success(
+        Op(None, self._first_page, busy=False).success(
             lambda result: self._reloaded(generation, result)).run()
+
+    def _first_page(self) -> tuple[int, list[Any]]:
+        if self.first is not None:
+            return self.first(self.sort_key, self.descending)
+        return self.count(), self.fetch(0, self.PAGE, self.sort_key, self.descending)
 
     def refresh_now(self) -> None:
         """The same, synchronously (first paint and tests)."""
         self._generation += 1
-        self._reloaded(self._generation, (self.count(), self.fetch(
-            0, self.PAGE, self.sort_key, self.descending)))
+        self._reloaded(self._generation, self._first_page())
 
     def _reloaded(self, generation: int, result: tuple[int, list[Any]]) -> None:
         if generation != self._generation:
@@ -174,6 +186,7 @@ class LazyTableModel(RecordTableModel):
         self.beginResetModel()
         self.total = total
         self.records = list(rows)
+        self._texts.clear()
         self.endResetModel()
         self.sig_loaded.emit(total)
 

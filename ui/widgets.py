@@ -221,6 +221,7 @@ class MetricCard(QFrame):
         self.value = QLabel("—")
         self.value.setProperty("role", "metric")
         self.delta = QLabel("")
+        self.delta.setWordWrap(True)  # Russian "к прошлому периоду" needs two lines
         self.plan = QProgressBar()
         self.plan.setTextVisible(False)
         self.plan.setFixedHeight(5)
@@ -239,13 +240,18 @@ class MetricCard(QFrame):
         if delta_pct is None:
             self.delta.setText(delta_text or "")
         else:
+            from salesdesk.i18n import format_percent
+
             up = delta_pct >= 0
             good = up == good_when_up
             color = theme.GOOD_COLOR.name() if good else theme.BAD_COLOR.name()
             arrow = "▲" if up else "▼"
+            if round(abs(delta_pct), 1) == 0:
+                color, arrow = theme.MUTED_COLOR.name(), "="
             note = delta_text or _("vs previous period")
-            self.delta.setText(f"<span style='color:{color}'>{arrow} {abs(delta_pct):.1f} %"
-                               f"</span> <span style='color:#6B7280'>{note}</span>")
+            change = format_percent(round(abs(delta_pct), 1))
+            self.delta.setText(f"<span style='color:{color}'>{arrow} {change}</span> "
+                               f"<span style='color:#6B7280'>{note}</span>")
         if plan_pct is None:
             self.plan.hide()
         else:

@@ -58,11 +58,14 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.fn()
-        except BaseException as exc:  # delivered to the GUI thread, never lost
-            self.signals.sig_failed.emit(exc, traceback.format_exc())
-        else:
-            self.signals.sig_done.emit(result)
+            try:
+                result = self.fn()
+            except BaseException as exc:  # delivered to the GUI thread, never lost
+                self.signals.sig_failed.emit(exc, traceback.format_exc())
+            else:
+                self.signals.sig_done.emit(result)
+        except RuntimeError:
+            pass  # the application is shutting down and nobody waits for the answer
 
 
 class Op:

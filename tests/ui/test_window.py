@@ -30,7 +30,7 @@ ROLES = {
 def test_every_page_opens_for_each_role(window_for: Any, qtbot: Any, who: str,
                                         errors: list[BaseException]) -> None:
     window = window_for(who)
-    assert list(window.pages) == ROLES[who]
+    assert window.page_keys() == ROLES[who]
     for key in ROLES[who]:
         window.show_page(key)
         settle(qtbot)
@@ -335,3 +335,35 @@ def test_first_run_wizard_creates_company_and_head(qtbot: Any, tmp_path: Path) -
     settle(qtbot)
     assert wizard.actor is not None and has_users(db)
     db.dispose()
+
+
+def test_start_shows_login_at_once_then_the_window(demo_db: Any, qtbot: Any,
+                                                   monkeypatch: Any, tmp_path: Path) -> None:
+    """`salesdesk --db FILE`: the login window first, the database opening behind it;
+    logging in shows the main window; closing it quits."""
+    from PySide6.QtCore import QSettings
+
+    from salesdesk_ui import app as app_module
+
+    private = str(tmp_path / "s.ini")
+    monkeypatch.setattr(app_module, "QSettings",
+                        lambda *_a: QSettings(private, QSettings.Format.IniFormat))
+    location = str(demo_db.path)
+    demo_db.dispose()
+    controller = app_module.start(location, lang="en")
+    quits: list[bool] = []
+    monkeypatch.setattr(controller, "quit", lambda: quits.append(True))
+    dialog = controller.dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    dialog.login_edit.setText("rep1")
+    dialog.password_edit.setText("demo")
+    dialog.try_login()  # pressed before the database is open: waits for it
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=20_000)
+    settle(qtbot)
+    window = controller.window
+    qtbot.addWidget(window)
+    assert window.ctx.actor.login == "rep1" and not dialog.isVisible()
+    assert "demo" in dialog.hint.text()
+    window.close()
+    assert quits == [True]

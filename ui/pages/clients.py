@@ -100,7 +100,8 @@ class ClientsPage(Page):
             self.owner.hide()
         self.key_only = self.header.add_chip(_("Key clients"))
         self.layout_.addWidget(self.header)
-        self.model = LazyTableModel(client_columns(), self._fetch, self._count)
+        self.model = LazyTableModel(client_columns(), self._fetch, self._count,
+                                    first=self._first)
         self.model.sig_loaded.connect(self._loaded)
         self.view = QTableView()
         self.view.setObjectName("clients_table")
@@ -163,6 +164,13 @@ class ClientsPage(Page):
                             priority=q.priority, sort=sort or "name", descending=descending,
                             offset=offset, limit=limit)
         return clients.list_clients(self.ctx.db, self.ctx.actor, query)
+
+    def _first(self, sort: str | None, descending: bool) -> tuple[int, list[Any]]:
+        q = self._query
+        query = ClientQuery(text=q.text, segment=q.segment, owner_id=q.owner_id, status=q.status,
+                            priority=q.priority, sort=sort or "name", descending=descending,
+                            offset=0, limit=LazyTableModel.PAGE)
+        return clients.first_page(self.ctx.db, self.ctx.actor, query)
 
     def _count(self) -> int:
         return clients.count_clients(self.ctx.db, self.ctx.actor, self._query)

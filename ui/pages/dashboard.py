@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -115,6 +114,22 @@ def change_pct(now: Any, before: Any) -> float | None:
     return float((Decimal(now) - Decimal(before)) * 100 / abs(Decimal(before)))
 
 
+class WrappingHolder(QWidget):
+    """Holds the wrapping metric cards; its minimum height follows its width.
+
+    (Height-for-width in a scroll area made Qt lay the charts below out in too little
+    space; an explicit minimum height keeps the layout simple and right.)
+    """
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is not None:
+            height = layout.heightForWidth(self.width())
+            if height != self.minimumHeight():
+                self.setMinimumHeight(height)
+
+
 class DashboardPage(Page):
     """Metric cards, charts and the Today column."""
 
@@ -150,16 +165,13 @@ class DashboardPage(Page):
             self.scope.currentIndexChanged.connect(lambda *_a: self.refresh())
         self.layout_.addWidget(header)
         body = QHBoxLayout()
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
         self.main = QVBoxLayout(inner)
         self.main.setContentsMargins(0, 0, theme.SPACING, 0)
-        cards_holder = QWidget()
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)  # the cards wrap: their height follows the width
-        cards_holder.setSizePolicy(policy)
+        cards_holder = WrappingHolder()
         self.cards_layout = FlowLayout(cards_holder)
         self.cards: dict[str, MetricCard] = {}
         for key, _good in CARDS:
@@ -182,6 +194,7 @@ class DashboardPage(Page):
         self.layout_.addLayout(body, 1)
         self.data: DashboardData | None = None
         self.canvases: list[Any] = []
+        self._make_canvases()
 
     # --- the Today column -------------------------------------------------------------------
 
@@ -314,38 +327,46 @@ class DashboardPage(Page):
         self._fill_today(data)
         self._draw_charts(data)
 
-    def _draw_charts(self, data: DashboardData) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    def _make_canvases(self) -> None:
+        """One canvas per chart slot, made once: refreshing swaps the figures, so the
+        layout never changes and only the charts in view are drawn."""
+        from matplotlib.figure import Figure
 
-        while self.charts_grid.count():
-            widget = self.charts_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.canvases.clear()
-        lang = get_language()
-        period = data.current.period
-        sub = charts.period_label(period.start, period.end, lang)
-        figures = [charts.sales_by_month(data.series, lang),
-                   charts.funnel_chart(data.parts.funnel, lang, sub),
-                   charts.conversion_and_check(data.series, lang),
-                   charts.customers_by_month(data.series, lang)]
-        if data.people:
-            figures.append(charts.plan_vs_fact(data.people, lang, sub))
+        from ..chart_canvas import ChartCanvas
+
+        self.slots = ["sales", "funnel", "trend", "customers"]
         if self.ctx.can_manage:
-            figures.append(charts.channels_chart(data.parts.spend_by_channel,
-                                                 data.parts.cac_by_channel, lang, sub))
-        figures += [charts.lost_reasons_chart(data.parts.lost_reasons, lang, sub),
-                    charts.deal_time_histogram(data.parts.durations, lang, sub)]
-        for index, figure in enumerate(figures):
-            canvas = FigureCanvasQTAgg(figure)
+            self.slots += ["plan", "channels"]
+        self.slots += ["lost", "time"]
+        for index, slot in enumerate(self.slots):
+            canvas = ChartCanvas(Figure(figsize=charts.SIZES["dashboard"][0]))
             canvas.setFixedHeight(300)
             canvas.setMinimumWidth(360)
-            canvas.setObjectName(f"chart_{index}")
-            if index == 0:
-                canvas.mpl_connect("button_press_event", self._sales_clicked)
+            canvas.setObjectName(f"chart_{slot}")
+            if slot == "sales":
                 canvas.setToolTip(_("Click a month to see its won deals"))
             self.canvases.append(canvas)
             self.charts_grid.addWidget(canvas, index // 2, index % 2)
+
+    def _draw_charts(self, data: DashboardData) -> None:
+        lang = get_language()
+        period = data.current.period
+        sub = charts.period_label(period.start, period.end, lang)
+        makers = {
+            "sales": lambda: charts.sales_by_month(data.series, lang),
+            "funnel": lambda: charts.funnel_chart(data.parts.funnel, lang, sub),
+            "trend": lambda: charts.conversion_and_check(data.series, lang),
+            "customers": lambda: charts.customers_by_month(data.series, lang),
+            "plan": lambda: charts.plan_vs_fact(data.people, lang, sub),
+            "channels": lambda: charts.channels_chart(data.parts.spend_by_channel,
+                                                      data.parts.cac_by_channel, lang, sub),
+            "lost": lambda: charts.lost_reasons_chart(data.parts.lost_reasons, lang, sub),
+            "time": lambda: charts.deal_time_histogram(data.parts.durations, lang, sub),
+        }
+        for slot, canvas in zip(self.slots, self.canvases, strict=True):
+            canvas.show_figure(makers[slot]())
+            if slot == "sales":
+                canvas.mpl_connect("button_press_event", self._sales_clicked)
 
     def _sales_clicked(self, event: Any) -> None:
         if self.data is None or event.xdata is None:

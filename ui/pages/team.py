@@ -35,6 +35,17 @@ from ..worker import Op
 from .base import Page
 
 
+def target_text(amount: Any) -> str:
+    """A target in the grid: whole rubles without kopecks when it has none."""
+    if amount is None:
+        return ""
+    if amount == amount.to_integral_value():
+        from salesdesk.i18n import format_number
+
+        return format_number(amount)
+    return money_text(amount)
+
+
 def months_of_year(year: int) -> list[date]:
     """The twelve month starts of a year."""
     return [date(year, m, 1) for m in range(1, 13)]
@@ -168,14 +179,15 @@ class TeamPage(Page):
         self.year.setValue(date.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
         row.addWidget(self.year)
-        hint = muted(_("Double-click a cell to set the target; managers set their "
-                             "representatives', the head anyone's."))
-        row.addWidget(hint, 1)
+        if self.ctx.can_manage:
+            row.addWidget(muted(_("Double-click a cell to set the target; managers set their "
+                                  "representatives', the head anyone's.")), 1)
+        else:
+            row.addStretch(1)
         box.addLayout(row)
         self.targets = QTableWidget(0, 12)
         self.targets.setObjectName("targets_grid")
-        self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.targets.horizontalHeader().setStretchLastSection(True)
+        self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.targets.itemChanged.connect(self._target_edited)
         box.addWidget(self.targets)
         self._filling = False
@@ -200,7 +212,7 @@ class TeamPage(Page):
                                             and user.manager_login == self.ctx.actor.login)
             for c, month in enumerate(months):
                 amount = amounts.get((user.id, month))
-                item = QTableWidgetItem(money_text(amount) if amount is not None else "")
+                item = QTableWidgetItem(target_text(amount))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 if not editable:
@@ -219,7 +231,7 @@ class TeamPage(Page):
 
     def _target_saved(self, item: QTableWidgetItem, target: planning.TargetRecord) -> None:
         self._filling = True
-        item.setText(money_text(target.amount))
+        item.setText(target_text(target.amount))
         item.setToolTip(format_money(target.amount))
         self._filling = False
 

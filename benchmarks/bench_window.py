@@ -1,0 +1,184 @@
+"""Issue 7: the window's speed, as ratios against a bare PySide6 window (and the raw
+query, for the client list) measured in the same run.
+
+    python benchmarks/bench_window.py
+
+* cold start to the login window (a new process until the dialog is painted) against a
+  new process that paints a bare QWidget (target within 2x);
+* login to a painted dashboard on the small demo, against the same bare window start;
+* first paint of the client list at 100,000 clients, and a filter keystroke, against
+  raw sqlite3 running the count and the first page (target within 2x);
+* peak memory with that list open.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from common import large_demo, report
+
+BARE = """
+import time
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+w = QLabel("SalesDesk")
+w.resize(380, 200)
+w.show()
+w.repaint()
+app.processEvents()
+print("painted", flush=True)
+"""
+
+LOGIN = """
+import sys
+from salesdesk_ui.app import start
+controller = start(sys.argv[1])   # what `salesdesk --db FILE` does before its event loop
+controller.dialog.repaint()
+controller.app.processEvents()
+print("painted", flush=True)
+"""
+
+READY = """
+import sys
+from salesdesk_ui.app import start
+from salesdesk_ui import worker
+controller = start(sys.argv[1])
+while controller.db is None:      # the database opened behind the login window
+    controller.app.processEvents()
+    worker.wait_idle(10)
+print("painted", flush=True)
+"""
+
+
+def wall(code: str, *args: str, repeat: int = 5) -> float:
+    """The median time from starting a fresh Python process running ``code`` until it
+    says the window is painted (the process is then stopped: its exit is not timed)."""
+    times = []
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.strip() == "painted":
+                break
+        times.append(time.perf_counter() - start)
+        proc.kill()
+        proc.wait()
+    return statistics.median(times)
+
+
+def main() -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from salesdesk.auth import login
+    from salesdesk.db.migrate import open_database
+    from salesdesk.demo import DEMO_PASSWORD, build_demo
+    from salesdesk.services.company import get_company
+    from salesdesk_ui import theme, worker
+    from salesdesk_ui.context import AppContext
+
+    small = Path(tempfile.mkdtemp()) / "demo.db"
+    db = open_database(small, create=True)
+    build_demo(db, seed=1, today=date(2026, 11, 27))
+    db.dispose()
+
+    bare = wall(BARE)
+    report("cold start to the login window", wall(LOGIN, str(small)), bare, target=2.0,
+           floor_name="bare window")
+    report("cold start until the database is open too", wall(READY, str(small)), bare,
+           floor_name="bare window")
+
+    app = QApplication.instance() or QApplication([])
+    theme.apply(app)
+    db = open_database(small)
+
+    def settle() -> None:
+        for _ in range(400):
+            app.processEvents()
+            worker.wait_idle()
+            if worker.pending() == 0:
+                break
+        app.processEvents()
+
+    from salesdesk_ui.main_window import MainWindow
+
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        actor = login(db, "head", DEMO_PASSWORD)
+        settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(AppContext(db, actor, get_company(db, actor), settings))
+        window.resize(1366, 768)
+        window.show()
+        settle()
+        window.repaint()  # what the user sees; charts below the fold draw when scrolled to
+        app.processEvents()
+        timings.append(time.perf_counter() - start)
+        window.close()
+    report("login to a painted dashboard (small demo)", min(timings), bare,
+           floor_name="bare window")
+
+    # The client list at 100,000 clients.
+    large = large_demo()
+    big = open_database(large)
+    head = login(big, "head", DEMO_PASSWORD)
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+    ctx = AppContext(big, head, get_company(big, head), settings)
+    from salesdesk_ui.pages.clients import ClientsPage
+
+    page = ClientsPage(ctx)
+    page.resize(1366, 700)
+    page.show()
+    settle()
+    raw = sqlite3.connect(large)
+    raw.execute("PRAGMA cache_size=-65536")
+
+    def raw_first(like: str | None) -> None:
+        where = "c.deleted_at IS NULL" + (" AND c.search_text LIKE ?" if like else "")
+        params = (f"%{like}%",) if like else ()
+        raw.execute(f"SELECT count(*) FROM clients c WHERE {where}", params).fetchone()
+        raw.execute(f"SELECT c.*, u.name FROM clients c JOIN users u ON u.id = c.owner_id "
+                    f"WHERE {where} ORDER BY c.name_norm, c.id LIMIT 200", params).fetchall()
+
+    def ours_first(text: str) -> None:
+        page.search.blockSignals(True)
+        page.search.setText(text)
+        page.search.blockSignals(False)
+        page._query = page.query()
+        page.model.refresh_now()
+        page.view.viewport().repaint()
+        app.processEvents()
+
+    for label, text in (("first paint of the client list at 100,000 clients", ""),
+                        ("filter keystroke 'строй' in the client list", "строй")):
+        ours, floor = [], []
+        for _ in range(5):
+            start = time.perf_counter()
+            ours_first(text)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            raw_first(text or None)
+            floor.append(time.perf_counter() - start)
+        report(label, min(ours), min(floor), target=2.0, floor_name="raw sqlite3")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory with the 100,000-client list open: {peak:.0f} MB "
+          f"(rows loaded: {page.model.rowCount()} of {page.model.total})")
+
+
+if __name__ == "__main__":
+    main()
