@@ -193,7 +193,7 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
         rows.append([_cell(metric.label_in(lang)), _cell(fmt(t, metric.kind, now), True, True),
                      _cell(plan, right=True), _cell(fmt(t, metric.kind, before), right=True),
                      _cell(d1, right=True), _cell(p1, right=True)])
-    story.append(_table(rows, _scale([50 * mm, 26 * mm, 26 * mm, 26 * mm, 26 * mm, 18 * mm])))
+    story.append(_table(rows, _scale([56 * mm, 25 * mm, 24 * mm, 25 * mm, 24 * mm, 20 * mm])))
     story.append(Spacer(1, 2 * mm))
     story.append(para(t._("Plan attainment: {value}.").format(
         value=fmt(t, "percent", data.current["plan_attainment_pct"])), st.small))
@@ -211,8 +211,8 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
                      _cell(p2, right=True)])
     story.append(KeepTogether([para(t._("Against the same month last year"), st.bold),
                                Spacer(1, 1.5 * mm),
-                               _table(rows, _scale([50 * mm, 30 * mm, 30 * mm, 30 * mm,
-                                                    20 * mm]))]))
+                               _table(rows, _scale([60 * mm, 28 * mm, 28 * mm, 34 * mm,
+                                                    22 * mm]))]))
 
     # 3. Per person.
     story.append(CondPageBreak(60 * mm))
@@ -234,7 +234,7 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
         fmt(t, "percent", c["plan_attainment_pct"]), fmt(t, "count", c["deals_won"]),
         fmt(t, "money", c["average_check"]), fmt(t, "percent", c["conversion_pct"]),
         fmt(t, "count", c["contacts"]))])
-    widths = [38 * mm, 24 * mm, 24 * mm, 18 * mm, 15 * mm, 24 * mm, 21 * mm, 20 * mm]
+    widths = [36 * mm, 23 * mm, 23 * mm, 20 * mm, 13 * mm, 23 * mm, 22 * mm, 20 * mm]
     story.append(_table(rows, _scale(widths), total_row=True))
 
     # 4. Funnel and lost reasons.
@@ -352,7 +352,7 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
     story.append(Spacer(1, 16 * mm))
     sign = Table([[_cell(t._("Head of sales")), "", _cell(data.made_by)],
                   [_cell(""), _cell(t._("signature"), right=False), _cell("")]],
-                 colWidths=_scale([50 * mm, 60 * mm, 60 * mm]))
+                 colWidths=_scale([66 * mm, 52 * mm, 52 * mm]))
     sign.setStyle(TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
                               ("FONT", (0, 0), (-1, -1), FONT, 8),
                               ("TEXTCOLOR", (1, 1), (1, 1), GREY),
