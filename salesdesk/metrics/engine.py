@@ -110,7 +110,8 @@ def ratio_money(numerator: Decimal, denominator: Decimal | int) -> Decimal | Non
     return round_money(Decimal(numerator) / Decimal(denominator))
 
 
-def _money(value: Any) -> Decimal:
+def money(value: Any) -> Decimal:
+    """A money aggregate from SQL as rubles (``0.00`` for the SUM of no rows)."""
     if value is None:
         return ZERO
     return round_money(value)
@@ -124,7 +125,8 @@ def _in(column: Any, scope: frozenset[uuid.UUID] | None) -> Any:
 
 def contacts(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> int:
     """Activities dated in the period, logged by a user in scope."""
-    return int(session.scalar(select(func.count(Activity.id)).where(
+    # count(*), not count(id): the partial index on (date, user_id) then answers alone.
+    return int(session.scalar(select(func.count()).select_from(Activity).where(
         Activity.deleted_at.is_(None), Activity.date.between(p.start, p.end),
         _in(Activity.user_id, scope))) or 0)
 
@@ -144,7 +146,7 @@ def won_and_lost(session: Session, scope: frozenset[uuid.UUID] | None,
         msum(case((won, Deal.__table__.c.amount), else_=0)),
     ).where(Deal.deleted_at.is_(None), Deal.closed_on.between(p.start, p.end),
             _in(Deal.owner_id, scope))).one()
-    return int(row[0] or 0), int(row[1] or 0), _money(row[2])
+    return int(row[0] or 0), int(row[1] or 0), money(row[2])
 
 
 def deal_times(session: Session, scope: frozenset[uuid.UUID] | None,
@@ -179,7 +181,7 @@ def collected(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -
             .join(Client, Client.id == Document.client_id)
             .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
                    Payment.paid_on.between(p.start, p.end), _in(Client.owner_id, scope)))
-    return _money(session.scalar(stmt))
+    return money(session.scalar(stmt))
 
 
 def plan(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Decimal:
@@ -187,7 +189,7 @@ def plan(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Dec
     stmt = select(msum(Target.__table__.c.amount)).where(
         Target.deleted_at.is_(None), Target.month.between(p.start, p.end),
         _in(Target.user_id, scope))
-    return _money(session.scalar(stmt))
+    return money(session.scalar(stmt))
 
 
 def activity_window(session: Session) -> int:
@@ -250,7 +252,7 @@ def customers(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
 
 def marketing_spend(session: Session, p: Period) -> Decimal:
     """Marketing spend dated in the period (company-wide: spend has no owner)."""
-    return _money(session.scalar(select(msum(MarketingSpend.__table__.c.amount)).where(
+    return money(session.scalar(select(msum(MarketingSpend.__table__.c.amount)).where(
         MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(p.start, p.end))))
 
 
@@ -273,7 +275,7 @@ def spend_by_channel(session: Session, p: Period) -> dict[str, Decimal]:
         select(MarketingSpend.channel, msum(MarketingSpend.__table__.c.amount))
         .where(MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(p.start, p.end))
         .group_by(MarketingSpend.channel))
-    return {channel: _money(total) for channel, total in rows}
+    return {channel: money(total) for channel, total in rows}
 
 
 def stage_probabilities(session: Session) -> dict[str, Decimal]:
@@ -297,12 +299,12 @@ def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
         .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
                Deal.opened_on <= p.end, _in(Deal.owner_id, scope))
         .group_by(Deal.stage))
-    count, total, forecast = 0, ZERO, ZERO
+    count, total, expected_by_stage = 0, ZERO, {}
     for stage, n, stage_total, stage_expected in rows:
         count += int(n)
-        total += _money(stage_total)
-        forecast += _money(stage_expected) * probabilities.get(stage, ZERO) / HUNDRED
-    return count, total, round_money(forecast)
+        total += money(stage_total)
+        expected_by_stage[stage] = money(stage_expected)
+    return count, total, forecast_of(expected_by_stage, probabilities)
 
 
 # --- the whole set -------------------------------------------------------------------------
@@ -312,40 +314,56 @@ def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
     """Every key of METRICS.md for one scope and period.
 
     ``scope=None`` counts everybody; ``company_wide`` says whether the scope is the whole
-    company (CAC is only defined then).
+    company (CAC is only defined then). :mod:`salesdesk.metrics.grid` computes the same
+    set for many scopes and periods at once; a test holds the two equal.
     """
-    n_contacts = contacts(session, scope, p)
-    won, lost, volume = won_and_lost(session, scope, p)
-    median, mean = deal_times(session, scope, p)
-    target = plan(session, scope, p)
     counts = customers(session, scope, p)
-    spend = marketing_spend(session, p)
-    open_count, open_amount, forecast = pipeline(session, scope, p)
+    won, lost, volume = won_and_lost(session, scope, p)
     if company_wide:
-        new_all = counts.new if scope is None else customers(session, None, p).new
+        new_all: int | None = counts.new if scope is None else customers(session, None, p).new
+        by_channel_new: dict[str, int] | None = new_customers_by_channel(session, p)
+    else:
+        new_all = by_channel_new = None
+    return assemble(
+        contacts=contacts(session, scope, p), won=won, lost=lost, volume=volume,
+        deal_times=deal_times(session, scope, p), collected=collected(session, scope, p),
+        plan=plan(session, scope, p), counts=counts, spend=marketing_spend(session, p),
+        spend_by_channel=spend_by_channel(session, p), new_all=new_all,
+        new_by_channel=by_channel_new, pipeline=pipeline(session, scope, p))
+
+
+def assemble(*, contacts: int, won: int, lost: int, volume: Decimal,
+             deal_times: tuple[Decimal | None, Decimal | None], collected: Decimal,
+             plan: Decimal, counts: CustomerCounts, spend: Decimal,
+             spend_by_channel: dict[str, Decimal], new_all: int | None,
+             new_by_channel: dict[str, int] | None,
+             pipeline: tuple[int, Decimal, Decimal]) -> dict[str, Any]:
+    """The metric set from its measured parts (``new_all``/``new_by_channel`` are the
+    company's new customers, given only when the scope is the whole company)."""
+    if new_all is not None and new_by_channel is not None:
         cac = ratio_money(spend, new_all)
-        by_channel_spend = spend_by_channel(session, p)
-        by_channel_new = new_customers_by_channel(session, p)
-        channels = sorted(set(by_channel_spend) | {c for c in by_channel_new if c})
+        channels = sorted(set(spend_by_channel) | {c for c in new_by_channel if c})
         cac_by_channel: dict[str, Decimal | None] = {
-            c: ratio_money(by_channel_spend.get(c, ZERO), by_channel_new.get(c, 0))
+            c: ratio_money(spend_by_channel.get(c, ZERO), new_by_channel.get(c, 0))
             for c in channels}
     else:
         cac = None
-        cac_by_channel = dict.fromkeys(sorted(spend_by_channel(session, p)))
+        cac_by_channel = dict.fromkeys(sorted(spend_by_channel))
+    median, mean = deal_times
+    open_count, open_amount, forecast = pipeline
     return {
-        "contacts": n_contacts,
+        "contacts": contacts,
         "deals_won": won,
         "deals_lost": lost,
-        "conversion_pct": pct(won, n_contacts),
+        "conversion_pct": pct(won, contacts),
         "win_rate_pct": pct(won, won + lost),
         "sales_volume": volume,
         "average_check": ratio_money(volume, won),
         "deal_time_days_median": median,
         "deal_time_days_mean": mean,
-        "collected": collected(session, scope, p),
-        "plan": target,
-        "plan_attainment_pct": pct(volume, target),
+        "collected": collected,
+        "plan": plan,
+        "plan_attainment_pct": pct(volume, plan),
         "customers_at_start": counts.at_start,
         "customers_retained": counts.retained,
         "customers_churned": counts.churned,
@@ -360,6 +378,25 @@ def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
         "pipeline_open_amount": open_amount,
         "forecast_weighted": forecast,
     }
+
+
+def median_and_mean(days: list[int]) -> tuple[Decimal | None, Decimal | None]:
+    """Median and mean of day counts, half-up to 0.01 (``None`` for no values)."""
+    if not days:
+        return None, None
+    ordered = sorted(days)
+    count = len(ordered)
+    middle = ordered[(count - 1) // 2:(count - 1) // 2 + (1 if count % 2 else 2)]
+    return (round_to(Decimal(sum(middle)) / Decimal(len(middle)), 2),
+            round_to(Decimal(sum(ordered)) / Decimal(count), 2))
+
+
+def forecast_of(by_stage: dict[str, Decimal], probabilities: dict[str, Decimal]) -> Decimal:
+    """The weighted forecast: each stage's expected amount times its probability."""
+    total = ZERO
+    for stage, amount in by_stage.items():
+        total += money(amount) * probabilities.get(stage, ZERO) / HUNDRED
+    return round_money(total)
 
 
 # --- breakdowns ----------------------------------------------------------------------------
@@ -388,7 +425,7 @@ def lost_reasons(session: Session, scope: frozenset[uuid.UUID] | None,
         select(Deal.lost_reason, func.count(Deal.id), msum(Deal.__table__.c.amount))
         .where(*_closed("lost", scope, p)).group_by(Deal.lost_reason)
         .order_by(func.count(Deal.id).desc(), Deal.lost_reason))
-    return [(reason or "", int(n), _money(total)) for reason, n, total in rows]
+    return [(reason or "", int(n), money(total)) for reason, n, total in rows]
 
 
 def top_clients(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
@@ -400,7 +437,7 @@ def top_clients(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
         .join(Client, Client.id == Deal.client_id)
         .where(*_closed("won", scope, p))
         .group_by(Client.id, Client.name).order_by(volume.desc(), Client.name).limit(limit))
-    return [(cid, name, int(n), _money(total)) for cid, name, n, total in rows]
+    return [(cid, name, int(n), money(total)) for cid, name, n, total in rows]
 
 
 def volume_by_month(session: Session, scope: frozenset[uuid.UUID] | None,
@@ -409,7 +446,7 @@ def volume_by_month(session: Session, scope: frozenset[uuid.UUID] | None,
     key = month_key(Deal.closed_on)
     rows = session.execute(select(key, msum(Deal.__table__.c.amount))
                            .where(*_closed("won", scope, p)).group_by(key))
-    return {k: _money(v) for k, v in rows}
+    return {k: money(v) for k, v in rows}
 
 
 def months_of(periods: Iterable[Period]) -> list[str]:

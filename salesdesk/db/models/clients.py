@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from salesdesk.db.base import Base, Record
@@ -87,4 +87,9 @@ class Activity(Record, Base):
         Index("ix_activities_user_date", "user_id", "date"),
         Index("ix_activities_client_date", "client_id", "date"),
         Index("ix_activities_request", "request_status", "answer_by"),
+        # Contacts of the whole company in a period (every dashboard and report) read
+        # this index alone instead of a million rows of the table.
+        Index("ix_activities_live_date_user", "date", "user_id",
+              sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
     )
