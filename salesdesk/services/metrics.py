@@ -15,7 +15,7 @@ from salesdesk import policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
-from salesdesk.metrics import engine
+from salesdesk.metrics import engine, grid
 from salesdesk.metrics.definitions import BY_KEY, METRICS
 from salesdesk.metrics.engine import Period
 from salesdesk.money import money_str, round_to
@@ -111,6 +111,18 @@ def metrics(db: Database, actor: Actor, date_from: date, date_to: date,
                              scope.company_wide)
 
 
+def metrics_of_periods(db: Database, actor: Actor, periods: list[Period],
+                       scope_login: str | None = None) -> list[MetricsResult]:
+    """:func:`metrics` for several periods that do not overlap (a period and the one
+    before it, for the dashboard's comparisons), reading the data once."""
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, scope_login)
+        cells = grid.compute_grid(ctx.session, {"scope": scope.ids}, periods,
+                                  {"scope": scope.company_wide})
+        return [MetricsResult(p, scope.logins, _hide_spend(ctx, cells[("scope", i)]),
+                              scope.company_wide) for i, p in enumerate(periods)]
+
+
 @dataclass(frozen=True)
 class PersonMetrics:
     """One person's figures (the per-person table and the plan-vs-fact chart)."""
@@ -131,8 +143,10 @@ def per_person(db: Database, actor: Actor, date_from: date, date_to: date,
         if not include_inactive:
             stmt = stmt.where(User.active.is_(True))
         users = list(ctx.session.scalars(stmt))
-        return [PersonMetrics(u.id, u.login, u.name, u.role, _hide_spend(
-                    ctx, engine.compute(ctx.session, frozenset({u.id}), period, False)))
+        cells = grid.compute_grid(ctx.session, {u.id: frozenset({u.id}) for u in users},
+                                  [period], dict.fromkeys([u.id for u in users], False))
+        return [PersonMetrics(u.id, u.login, u.name, u.role,
+                              _hide_spend(ctx, cells[(u.id, 0)]))
                 for u in users]
 
 
@@ -150,8 +164,10 @@ def monthly(db: Database, actor: Actor, date_from: date, date_to: date,
     months = _period(date_from, date_to).months()
     with reading(db, actor) as ctx:
         scope = resolve_scope(ctx, scope_login)
-        return [MonthPoint(m.start, _hide_spend(ctx, engine.compute(
-            ctx.session, scope.ids, m, scope.company_wide))) for m in months]
+        cells = grid.compute_grid(ctx.session, {"scope": scope.ids}, months,
+                                  {"scope": scope.company_wide})
+        return [MonthPoint(m.start, _hide_spend(ctx, cells[("scope", i)]))
+                for i, m in enumerate(months)]
 
 
 @dataclass(frozen=True)

@@ -34,17 +34,23 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
                    else t._("Team of {name}").format(name=actor.name))
     people = [p for p in metrics.per_person(db, actor, period.start, period.end)
               if p.role != "head"]
+    # One pass over the data for every month the report shows: the same month a year
+    # ago, the twelve months of the charts (ending with this one and the one before),
+    # and the month ahead's pipeline.
+    months = {point.month: point for point in
+              metrics.monthly(db, actor, year_ago.start, next_month.end)}
     return ReportData(
         company=company.full_name,
         department=company.department_name or t._("Sales department"),
         month=period.start, made_on=today, made_by=actor.name, scope_title=scope_title,
-        current=metrics.metrics(db, actor, period.start, period.end).values,
-        previous=metrics.metrics(db, actor, previous.start, previous.end).values,
-        year_ago=metrics.metrics(db, actor, year_ago.start, year_ago.end).values,
+        current=months[period.start].values,
+        previous=months[previous.start].values,
+        year_ago=months[year_ago.start].values,
         people=people,
         parts=metrics.breakdowns(db, actor, period.start, period.end),
-        series=metrics.monthly(db, actor, series_from, period.end),
-        next_month=metrics.metrics(db, actor, next_month.start, next_month.end).values,
+        series=[point for month, point in months.items()
+                if series_from <= month <= period.start],
+        next_month=months[next_month.start].values,
         overdue_invoices=documents.overdue_invoices(db, actor, today=today),
         overdue_deliveries=deliveries.list_deliveries(db, actor, overdue_only=True,
                                                       today=today),

@@ -71,14 +71,14 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
     """Fetch the dashboard's data (runs in the background)."""
     prev = period.previous()
     series_from = (period.end.replace(day=1) - timedelta(days=330)).replace(day=1)
-    current = metrics.metrics(db, actor, period.start, period.end, scope)
+    current, previous = metrics.metrics_of_periods(db, actor, [period, prev], scope)
     people: list[metrics.PersonMetrics] = []
     if actor.role in ("head", "manager") and scope is None:
         people = [p for p in metrics.per_person(db, actor, period.start, period.end)
                   if p.role != "head"]
     return DashboardData(
         current=current,
-        previous=metrics.metrics(db, actor, prev.start, prev.end, scope),
+        previous=previous,
         series=metrics.monthly(db, actor, series_from, period.end, scope),
         parts=metrics.breakdowns(db, actor, period.start, period.end, scope),
         people=people,
