@@ -359,6 +359,8 @@ def to_png(fig: Figure, dpi: int | None = None) -> bytes:
 
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
+    # Light zlib compression: the default level took as long as drawing the chart, and
+    # the PDF compresses its images again anyway.
     fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, transparent=False,
-                facecolor="white")
+                facecolor="white", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

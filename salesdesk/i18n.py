@@ -19,7 +19,7 @@ import gettext
 import os
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from salesdesk.assets import resource_path
 
@@ -174,11 +174,17 @@ def format_date(value: date | None, lang: str | None = None, style: str = "short
     ``short``: ``5 мар 2026`` / ``Mar 5, 2026`` (lists); ``long``: ``5 марта 2026 г.`` /
     ``March 5, 2026`` (documents); ``numeric``: ``05.03.2026`` / ``03/05/2026``.
     """
-    from babel.dates import format_date as babel_format_date
-
-    lang = lang or _current
     if value is None:
         return ""
+    return _format_date(value, lang or _current, style)
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, lang: str, style: str) -> str:
+    # Cached: lists format the same few hundred dates over and over as they repaint,
+    # and Babel's pattern formatting is the dearest part of painting a page of rows.
+    from babel.dates import format_date as babel_format_date
+
     loc = babel_locale(lang)
     if style == "long":
         if lang == "ru":

@@ -102,29 +102,44 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.records):
+        # A view calls this about seven times per visible cell and paint; the roles are
+        # compared as plain ints and the alignments precomputed, because PySide6 enum
+        # arithmetic on every call made up a third of a page's paint time.
+        role = int(role)
+        if role not in _ROLES:
+            return None
+        row = index.row()
+        if row < 0 or row >= len(self.records):
             return None
         column = self.columns[index.column()]
-        record = self.records[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column.kind == "status":
                 return None  # the pill delegate paints it
-            key = (index.row(), index.column())
+            key = (row, index.column())
             text = self._texts.get(key)
             if text is None:
-                text = self._texts[key] = display(column.kind, column.value(record))
+                text = self._texts[key] = display(column.kind, column.value(self.records[row]))
             return text
-        if role == Qt.ItemDataRole.UserRole:
-            return column.value(record) if column.kind == "status" else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind in ("money", "number", "percent"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and self.row_color is not None:
-            return self.row_color(record)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(record)
+        if role == _ALIGN:
+            return _RIGHT if column.kind in _NUMERIC else _LEFT
+        if role == _USER:
+            return column.value(self.records[row]) if column.kind == "status" else None
+        if role == _FOREGROUND:
+            return self.row_color(self.records[row]) if self.row_color is not None else None
+        if column.tooltip is not None:  # _TOOLTIP
+            return column.tooltip(self.records[row])
         return None
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ROLES = frozenset((_DISPLAY, _USER, _ALIGN, _FOREGROUND, _TOOLTIP))
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_NUMERIC = frozenset(("money", "number", "percent"))
 
 
 def overdue_color(is_overdue: Callable[[Any], bool]) -> Callable[[Any], QColor | None]:
