@@ -128,6 +128,9 @@ class RecordTableModel(QAbstractTableModel):
             return self.row_color(self.records[row]) if self.row_color is not None else None
         if column.tooltip is not None:  # _TOOLTIP
             return column.tooltip(self.records[row])
+        if column.kind == "text":
+            # Lists do not wrap (one line per record); the whole text shows on hover.
+            return self.data(index, _DISPLAY) or None
         return None
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -274,12 +275,13 @@ class PillDelegate(QStyledItemDelegate):
         if not code or code not in theme.PILLS:
             super().paint(painter, option, index)
             return
-        self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            option.text = ""
-            style.drawControl(style.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
+        # The cell's background straight from the palette (the views' colours come from
+        # it, not from the style sheet): the style's full item drawing under a style
+        # sheet took half a millisecond per cell, a third of a list's paint.
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:
+            painter.fillRect(option.rect, option.palette.alternateBase())
         background, foreground = theme.PILLS[code]
         text = label(STATUS_LABELS, code)
         painter.save()

@@ -111,6 +111,7 @@ class ClientsPage(Page):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)  # one line per record: cheaper to paint, steadier to scan
         self.view.verticalHeader().hide()
         self.view.setItemDelegateForColumn(5, PillDelegate(self.view))
         # Fixed widths (a lazy list cannot size columns to contents it has not fetched);

@@ -215,6 +215,7 @@ class DealsPage(Page):
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line per record: cheaper to paint, steadier to scan
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(2, PillDelegate(self.table))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
