@@ -145,6 +145,16 @@ def format_money(
     return format_currency(amount, currency, locale=babel_locale(lang))
 
 
+def format_money_compact(amount: Decimal, lang: str | None = None) -> str:
+    """Money for tight spaces (deal cards): without kopecks when there are none,
+    ``1 676 869 ₽`` / ``₽1,676,869``; otherwise as :func:`format_money`."""
+    lang = lang or _current
+    if amount != amount.to_integral_value():
+        return format_money(amount, lang)
+    number = format_number(amount, lang)
+    return f"{number}\u00a0₽" if lang == "ru" else f"₽{number}"
+
+
 def format_number(value: Decimal | int | float | None, lang: str | None = None,
                   decimals: int = 0) -> str:
     """A number with grouping, e.g. ``12 345`` or ``12,345``; ``n/a`` for ``None``."""

@@ -56,6 +56,14 @@ def display(kind: str, value: Any) -> str:
     return str(value)
 
 
+def short_person(name: str) -> str:
+    """``Попова Елена Игоревна`` -> ``Попова Е. И.`` (narrow list columns)."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return " ".join([parts[0]] + [f"{p[0]}." for p in parts[1:3]])
+
+
 class RecordTableModel(QAbstractTableModel):
     """A table of records held in memory."""
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -87,7 +88,12 @@ class PageHeader(QWidget):
         return chip
 
     def add_filter(self, widget: QWidget) -> None:
-        """Any filter widget (a combo box) in the chip row."""
+        """Any filter widget (a combo box, a search box) in the chip row."""
+        if isinstance(widget, QLineEdit):
+            # Wide enough for its placeholder: a search box that hides what it searches
+            # is a riddle.
+            hint = widget.fontMetrics().horizontalAdvance(widget.placeholderText()) + 48
+            widget.setMinimumWidth(max(widget.minimumWidth(), min(hint, 360)))
         self.chips.insertWidget(self.chips.count() - 1, widget)
 
 

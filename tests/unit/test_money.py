@@ -42,3 +42,12 @@ def test_minor_units_round_trip(minor: int) -> None:
 def test_money_json_form_has_two_decimals() -> None:
     assert money_str(Decimal("5")) == "5.00"
     assert money_str(None) is None
+
+
+def test_compact_money_drops_only_zero_kopecks() -> None:
+    from salesdesk.i18n import format_money_compact
+
+    assert format_money_compact(Decimal("1676869.00"), "ru") == "1\u00a0676\u00a0869\u00a0₽"
+    assert format_money_compact(Decimal("1676869"), "en") == "₽1,676,869"
+    # Kopecks are never rounded away: they show in full.
+    assert format_money_compact(Decimal("12.50"), "ru") == "12,50\u00a0₽"

@@ -25,7 +25,7 @@ from salesdesk.services import clients, users
 from salesdesk.services.clients import ClientQuery
 
 from .. import theme
-from ..models import Column, LazyTableModel
+from ..models import Column, LazyTableModel, short_person
 from ..widgets import EmptyState, PageHeader, PillDelegate
 from ..worker import Op
 from .base import Page
@@ -36,18 +36,10 @@ def client_count_text(n: int) -> str:
     return ngettext("{n} client", "{n} clients", n).format(n=format_number(n))
 
 
-def short_person(name: str) -> str:
-    """``Попова Елена Игоревна`` -> ``Попова Е. И.`` (narrow list columns)."""
-    parts = name.split()
-    if len(parts) < 2:
-        return name
-    return " ".join([parts[0]] + [f"{p[0]}." for p in parts[1:3]])
-
-
 def client_columns() -> list[Column]:
     """The columns of the client list."""
     return [
-        Column(_("Name"), lambda c: c.name, sort_key="name"),
+        Column(_("Client"), lambda c: c.name, sort_key="name"),
         Column(_("INN"), lambda c: c.inn, sort_key="inn"),
         Column(_("Segment"), lambda c: c.segment, sort_key="segment"),
         Column(_("City"), lambda c: c.city, sort_key="city"),
@@ -116,8 +108,8 @@ class ClientsPage(Page):
         self.view.setItemDelegateForColumn(5, PillDelegate(self.view))
         # Fixed widths (a lazy list cannot size columns to contents it has not fetched);
         # the name gets the most room, the last column takes what is left.
-        for column, width in ((0, 320), (1, 105), (2, 120), (3, 130), (4, 150), (5, 110),
-                              (6, 50), (7, 145), (8, 110)):
+        for column, width in ((0, 270), (1, 100), (2, 115), (3, 160), (4, 125), (5, 100),
+                              (6, 48), (7, 135), (8, 100)):
             self.view.setColumnWidth(column, width)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(lambda index: self.open_row(index.row()))

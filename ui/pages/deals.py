@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesdesk.domain import STAGE_LABELS, STAGES, label
-from salesdesk.i18n import _, format_money, format_number, ngettext
+from salesdesk.i18n import _, format_money, format_money_compact, format_number, ngettext
 from salesdesk.services import deals, market, users
 from salesdesk.services.deals import DealQuery, DealRecord
 
@@ -97,13 +97,20 @@ class CardDelegate(QStyledItemDelegate):
                          painter.fontMetrics().elidedText(deal.title, Qt.TextElideMode.ElideRight,
                                                           inner.width()))
         painter.setPen(QColor(theme.ACCENT_COLOR))
+        amount = format_money_compact(deal.amount)
         painter.drawText(QRect(inner.x(), inner.y() + 2 * line + 2, inner.width(), line),
-                         Qt.AlignmentFlag.AlignLeft, format_money(deal.amount))
-        painter.setPen(theme.MUTED_COLOR)
-        age = ngettext("{n} day", "{n} days", deal.age_days(date.today())).format(
-            n=deal.age_days(date.today()))
-        painter.drawText(QRect(inner.x(), inner.y() + 2 * line + 2, inner.width() - 30, line),
-                         Qt.AlignmentFlag.AlignRight, age)
+                         Qt.AlignmentFlag.AlignLeft, amount)
+        # The age goes between the amount and the badge, short when the column is narrow,
+        # left out rather than drawn over the amount.
+        room = inner.width() - 30 - painter.fontMetrics().horizontalAdvance(amount) - 8
+        days = deal.age_days(date.today())
+        for age in (ngettext("{n} day", "{n} days", days).format(n=days),
+                    _("{n} d.").format(n=days)):
+            if painter.fontMetrics().horizontalAdvance(age) <= room:
+                painter.setPen(theme.MUTED_COLOR)
+                painter.drawText(QRect(inner.x(), inner.y() + 2 * line + 2, inner.width() - 30,
+                                       line), Qt.AlignmentFlag.AlignRight, age)
+                break
         badge = QRect(inner.right() - 24, inner.y() + 2 * line, 24, line + 2)
         painter.setBrush(QColor(theme.ACCENT_COLOR).lighter(170))
         painter.setPen(Qt.PenStyle.NoPen)

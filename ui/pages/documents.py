@@ -22,7 +22,7 @@ from salesdesk.services import documents
 from salesdesk.services.documents import DocumentQuery
 
 from .. import theme
-from ..models import Column, RecordTableModel, overdue_color
+from ..models import Column, RecordTableModel, overdue_color, short_person
 from ..widgets import PageHeader, PillDelegate
 from ..worker import Op
 from .base import Page
@@ -41,7 +41,8 @@ def document_columns(kind: str) -> list[Column]:
                     Column(_("Pay by"), lambda d: d.due_date, kind="date")]
     else:
         columns.append(Column(_("Valid until"), lambda d: d.valid_until, kind="date"))
-    columns.append(Column(_("Author"), lambda d: d.owner_name))
+    columns.append(Column(_("Author"), lambda d: short_person(d.owner_name),
+                          tooltip=lambda d: d.owner_name))
     return columns
 
 
@@ -85,6 +86,9 @@ class DocumentsPage(Page):
             view.setAlternatingRowColors(True)
             view.verticalHeader().hide()
             view.setItemDelegateForColumn(3, PillDelegate(view))
+            # Every column as wide as its contents and header; the client takes the rest.
+            view.horizontalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
             view.doubleClicked.connect(lambda i, m=model: self.open_record(
                 "document", m.record(i.row()).id))

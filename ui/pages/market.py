@@ -21,7 +21,7 @@ from salesdesk.services import market
 
 from .. import theme
 from ..forms import FormDialog, FormField
-from ..models import Column, RecordTableModel
+from ..models import Column, RecordTableModel, short_person
 from ..widgets import PageHeader
 from ..worker import Op
 from .base import Page
@@ -47,7 +47,8 @@ class MarketPage(Page):
             Column(_("Date"), lambda n: n.date, kind="date"),
             Column(_("Title"), lambda n: n.title),
             Column(_("Competitor"), lambda n: n.competitor_name),
-            Column(_("Author"), lambda n: n.author_name)])
+            Column(_("Author"), lambda n: short_person(n.author_name),
+                   tooltip=lambda n: n.author_name)])
         for model, title, add_text, slot in (
                 (self.competitors, _("Competitors"), _("Add competitor"), self.add_competitor),
                 (self.notes, _("Market notes"), _("Add note"), self.add_note)):
@@ -68,8 +69,13 @@ class MarketPage(Page):
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             view.setAlternatingRowColors(True)
             view.verticalHeader().hide()
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.horizontalHeader().setStretchLastSection(True)
+            # Short columns fit their contents; the free-text ones share the rest and
+            # wrap, the rows growing to show the whole text.
+            header_ = view.horizontalHeader()
+            header_.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            for column in ((1, 2) if model is self.competitors else (1,)):
+                header_.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             box.addWidget(view)
             splitter.addWidget(panel)
             if model is self.competitors:

@@ -38,7 +38,7 @@ class ProductsPage(Page):
         self.inactive.toggled.connect(lambda _c: self.refresh())
         self.layout_.addWidget(self.header)
         self.model = RecordTableModel([
-            Column(_("Name"), lambda p: p.name), Column(_("SKU"), lambda p: p.sku),
+            Column(_("Product"), lambda p: p.name), Column(_("SKU"), lambda p: p.sku),
             Column(_("Unit"), lambda p: p.unit),
             Column(_("Price"), lambda p: p.price, kind="money"),
             Column(_("VAT rate"), lambda p: vat_rate_label(p.vat_rate)),

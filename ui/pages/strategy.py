@@ -24,7 +24,7 @@ from salesdesk.services import clients, planning
 
 from .. import theme
 from ..forms import FormDialog, FormField
-from ..models import Column, RecordTableModel
+from ..models import Column, RecordTableModel, short_person
 from ..widgets import PageHeader
 from ..worker import Op
 from .base import Page
@@ -60,7 +60,9 @@ class StrategyPage(Page):
             Column(_("Kind"), lambda s: _(KIND_LABELS.get(s.kind, s.kind))),
             Column(_("Value"), lambda s: s.value), Column(_("Note"), lambda s: s.note)])
         self.key_clients = RecordTableModel([
-            Column(_("Key client"), lambda c: c.name), Column(_("Owner"), lambda c: c.owner_name),
+            Column(_("Key client"), lambda c: c.name),
+            Column(_("Owner"), lambda c: short_person(c.owner_name),
+                   tooltip=lambda c: c.owner_name),
             Column(_("Segment"), lambda c: c.segment)])
         self.spend = RecordTableModel([
             Column(_("Date"), lambda s: s.date, kind="date"),

@@ -29,7 +29,7 @@ from salesdesk.services import planning, training, users
 
 from .. import theme
 from ..forms import FormDialog, FormField, money_text
-from ..models import Column, RecordTableModel
+from ..models import Column, RecordTableModel, short_person
 from ..widgets import PageHeader, muted
 from ..worker import Op
 from .base import Page
@@ -205,7 +205,12 @@ class TeamPage(Page):
                                                 for m in months])
         self._grid_users = [u for u in people if u.role != "head" or self.ctx.is_head]
         self.targets.setRowCount(len(self._grid_users))
-        self.targets.setVerticalHeaderLabels([u.name for u in self._grid_users])
+        # Short names leave the twelve months room for seven-digit targets.
+        self.targets.setVerticalHeaderLabels([short_person(u.name) for u in self._grid_users])
+        for row, user in enumerate(self._grid_users):
+            header_item = self.targets.verticalHeaderItem(row)
+            if header_item is not None:
+                header_item.setToolTip(user.name)
         amounts = {(t.user_id, t.month): t.amount for t in targets}
         for r, user in enumerate(self._grid_users):
             editable = self.ctx.is_head or (self.ctx.role == "manager" and user.role == "rep"

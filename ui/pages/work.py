@@ -57,6 +57,8 @@ class WorkPage(Page):
         self.overdue.toggled.connect(lambda _c: self.refresh())
         self.team = self.header.add_chip(_("Whole team"))
         self.team.setVisible(ctx.can_manage)
+        # The head owns no clients: their work list is the department's.
+        self.team.setChecked(ctx.is_head)
         self.team.toggled.connect(lambda _c: self.refresh())
         self.layout_.addWidget(self.header)
         today = date.today()
