@@ -208,3 +208,12 @@ def _format_date(value: date, lang: str, style: str) -> str:
         text = babel_format_date(value, "d MMM y", locale=loc)
         return text.replace(".", "")
     return babel_format_date(value, "MMM d, y", locale=loc)
+
+
+def short_person(name: str) -> str:
+    """``Попова Елена Игоревна`` -> ``Попова Е. И.`` (narrow columns of lists and
+    reports, the way Russian business papers name people)."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return " ".join([parts[0]] + [f"{p[0]}." for p in parts[1:3]])

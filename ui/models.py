@@ -19,12 +19,20 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from salesdesk.i18n import format_date, format_money, format_number, format_percent
+from salesdesk.i18n import (
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    short_person,
+)
 
 from . import theme
 from .worker import Op
 
 Index = QModelIndex | QPersistentModelIndex
+__all__ = ["Column", "LazyTableModel", "RecordTableModel", "display", "overdue_color",
+           "short_person"]
 
 
 @dataclass
@@ -54,14 +62,6 @@ def display(kind: str, value: Any) -> str:
     if kind == "bool":
         return "★" if value else ""
     return str(value)
-
-
-def short_person(name: str) -> str:
-    """``Попова Елена Игоревна`` -> ``Попова Е. И.`` (narrow list columns)."""
-    parts = name.split()
-    if len(parts) < 2:
-        return name
-    return " ".join([parts[0]] + [f"{p[0]}." for p in parts[1:3]])
 
 
 class RecordTableModel(QAbstractTableModel):

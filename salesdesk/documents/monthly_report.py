@@ -36,6 +36,7 @@ from salesdesk.documents.pdfkit import (
     ACCENT,
     CONTENT_WIDTH,
     FONT,
+    FONT_BOLD,
     GREY,
     LIGHT,
     LINE,
@@ -50,7 +51,7 @@ from salesdesk.documents.pdfkit import (
     styles,
 )
 from salesdesk.domain import STAGE_LABELS, label
-from salesdesk.i18n import Tr
+from salesdesk.i18n import Tr, short_person
 from salesdesk.metrics.definitions import BY_KEY
 
 SUMMARY_KEYS = ["sales_volume", "deals_won", "average_check", "conversion_pct", "win_rate_pct",
@@ -126,6 +127,9 @@ def delta(t: Tr, kind: str, now: Any, before: Any) -> tuple[str, str]:
     return text, share_sign + t.percent(abs(share).quantize(Decimal("0.1")))
 
 
+CELL_PAD = 3.5  # points
+
+
 def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1,
            total_row: bool = False, align_right_from: int | None = 1) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=header_rows)
@@ -135,6 +139,8 @@ def _table(rows: list[list[Any]], widths: list[float], header_rows: int = 1,
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), LIGHT),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        # Narrow side padding: eight columns of figures share a portrait page.
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]
     if align_right_from is not None:
         style.append(("ALIGN", (align_right_from, header_rows), (-1, -1), "RIGHT"))
@@ -184,16 +190,18 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
     story.append(_h(t._("1. Key figures")))
     head = [_cell(x, bold=True) for x in (t._("Figure"), month_title, t._("Plan"),
                                            t._("Previous month"), t._("Δ"), t._("Δ %"))]
-    rows: list[list[Any]] = [head]
+    texts: list[list[str]] = [[h.text for h in head]]
     for key in SUMMARY_KEYS:
         metric = BY_KEY[key]
         now, before = data.current[key], data.previous[key]
         plan = fmt(t, "money", data.current["plan"]) if key == "sales_volume" else ""
         d1, p1 = delta(t, metric.kind, now, before)
-        rows.append([_cell(metric.label_in(lang)), _cell(fmt(t, metric.kind, now), True, True),
-                     _cell(plan, right=True), _cell(fmt(t, metric.kind, before), right=True),
-                     _cell(d1, right=True), _cell(p1, right=True)])
-    story.append(_table(rows, _scale([56 * mm, 25 * mm, 24 * mm, 25 * mm, 24 * mm, 20 * mm])))
+        texts.append([metric.label_in(lang), fmt(t, metric.kind, now), plan,
+                      fmt(t, metric.kind, before), d1, p1])
+    rows: list[list[Any]] = [head] + [
+        [_cell(r[0]), _cell(r[1], True, True)] + [_cell(x, right=True) for x in r[2:]]
+        for r in texts[1:]]
+    story.append(_table(rows, _fit(texts)))
     story.append(Spacer(1, 2 * mm))
     story.append(para(t._("Plan attainment: {value}.").format(
         value=fmt(t, "percent", data.current["plan_attainment_pct"])), st.small))
@@ -220,22 +228,22 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
     head = [_cell(x, bold=True) for x in (t._("Employee"), t._("Plan"), t._("Fact"), "%",
                                            t._("Deals"), t._("Average check"),
                                            t._("Conversion"), t._("Contacts"))]
-    rows = [head]
-    for person in data.people:
-        v = person.values
-        rows.append([_cell(person.name)] + [_cell(x, right=True) for x in (
-            fmt(t, "money", v["plan"]), fmt(t, "money", v["sales_volume"]),
-            fmt(t, "percent", v["plan_attainment_pct"]), fmt(t, "count", v["deals_won"]),
-            fmt(t, "money", v["average_check"]), fmt(t, "percent", v["conversion_pct"]),
-            fmt(t, "count", v["contacts"]))])
+    def figures(v: dict[str, Any]) -> list[str]:
+        return [fmt(t, "money", v["plan"]), fmt(t, "money", v["sales_volume"]),
+                fmt(t, "percent", v["plan_attainment_pct"]), fmt(t, "count", v["deals_won"]),
+                fmt(t, "money", v["average_check"]), fmt(t, "percent", v["conversion_pct"]),
+                fmt(t, "count", v["contacts"])]
+
+    # Short names (Попова Е. И.), as Russian business papers write them: the figures
+    # keep their room and every person stays on one line.
+    texts = [[h.text for h in head]]
+    texts += [[short_person(person.name), *figures(person.values)] for person in data.people]
+    texts.append([t._("Total"), *figures(data.current)])
+    rows = [head] + [[_cell(r[0])] + [_cell(x, right=True) for x in r[1:]]
+                     for r in texts[1:-1]]
+    rows.append([_cell(texts[-1][0], True)] + [_cell(x, True, True) for x in texts[-1][1:]])
+    story.append(_table(rows, _fit(texts), total_row=True))
     c = data.current
-    rows.append([_cell(t._("Total"), True)] + [_cell(x, True, True) for x in (
-        fmt(t, "money", c["plan"]), fmt(t, "money", c["sales_volume"]),
-        fmt(t, "percent", c["plan_attainment_pct"]), fmt(t, "count", c["deals_won"]),
-        fmt(t, "money", c["average_check"]), fmt(t, "percent", c["conversion_pct"]),
-        fmt(t, "count", c["contacts"]))])
-    widths = [36 * mm, 23 * mm, 23 * mm, 20 * mm, 13 * mm, 23 * mm, 22 * mm, 20 * mm]
-    story.append(_table(rows, _scale(widths), total_row=True))
 
     # 4. Funnel and lost reasons.
     story.append(CondPageBreak(70 * mm))
@@ -384,6 +392,25 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
                                  author=data.made_by, creator="SalesDesk")
     template.build(story, canvasmaker=numbered_canvas(frame))
     return buffer.getvalue()
+
+
+def _fit(rows: list[list[str]], min_first: float = 28 * mm) -> list[float]:
+    """Widths for a table of a wrapping first column (names, labels) and figures that
+    must not wrap: each figure column as wide as its widest value (measured bold, the
+    total row's face) or the longest word of its header, the first column the rest."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    padding = 2 * CELL_PAD + 1.5  # the cell's padding either side, and a little to spare
+    widths = []
+    for column in range(1, len(rows[0])):
+        header, values = rows[0][column], [row[column] for row in rows[1:]]
+        need = max([stringWidth(v, FONT_BOLD, 9) for v in values] +
+                   [stringWidth(word, FONT_BOLD, 8.5) for word in header.split()])
+        widths.append(need + padding)
+    first = CONTENT_WIDTH - sum(widths)
+    if first < min_first:  # too many figures: share what there is in proportion
+        return _scale([min_first, *widths])
+    return [first, *widths]
 
 
 def _scale(widths: list[float]) -> list[float]:
