@@ -18,7 +18,7 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin, records, reporting
+    from salesdesk.cli import admin, records, reporting, syncing
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register(sub)
     records.register(sub)
     reporting.register(sub)
+    syncing.register(sub)
     return parser
 
 

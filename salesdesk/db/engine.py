@@ -87,8 +87,10 @@ class Database:
         self._read = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=write_engine, expire_on_commit=False, autoflush=True)
         from salesdesk import audit
+        from salesdesk.sync import capture
 
         audit.install(self._write)
+        capture.install(self._write)
 
     @property
     def display_name(self) -> str:

@@ -22,6 +22,7 @@ from salesdesk.db.models.planning import (
     Target,
     TrainingItem,
 )
+from salesdesk.db.models.sync import ChangeEntry, FieldClock, SyncConflict, SyncSite
 from salesdesk.db.models.work import Delivery, Task
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Activity",
     "AuditEntry",
     "Base",
+    "ChangeEntry",
     "Client",
     "Company",
     "Competitor",
@@ -42,12 +44,15 @@ __all__ = [
     "Document",
     "DocumentLine",
     "DocumentSeries",
+    "FieldClock",
     "MarketNote",
     "MarketingSpend",
     "Payment",
     "Product",
     "Record",
     "StrategyItem",
+    "SyncConflict",
+    "SyncSite",
     "Target",
     "Task",
     "TrainingItem",

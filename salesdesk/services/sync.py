@@ -1,0 +1,601 @@
+"""Offline laptops: replicas, bundles out and in, a shared sync folder, the status.
+
+An office database and the replicas made from it exchange *bundles*: each side writes
+the changes the other has not acknowledged and reads what the other wrote. A replica
+holds what its user may see (DOMAIN.md's permission table) and the reference data;
+changes flow through the office, which relays each laptop's work to the others as far
+as each may see it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, func, insert, not_, or_, select
+
+from salesdesk import policy
+from salesdesk.auth import Actor
+from salesdesk.db.backup import backup_to_file
+from salesdesk.db.base import Base
+from salesdesk.db.engine import Database
+from salesdesk.db.migrate import open_database
+from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncSite, User
+from salesdesk.db.schema import HEAD, KNOWN
+from salesdesk.db.types import utcnow
+from salesdesk.errors import NotFoundError, ValidationError
+from salesdesk.i18n import _
+from salesdesk.policy import Action
+from salesdesk.services.base import reading, user_by_login, writing
+from salesdesk.sync import bundle, clock, codec
+from salesdesk.sync.merge import Merger, check_line, known_changes, to_json
+
+# Everyone's replica gets these whole, whatever its user's scope.
+REFERENCE = {"company", "users", "products", "document_series", "competitors",
+             "market_notes", "strategy_items"}
+NO_PASSWORD = "!"  # other users' password hashes never leave the office
+BUNDLE_SUFFIX = ".sdsync"
+
+
+@dataclass(frozen=True)
+class PeerStatus:
+    """One database this one exchanges bundles with."""
+
+    site_id: uuid.UUID
+    kind: str
+    name: str
+    user_login: str | None
+    last_export_at: datetime | None
+    last_import_at: datetime | None
+    last_out_count: int
+    last_in_count: int
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """This database in the exchange."""
+
+    site_id: uuid.UUID
+    kind: str
+    user_login: str | None
+    peers: list[PeerStatus]
+    open_conflicts: int
+    unsent: int
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A written bundle."""
+
+    path: Path
+    changes: int
+    peer_name: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What importing a bundle did."""
+
+    applied: int
+    already_here: int
+    conflicts: int
+    backup: Path | None
+    peer_name: str
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _held(session: Any, site: SyncSite) -> dict[str, int]:
+    """What this database holds: {origin site id: highest origin seq}."""
+    held = {k: int(v) for k, v in (site.acked or {}).items()}
+    own = session.scalar(select(func.max(ChangeEntry.origin_seq)).where(
+        ChangeEntry.origin == site.id))
+    held[str(site.id)] = int(own or 0)
+    return held
+
+
+def _peers(session: Any) -> list[SyncSite]:
+    return list(session.scalars(select(SyncSite).where(SyncSite.is_self.is_(False))
+                                .order_by(SyncSite.created_at)))
+
+
+def _peer_for(session: Any, me: SyncSite, login: str | None) -> SyncSite:
+    peers = _peers(session)
+    if me.kind == "replica":
+        office = [p for p in peers if p.kind == "office"]
+        if not office:
+            raise NotFoundError(_("This replica does not know its office database."))
+        return office[0]
+    if not peers:
+        raise NotFoundError(_("No replica has been made from this database yet: make one "
+                              "with 'salesdesk replica create --for LOGIN -o FILE'."))
+    if login is None:
+        if len(peers) == 1:
+            return peers[0]
+        raise ValidationError("--for", _("this office has several replicas; say whose "
+                                         "bundle to write with --for LOGIN."))
+    user = session.scalar(select(User).where(User.login == login))
+    mine = [p for p in peers if user is not None and p.user_id == user.id]
+    if not mine:
+        raise NotFoundError(_("There is no replica for {login}.").format(login=login))
+    return mine[-1]
+
+
+def _user_ctx(session: Any, user_id: uuid.UUID) -> policy.Ctx:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(_("The replica's user no longer exists."))
+    actor = Actor(user.id, user.login, user.name, user.role, user.manager_id)
+    return policy.Ctx(session, actor, user.role, user, policy.scope_of(session, user))
+
+
+def _visible_ids(ctx: policy.Ctx, entity: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    if entity in REFERENCE or ctx.scope is None:
+        return set(ids)
+    model: Any = codec.models()[entity]
+    out: set[uuid.UUID] = set()
+    listed = list(ids)
+    for start in range(0, len(listed), 500):
+        out |= set(ctx.session.scalars(select(model.id).where(
+            model.id.in_(listed[start:start + 500]), policy.visible(ctx, model))))
+    return out
+
+
+def _for_peer(line: dict[str, Any], peer_user: uuid.UUID | None) -> dict[str, Any]:
+    """Other users' password hashes stay at the office."""
+    if line["entity"] != "users" or peer_user is None or line["record_id"] == str(peer_user):
+        return line
+    changes = {k: v for k, v in line["changes"].items() if k != "password_hash"}
+    row = {**line["row"], "password_hash": NO_PASSWORD} if line["row"] else line["row"]
+    return {**line, "changes": changes, "row": row}
+
+
+# --- status -------------------------------------------------------------------------------
+
+def sync_status(db: Database, actor: Actor) -> SyncStatus:
+    """Where this database stands: its peers, the last exchanges, open conflicts."""
+    from salesdesk.db.models import SyncConflict
+
+    with reading(db, actor) as ctx:
+        policy.require(ctx, Action.SYNC)
+        session = ctx.session
+        me = session.scalar(select(SyncSite).where(SyncSite.is_self.is_(True)))
+        logins = dict(session.execute(select(User.id, User.login)).all())
+        peers = [] if me is None else _peers(session)
+        conflicts = 0
+        if ctx.role in policy.ROLE_ONLY[Action.CONFLICT_RESOLVE]:
+            conflicts = int(session.scalar(select(func.count()).select_from(SyncConflict)
+                                           .where(SyncConflict.resolved_at.is_(None))) or 0)
+        unsent = 0
+        if me is not None and peers:
+            held_by_peer = peers[0].acked or {}
+            unsent = int(session.scalar(select(func.count()).select_from(ChangeEntry).where(
+                ChangeEntry.origin == me.id,
+                ChangeEntry.origin_seq > int(held_by_peer.get(str(me.id), 0)))) or 0)
+        return SyncStatus(
+            site_id=me.id if me else uuid.UUID(int=0), kind=me.kind if me else "office",
+            user_login=logins.get(me.user_id) if me and me.user_id else None,
+            peers=[PeerStatus(p.id, p.kind, p.name, logins.get(p.user_id) if p.user_id else None,
+                              p.last_export_at, p.last_import_at, p.last_out_count,
+                              p.last_in_count) for p in peers],
+            open_conflicts=conflicts, unsent=unsent)
+
+
+# --- replicas -----------------------------------------------------------------------------
+
+def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path:
+    """A laptop database for ``login`` holding what they may see and the reference data.
+
+    The head makes one for anyone, a manager for their team, a representative for
+    themself. The file must not exist yet.
+    """
+    target = Path(target)
+    if target.exists():
+        raise ValidationError("-o", _("{file} already exists; choose a new file for the "
+                                      "replica.").format(file=target))
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.SYNC)
+        user = user_by_login(ctx, login)
+        policy.require_visible_user(ctx, Action.SYNC, user)
+        me = clock.self_site(ctx.session)
+        if me.kind != "office":
+            raise ValidationError(_("Replica"), _("a replica is made from the office "
+                                                  "database, not from another replica."))
+        held = _held(ctx.session, me)
+        replica_id, secret = uuid.uuid4(), secrets.token_hex(32)
+        company = ctx.session.scalar(select(Company.name).where(Company.deleted_at.is_(None)))
+        replica = open_database(target, create=True)
+        try:
+            _copy_visible(ctx.session, _user_ctx(ctx.session, user.id), replica)
+            with replica.engine.begin() as conn:
+                table = SyncSite.__table__
+                base = {"bundles_out": 0, "bundles_in": 0, "last_in_count": 0,
+                        "last_out_count": 0, "created_at": utcnow()}
+                conn.execute(insert(table), [
+                    {**base, "id": replica_id, "kind": "replica", "is_self": True,
+                     "user_id": user.id, "name": _("{name}'s laptop").format(name=user.name),
+                     "secret": None, "hlc_ms": me.hlc_ms, "hlc_counter": me.hlc_counter,
+                     "acked": dict(held)},
+                    {**base, "id": me.id, "kind": "office", "is_self": False, "user_id": None,
+                     "name": company or _("Office"), "secret": secret, "hlc_ms": 0,
+                     "hlc_counter": 0, "acked": dict(held)}])
+        except BaseException:
+            replica.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+            raise
+        replica.dispose()
+        ctx.session.add(SyncSite(id=replica_id, kind="replica", is_self=False, user_id=user.id,
+                                 name=_("{name}'s laptop").format(name=user.name),
+                                 secret=secret, hlc_ms=0, hlc_counter=0, acked=dict(held),
+                                 bundles_out=0, bundles_in=0, last_in_count=0,
+                                 last_out_count=0))
+        uow.commit()
+    return target
+
+
+def _copy_visible(session: Any, ctx: policy.Ctx, replica: Database) -> None:
+    """Copy the rows the replica's user may see, parents before children; a child whose
+    parent stays behind stays behind too."""
+    copied: dict[str, set[Any]] = {}
+    models = codec.models()
+    with replica.engine.begin() as conn:
+        # Checked at commit: a document may name the one it replaces in any order.
+        if replica.is_sqlite:
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        for table in Base.metadata.sorted_tables:
+            if table.name not in models:
+                continue
+            model: Any = models[table.name]
+            stmt = select(table)
+            if table.name not in REFERENCE:
+                stmt = stmt.where(policy.visible(ctx, model))
+            rows = [dict(r._mapping) for r in session.execute(stmt)]
+            parents = [(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys
+                       if fk.column.table.name in copied]
+            kept = []
+            for row in rows:
+                if any(row[col] is not None and row[col] not in copied[parent]
+                       for col, parent in parents if parent != table.name):
+                    continue
+                if table.name == "users" and row["id"] != ctx.user.id:
+                    row["password_hash"] = NO_PASSWORD
+                kept.append(row)
+            copied[table.name] = {row["id"] for row in kept}
+            for start in range(0, len(kept), 2000):
+                conn.execute(insert(table), kept[start:start + 2000])
+        clocks = FieldClock.__table__
+        rows = [dict(r._mapping) for r in session.execute(select(clocks))
+                if r.record_id in copied.get(r.entity, ())]
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(clocks), rows[start:start + 5000])
+
+
+# --- bundles out --------------------------------------------------------------------------
+
+def _changes_for(session: Any, me: SyncSite, peer: SyncSite) -> list[dict[str, Any]]:
+    acked = {k: int(v) for k, v in (peer.acked or {}).items()}
+    log = ChangeEntry.__table__
+    known = [uuid.UUID(k) for k in acked]
+    news = or_(*[and_(log.c.origin == origin, log.c.origin_seq > acked[str(origin)])
+                 for origin in known], not_(log.c.origin.in_(known)) if known else True)
+    rows = list(session.execute(select(log).where(news, log.c.origin != peer.id)
+                                .order_by(log.c.seq)))
+    lines = [to_json(r) for r in rows]
+    if peer.kind != "replica" or peer.user_id is None:
+        return lines
+    # A replica gets what its user may see now (and every removal: they name no data).
+    ctx = _user_ctx(session, peer.user_id)
+    ids: dict[str, set[uuid.UUID]] = defaultdict(set)
+    for line in lines:
+        ids[line["entity"]].add(uuid.UUID(line["record_id"]))
+    visible = {entity: _visible_ids(ctx, entity, found) for entity, found in ids.items()}
+    return [_for_peer(line, peer.user_id) for line in lines
+            if line["op"] == "remove" or uuid.UUID(line["record_id"]) in visible[line["entity"]]]
+
+
+def export_bundle(db: Database, actor: Actor, target: Path, for_login: str | None = None
+                  ) -> ExportResult:
+    """Write the changes the peer has not acknowledged to ``target`` (a replica writes
+    for its office; the office for the replica of ``for_login``)."""
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.SYNC)
+        session = ctx.session
+        me = clock.self_site(session)
+        peer = _peer_for(session, me, for_login)
+        result = _export(session, me, peer, Path(target))
+        uow.commit()
+        return result
+
+
+def _export(session: Any, me: SyncSite, peer: SyncSite, target: Path) -> ExportResult:
+    lines = _changes_for(session, me, peer)
+    held = _held(session, me)
+    peer.bundles_out += 1
+    manifest = {"from_site": str(me.id), "to_site": str(peer.id), "schema": HEAD,
+                "number": peer.bundles_out, "created_at": utcnow().isoformat(),
+                "from": dict(peer.acked or {}), "to": held}
+    path = bundle.write(target, manifest, lines, peer.secret or "")
+    peer.last_export_at = utcnow()
+    peer.last_out_count = len(lines)
+    return ExportResult(path, len(lines), peer.name)
+
+
+# --- bundles in ---------------------------------------------------------------------------
+
+def _check_manifest(path: Path, manifest: dict[str, Any], me: SyncSite | None) -> None:
+    if int(manifest.get("format", 0)) > bundle.FORMAT or manifest.get("schema") not in KNOWN:
+        raise ValidationError(_("Bundle"), _(
+            "{file} was written by a newer SalesDesk (schema {schema}); update SalesDesk "
+            "here first. Nothing was changed.").format(file=path.name,
+                                                       schema=manifest.get("schema")))
+    if me is None or manifest.get("to_site") != str(me.id):
+        raise ValidationError(_("Bundle"), _(
+            "{file} is meant for another database; nothing was changed.").format(
+            file=path.name))
+
+
+def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
+                  ) -> ImportResult:
+    """Apply a bundle from the office or a replica: all of it, or nothing.
+
+    The database is backed up first (next to it) when the bundle brings anything new;
+    the same bundle imported again changes nothing.
+    """
+    source = Path(source)
+    read, body = bundle.read(source)
+    manifest = read.manifest
+    with reading(db, actor) as ctx:
+        policy.require(ctx, Action.SYNC)
+        me = ctx.session.scalar(select(SyncSite).where(SyncSite.is_self.is_(True)))
+        _check_manifest(source, manifest, me)
+        assert me is not None
+        peer = ctx.session.get(SyncSite, _uuid(manifest.get("from_site"), source))
+        if peer is None or peer.is_self:
+            raise ValidationError(_("Bundle"), _(
+                "{file} comes from a database this one does not exchange with; nothing was "
+                "changed.").format(file=source.name))
+        bundle.verify(source, read, body, peer.secret or "")
+        changes = [check_line(line, number) for number, line in enumerate(read.lines, 1)]
+        held = _held(ctx.session, me)
+        for origin, seq in (manifest.get("from") or {}).items():
+            if origin != str(me.id) and held.get(origin, 0) < int(seq):
+                raise ValidationError(_("Bundle"), _(
+                    "{file} continues changes from {peer} that have not reached this "
+                    "database yet; import {peer}'s earlier bundles first (or ask for a new "
+                    "one). Nothing was changed.").format(file=source.name, peer=peer.name))
+        peer_name = peer.name
+        news = [c for c in changes if c.origin != me.id]
+        fresh = len(news) - len(known_changes(ctx.session, news))
+    made_backup: Path | None = None  # nothing new, nothing to back up
+    if fresh and backup:
+        made_backup = _backup_before(db)
+    with writing(db, actor) as (uow, ctx):
+        uow.session.info["sync_applying"] = True
+        merger = Merger(uow.session)
+        result = merger.apply_all(changes)
+        me = merger.site
+        peer = uow.session.get(SyncSite, uuid.UUID(manifest["from_site"]))
+        assert peer is not None
+        acked = dict(me.acked or {})
+        for origin, seq in (manifest.get("to") or {}).items():
+            if origin != str(me.id):
+                acked[origin] = max(int(acked.get(origin, 0)), int(seq))
+        me.acked = acked
+        peer.acked = {k: int(v) for k, v in (manifest.get("to") or {}).items()}
+        if result.applied:
+            peer.bundles_in = max(peer.bundles_in, int(manifest.get("number", 0)))
+            peer.last_import_at = utcnow()
+            peer.last_in_count = result.applied
+        uow.session.info["actor_id"] = actor.id
+        uow.commit()
+    return ImportResult(result.applied, result.already_here, result.conflicts, made_backup,
+                        peer_name)
+
+
+def _uuid(value: Any, path: Path) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError(_("Bundle"), _("{file} is damaged or not a SalesDesk bundle "
+                                             "(manifest); nothing was changed.").format(
+            file=path.name)) from exc
+
+
+def _backup_before(db: Database) -> Path:
+    """A backup next to a SQLite file; for a server database, in the user data folder."""
+    from salesdesk.paths import data_dir
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if db.path is not None:
+        return backup_to_file(db, db.path.with_name(f"{db.path.name}.before-sync-{stamp}"))
+    return backup_to_file(db, data_dir() / "backups" / f"server.before-sync-{stamp}.backup")
+
+
+# --- a shared folder ----------------------------------------------------------------------
+
+_NAME = re.compile(r"^([0-9a-f]{32})-to-([0-9a-f]{32})-(\d{6})\.sdsync$")
+
+
+@dataclass(frozen=True)
+class FolderResult:
+    """One pass over a sync folder."""
+
+    imported: list[ImportResult]
+    exported: list[ExportResult]
+
+
+def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> FolderResult:
+    """Exchange bundles through a folder any side can reach (a network share, a USB
+    stick, a cloud drive): read the peers' new files addressed here, then write one for
+    each peer. Each side writes only files named after itself, under a temporary name
+    renamed when complete, and keeps its last ``keep`` per peer."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(_("Folder"), _("{folder} is not a folder.").format(folder=folder))
+    with reading(db, actor) as ctx:
+        policy.require(ctx, Action.SYNC)
+        me = clock.self_site(ctx.session) if ctx.session.scalar(
+            select(SyncSite.id).where(SyncSite.is_self.is_(True))) else None
+        if me is None:
+            raise NotFoundError(_("This database has no replicas yet."))
+        my_id = me.id
+        done = {p.id: p.bundles_in for p in _peers(ctx.session)}
+    imported: list[ImportResult] = []
+    incoming = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match and match.group(2) == my_id.hex:
+            sender = uuid.UUID(match.group(1))
+            if sender in done and int(match.group(3)) > done[sender]:
+                incoming.append((sender.hex, int(match.group(3)), path))
+    for _sender, _number, path in sorted(incoming):
+        imported.append(import_bundle(db, actor, path))
+    exported: list[ExportResult] = []
+    with writing(db, actor) as (uow, ctx):
+        me = clock.self_site(ctx.session)
+        for peer in _peers(ctx.session):
+            if me.kind == "replica" and peer.kind != "office":
+                continue
+            name = f"{me.id.hex}-to-{peer.id.hex}-{peer.bundles_out + 1:06d}{BUNDLE_SUFFIX}"
+            exported.append(_export(ctx.session, me, peer, folder / name))
+            mine = sorted(p for p in folder.iterdir()
+                          if (m := _NAME.match(p.name)) and m.group(1) == me.id.hex
+                          and m.group(2) == peer.id.hex)
+            for old in mine[:-keep]:
+                old.unlink(missing_ok=True)
+        uow.commit()
+    return FolderResult(imported, exported)
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConflictSide:
+    """One side's value in a conflict."""
+
+    value: Any
+    user_name: str | None
+    here: bool
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as the list shows it."""
+
+    id: uuid.UUID
+    kind: str
+    entity: str
+    record_id: uuid.UUID
+    title: str
+    field: str | None
+    sides: list[ConflictSide]
+    other_id: uuid.UUID | None
+    detected_at: datetime
+
+
+def _title(session: Any, entity: str, record_id: uuid.UUID) -> str:
+    model: Any = codec.models().get(entity)
+    obj = session.get(model, record_id) if model is not None else None
+    for attr in ("name", "number", "title"):
+        value = getattr(obj, attr, None) if obj is not None else None
+        if value:
+            return str(value)
+    return f"{entity} {str(record_id)[:8]}"
+
+
+def list_conflicts(db: Database, actor: Actor, include_resolved: bool = False
+                   ) -> list[ConflictView]:
+    """The conflicts on records the actor sees (managers and the head)."""
+    from salesdesk.db.models import SyncConflict
+
+    with reading(db, actor) as ctx:
+        policy.require(ctx, Action.CONFLICT_RESOLVE)
+        stmt = select(SyncConflict).order_by(SyncConflict.detected_at)
+        if not include_resolved:
+            stmt = stmt.where(SyncConflict.resolved_at.is_(None))
+        rows = list(ctx.session.scalars(stmt))
+        ids: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for row in rows:
+            ids[row.entity].add(row.record_id)
+        visible = {entity: _visible_ids(ctx, entity, found) if entity not in REFERENCE
+                   else found for entity, found in ids.items()}
+        names = dict(ctx.session.execute(select(User.id, User.name)).all())
+        out = []
+        for row in rows:
+            if row.record_id not in visible[row.entity]:
+                continue
+            sides = [ConflictSide(v.get("value"), names.get(uuid.UUID(v["user_id"]))
+                                  if v.get("user_id") not in (None, "None") else None,
+                                  v.get("site") == "here") for v in row.values]
+            out.append(ConflictView(row.id, row.kind, row.entity, row.record_id,
+                                    _title(ctx.session, row.entity, row.record_id), row.field,
+                                    sides, row.other_id, row.detected_at))
+        return out
+
+
+CHILDREN_OF_CLIENT = ("contacts", "activities", "deals", "documents", "deliveries", "tasks")
+
+
+def resolve_conflict(db: Database, actor: Actor, conflict_id: uuid.UUID | str,
+                     choice: str) -> None:
+    """Decide a conflict; the decision is an ordinary change, so it reaches every
+    database with the next exchange.
+
+    ``field``: ``choice`` is the number (1, 2, …) of the side whose value stands;
+    edit against delete: ``restore`` or ``keep-deleted``; duplicate clients: ``merge``
+    (the newer client's contacts, activities, deals, documents, deliveries and tasks move
+    to the other, and it is deleted) or ``keep-both``.
+    """
+    from salesdesk.db.models import SyncConflict
+    from salesdesk.services.base import as_uuid
+
+    with writing(db, actor) as (uow, ctx):
+        policy.require(ctx, Action.CONFLICT_RESOLVE)
+        conflict = ctx.session.get(SyncConflict, as_uuid(conflict_id, _("Conflict")))
+        if conflict is None or conflict.resolved_at is not None:
+            raise NotFoundError(_("This conflict is not open (it may have been resolved)."))
+        model: Any = codec.models()[conflict.entity]
+        obj = ctx.session.get(model, conflict.record_id)
+        if obj is None or not _visible_ids(ctx, conflict.entity, {obj.id}):
+            raise NotFoundError(_("The record of this conflict is not visible to you."))
+        if conflict.kind == "field":
+            try:
+                side = conflict.values[int(choice) - 1]
+            except (ValueError, IndexError):
+                raise ValidationError(_("Choice"), _("give the number of the value that "
+                                                     "stands (1 to {n})").format(
+                    n=len(conflict.values))) from None
+            setattr(obj, conflict.field or "", codec.decode(conflict.entity, conflict.field or "",
+                                                            side.get("value")))
+            resolution = _("value {n} stands").format(n=int(choice))
+        elif conflict.kind in ("edit_deleted", "delete_edited"):
+            if choice not in ("restore", "keep-deleted"):
+                raise ValidationError(_("Choice"), _("say 'restore' or 'keep-deleted'"))
+            if choice == "restore":
+                obj.deleted_at = None
+            resolution = _("restored") if choice == "restore" else _("kept deleted")
+        else:
+            if choice not in ("merge", "keep-both"):
+                raise ValidationError(_("Choice"), _("say 'merge' or 'keep-both'"))
+            if choice == "merge" and conflict.other_id is not None:
+                keep = ctx.session.get(model, conflict.other_id)
+                if keep is None or keep.deleted_at is not None:
+                    raise ValidationError(_("Choice"), _("the other client is gone; keep both"))
+                for entity in CHILDREN_OF_CLIENT:
+                    child: Any = codec.models()[entity]
+                    for row in ctx.session.scalars(select(child).where(
+                            child.client_id == obj.id)):
+                        row.client_id = keep.id
+                obj.deleted_at = utcnow()
+            resolution = _("merged") if choice == "merge" else _("kept both")
+        conflict.resolved_at = utcnow()
+        conflict.resolved_by_id = actor.id
+        conflict.resolution = resolution
+        uow.commit()

@@ -1,0 +1,1 @@
+"""Offline work: replicas for laptops, the change log, bundles and their merge."""

@@ -1,0 +1,136 @@
+"""Change capture: every change made through a unit of work goes into the change log.
+
+The ``after_flush`` hook sees what the flush created, changed, soft-deleted and removed
+(the same moment the audit log is written) and, in the same transaction, appends one
+:class:`ChangeEntry` per record with the fields that changed, the whole record, and the
+field clocks the change was made over; then it moves those fields' clocks to this
+change. Services cannot forget it; the merge of incoming changes turns it off for its
+own writes (``session.info["sync_applying"]``) because it logs them itself.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, event, func, insert, inspect, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from salesdesk.db.base import Record
+from salesdesk.db.models import ChangeEntry, FieldClock, SyncSite
+from salesdesk.db.types import utcnow
+from salesdesk.sync import clock, codec
+
+
+def _site_row(conn: Connection, dialect: str) -> dict[str, Any]:
+    table = SyncSite.__table__
+    stmt = select(table.c.id, table.c.hlc_ms, table.c.hlc_counter).where(
+        table.c.is_self.is_(True))
+    if dialect != "sqlite":
+        stmt = stmt.with_for_update()  # one writer at a time ticks the clock
+    row = conn.execute(stmt).first()
+    if row is None:
+        site_id = uuid.uuid4()
+        conn.execute(insert(table).values(
+            id=site_id, kind="office", is_self=True, name="", hlc_ms=0, hlc_counter=0,
+            acked={}, bundles_out=0, bundles_in=0, last_in_count=0, last_out_count=0,
+            created_at=utcnow()))
+        return {"id": site_id, "hlc_ms": 0, "hlc_counter": 0}
+    return {"id": row.id, "hlc_ms": row.hlc_ms, "hlc_counter": row.hlc_counter}
+
+
+def _changed_fields(obj: Any) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    entity = obj.__tablename__
+    out: dict[str, list[Any]] = {}
+    for field in codec.synced_fields(entity):
+        history = state.attrs[field].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        out[field] = [codec.encode(old), codec.encode(new)]
+    return out
+
+
+def _clocks(conn: Connection, entity: str, record_id: uuid.UUID) -> dict[str, str]:
+    table = FieldClock.__table__
+    return dict(conn.execute(select(table.c.field, table.c.hlc).where(
+        table.c.entity == entity, table.c.record_id == record_id)).all())
+
+
+def set_clocks(conn: Connection, entity: str, record_id: uuid.UUID, fields: list[str],
+               hlc: str) -> None:
+    """Record that ``hlc`` set these fields of the record."""
+    if not fields:
+        return
+    table = FieldClock.__table__
+    conn.execute(delete(table).where(table.c.entity == entity, table.c.record_id == record_id,
+                                     table.c.field.in_(fields)))
+    conn.execute(insert(table), [{"entity": entity, "record_id": record_id, "field": f,
+                                  "hlc": hlc} for f in fields])
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
+    if session.info.get("sync_applying") or session.info.get("sync_off"):
+        return
+    pending: list[tuple[str, Any, dict[str, list[Any]]]] = []
+    for obj in list(session.new):
+        if isinstance(obj, Record) and obj.__tablename__ in codec.models():
+            changes = {f: [None, codec.encode(getattr(obj, f))]
+                       for f in codec.synced_fields(obj.__tablename__)
+                       if getattr(obj, f) is not None}
+            pending.append(("create", obj, changes))
+    for obj in list(session.dirty):
+        if not isinstance(obj, Record) or obj.__tablename__ not in codec.models():
+            continue
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        changes = _changed_fields(obj)
+        if not changes:
+            continue
+        op = "update"
+        if "deleted_at" in changes:
+            op = "delete" if changes["deleted_at"][1] is not None else "restore"
+        pending.append((op, obj, changes))
+    for obj in list(session.deleted):
+        if isinstance(obj, Record) and obj.__tablename__ in codec.models():
+            pending.append(("remove", obj, {}))
+    if not pending:
+        return
+
+    conn = session.connection()
+    site = _site_row(conn, conn.dialect.name)
+    log = ChangeEntry.__table__
+    seq = int(conn.execute(select(func.max(log.c.origin_seq)).where(
+        log.c.origin == site["id"])).scalar() or 0)
+    now = int(time.time() * 1000)
+    ms, counter = site["hlc_ms"], site["hlc_counter"]
+    rows = []
+    for op, obj, changes in pending:
+        if now > ms:
+            ms, counter = now, 0
+        else:
+            counter += 1
+        hlc = clock.reading(ms, counter, site["id"])
+        seq += 1
+        entity = obj.__tablename__
+        seen = {} if op == "create" else _clocks(conn, entity, obj.id)
+        rows.append({"origin": site["id"], "origin_seq": seq, "hlc": hlc,
+                     "user_id": session.info.get("actor_id"), "entity": entity,
+                     "record_id": obj.id, "op": op, "changes": changes, "seen": seen,
+                     "row": codec.snapshot(obj), "at": utcnow()})
+        if op != "remove":
+            set_clocks(conn, entity, obj.id, list(changes), hlc)
+    conn.execute(insert(log), rows)
+    conn.execute(update(SyncSite.__table__).where(SyncSite.__table__.c.id == site["id"])
+                 .values(hlc_ms=ms, hlc_counter=counter))
+
+
+def install(session_factory: Any) -> None:
+    """Attach change capture to a sessionmaker (done once per :class:`Database`)."""
+    event.listen(session_factory, "after_flush", _after_flush)

@@ -1,0 +1,112 @@
+"""Records as JSON and back, column by column, for the change log and the bundles."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Integer, Uuid
+from sqlalchemy.orm import Mapper
+from sqlalchemy.sql.type_api import TypeEngine
+
+from salesdesk.db.base import Base, Record
+from salesdesk.db.types import Money, Scaled, UTCDateTime
+
+# Kept by each database for itself: the optimistic-lock counter and the write time, and
+# a user's login bookkeeping (a failed login on a laptop is not the office's business).
+NOT_SYNCED = {"version", "updated_at"}
+LOCAL_FIELDS = {("users", "failed_logins"), ("users", "locked_until"),
+                ("users", "last_login_at")}
+# Tables that are never exchanged: each database audits and syncs for itself.
+LOCAL_TABLES = {"audit_log", "change_log", "field_clocks", "sync_sites", "sync_conflicts"}
+# Fields whose conflicting edits a person must look at (DOMAIN.md: money, stage, status).
+SENSITIVE_NAMES = {"stage", "status"}
+
+
+@cache
+def models() -> dict[str, type]:
+    """Every synchronised record class by table name."""
+    out: dict[str, type] = {}
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        table = mapper.local_table.name  # type: ignore[union-attr]
+        if issubclass(cls, Record) and table not in LOCAL_TABLES:
+            out[table] = cls
+    return out
+
+
+def synced_fields(entity: str) -> list[str]:
+    """The columns of a table that travel between databases (not its id)."""
+    return _fields(entity)
+
+
+@cache
+def _fields(entity: str) -> list[str]:
+    mapper: Mapper[Any] = models()[entity].__mapper__  # type: ignore[attr-defined]
+    return [attr.key for attr in mapper.column_attrs
+            if attr.key != "id" and attr.key not in NOT_SYNCED
+            and (entity, attr.key) not in LOCAL_FIELDS]
+
+
+@cache
+def column_type(entity: str, field: str) -> TypeEngine[Any]:
+    """The SQLAlchemy type of a column."""
+    mapper: Mapper[Any] = models()[entity].__mapper__  # type: ignore[attr-defined]
+    return mapper.columns[field].type
+
+
+def is_sensitive(entity: str, field: str) -> bool:
+    """Money, stage and status: a both-sides edit goes to the conflicts list."""
+    return field in SENSITIVE_NAMES or isinstance(column_type(entity, field), Money)
+
+
+def encode(value: Any) -> Any:
+    """A Python value as JSON (exact: money as a decimal string, bytes as base64)."""
+    if value is None or isinstance(value, bool | int | str | float):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return {"$b64": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, dict | list):
+        return value
+    return str(value)
+
+
+def decode(entity: str, field: str, value: Any) -> Any:
+    """The JSON form back into what the column holds."""
+    if value is None:
+        return None
+    if isinstance(value, dict) and set(value) == {"$b64"}:
+        return base64.b64decode(value["$b64"])
+    kind = column_type(entity, field)
+    if isinstance(kind, Money | Scaled):
+        return Decimal(str(value))
+    if isinstance(kind, UTCDateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, Uuid):
+        return uuid.UUID(str(value))
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    if isinstance(kind, Boolean):
+        return bool(value)
+    if isinstance(kind, Integer):
+        return int(value)
+    return value
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """Every synchronised field of a record, encoded (``id`` included)."""
+    entity = obj.__tablename__
+    out = {"id": str(obj.id)}
+    for field in _fields(entity):
+        out[field] = encode(getattr(obj, field))
+    return out

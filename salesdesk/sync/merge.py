@@ -1,0 +1,346 @@
+"""Applying changes received from another database (the merge rules of issue 9).
+
+For each field a change touches:
+
+* the write with the later clock reading stands (last writer wins), which every
+  database decides alike whatever order the changes reach it in, so all converge;
+* a change made over the field's current write (its ``seen`` clock is this database's)
+  is simply the next value; one made over another write was made without knowing of
+  this one: both sides changed the field. For money, stage and status that goes to
+  the conflicts list, with every side's value, for a manager or the head to decide;
+* a record edited on one side and deleted on the other stays deleted, edit included,
+  and is listed (never silently brought back); two clients created apart with the
+  same INN are listed for merging.
+
+Every incoming change is checked against the permission policy of the user who made it
+(a bundle is untrusted input): one refused change refuses the whole bundle.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from salesdesk import policy
+from salesdesk.auth import Actor
+from salesdesk.db.models import ChangeEntry, Client, FieldClock, SyncConflict, User
+from salesdesk.db.types import utcnow
+from salesdesk.errors import PermissionDenied, ValidationError
+from salesdesk.i18n import _
+from salesdesk.policy import Action
+from salesdesk.sync import clock, codec
+from salesdesk.sync.capture import set_clocks
+
+# Tables only some roles may change at all, and fields that need more than editing.
+ENTITY_ACTIONS: dict[str, Action] = {
+    "products": Action.PRODUCT_EDIT, "competitors": Action.MARKET_EDIT,
+    "market_notes": Action.MARKET_EDIT, "strategy_items": Action.STRATEGY_EDIT,
+    "marketing_spend": Action.SPEND_EDIT, "targets": Action.TARGET_SET,
+    "company": Action.COMPANY_EDIT, "payments": Action.PAYMENT_RECORD,
+}
+FIELD_ACTIONS: dict[tuple[str, str], Action] = {
+    ("clients", "owner_id"): Action.CLIENT_REASSIGN,
+    ("deals", "owner_id"): Action.DEAL_REASSIGN,
+    ("clients", "priority"): Action.CLIENT_SET_KEY,
+}
+# What anyone may change of their own user record (profile and password).
+OWN_PROFILE = {"name", "position", "phone", "email", "password_hash"}
+
+
+@dataclass
+class Incoming:
+    """One change as a bundle carries it."""
+
+    origin: uuid.UUID
+    origin_seq: int
+    hlc: str
+    user_id: uuid.UUID | None
+    entity: str
+    record_id: uuid.UUID
+    op: str
+    changes: dict[str, list[Any]]
+    seen: dict[str, str]
+    row: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Incoming:
+        """Parse one line of a bundle (a ValueError/KeyError/TypeError means damage)."""
+        entity = str(data["entity"])
+        if entity not in codec.models():
+            raise ValueError(f"unknown table {entity!r}")
+        op = str(data["op"])
+        if op not in ("create", "update", "delete", "restore", "remove"):
+            raise ValueError(f"unknown operation {op!r}")
+        clock.parse(str(data["hlc"]))
+        return cls(origin=uuid.UUID(data["origin"]), origin_seq=int(data["origin_seq"]),
+                   hlc=str(data["hlc"]),
+                   user_id=uuid.UUID(data["user_id"]) if data.get("user_id") else None,
+                   entity=entity, record_id=uuid.UUID(data["record_id"]), op=op,
+                   changes=dict(data.get("changes") or {}), seen=dict(data.get("seen") or {}),
+                   row=dict(data.get("row") or {}))
+
+
+def to_json(entry: ChangeEntry | Any) -> dict[str, Any]:
+    """A change-log row as a bundle line."""
+    return {"origin": str(entry.origin), "origin_seq": int(entry.origin_seq),
+            "hlc": entry.hlc, "user_id": str(entry.user_id) if entry.user_id else None,
+            "entity": entry.entity, "record_id": str(entry.record_id), "op": entry.op,
+            "changes": entry.changes, "seen": entry.seen, "row": entry.row}
+
+
+@dataclass
+class MergeResult:
+    """What a merge did."""
+
+    applied: int = 0
+    already_here: int = 0
+    conflicts: int = 0
+    touched: dict[str, set[uuid.UUID]] = field(default_factory=lambda: defaultdict(set))
+
+
+class Merger:
+    """Applies a bundle's changes in one session (the caller commits or rolls back)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.conn = session.connection()
+        self.result = MergeResult()
+        self.site = clock.self_site(session)
+        self._users: dict[uuid.UUID, policy.Ctx] = {}
+        self._before: list[tuple[uuid.UUID, str, uuid.UUID]] = []
+        self._after: list[tuple[uuid.UUID, str, uuid.UUID]] = []
+
+    # --- permissions ------------------------------------------------------------------
+
+    def _ctx(self, user_id: uuid.UUID | None, change: Incoming) -> policy.Ctx:
+        if user_id is None:
+            raise PermissionDenied(Action.SYNC.value, _(
+                "A change to {entity} {record} names no user; the bundle is refused.").format(
+                entity=change.entity, record=change.record_id))
+        if user_id not in self._users:
+            user = self.session.get(User, user_id)
+            if user is None:
+                raise PermissionDenied(Action.SYNC.value, _(
+                    "A change was made by a user this database does not know ({id}); the "
+                    "bundle is refused.").format(id=user_id))
+            # A user deactivated since is still the author of what they did offline.
+            actor = Actor(user.id, user.login, user.name, user.role, user.manager_id)
+            self._users[user_id] = policy.Ctx(self.session, actor, user.role, user,
+                                              policy.scope_of(self.session, user))
+        return self._users[user_id]
+
+    def _check_rules(self, ctx: policy.Ctx, change: Incoming) -> None:
+        def refuse(action: Action, reason: str | None = None) -> None:
+            error = policy.deny(action, reason)
+            raise PermissionDenied(error.action, _(
+                "{user} made a change they may not make ({entity} {record}): {message} "
+                "The bundle is refused; nothing was changed.").format(
+                user=ctx.user.login, entity=change.entity, record=change.record_id,
+                message=str(error)))
+
+        gate = ENTITY_ACTIONS.get(change.entity)
+        if gate is not None and ctx.role not in policy.ROLE_ONLY.get(gate, frozenset()):
+            refuse(gate)
+        if change.entity == "users" and ctx.role != policy.HEAD:
+            fields = set(change.changes) if change.op != "create" else {"*"}
+            if change.record_id != ctx.user.id or not fields <= OWN_PROFILE:
+                refuse(Action.USERS_MANAGE)
+        for key, action in FIELD_ACTIONS.items():
+            if (key[0] == change.entity and key[1] in change.changes and change.op != "create"
+                    and ctx.role not in policy.ROLE_ONLY.get(action, frozenset())):
+                refuse(action)
+
+    def check_visibility(self) -> None:
+        """Every record a change touched must be visible to its author, before (if it
+        was here) and after the change: nobody edits, or takes, what is not theirs."""
+        for label, pairs in (("before", self._before), ("after", self._after)):
+            wanted: dict[tuple[uuid.UUID, str], set[uuid.UUID]] = defaultdict(set)
+            for user_id, entity, record_id in pairs:
+                wanted[(user_id, entity)].add(record_id)
+            if label == "after":
+                self.session.flush()
+            for (user_id, entity), ids in wanted.items():
+                ctx = self._users[user_id]
+                model: Any = codec.models()[entity]
+                if ctx.scope is None or entity in ("users",):
+                    continue
+                seen: set[uuid.UUID] = set()
+                listed = list(ids)
+                for start in range(0, len(listed), 500):
+                    chunk = listed[start:start + 500]
+                    seen |= set(self.session.scalars(select(model.id).where(
+                        model.id.in_(chunk), policy.visible(ctx, model))))
+                missing = set(ids) - seen
+                if missing:
+                    record = sorted(missing, key=str)[0]
+                    raise PermissionDenied(Action.SYNC.value, _(
+                        "{user} changed {entity} {record}, which is not theirs to change; "
+                        "the bundle is refused and nothing was changed.").format(
+                        user=ctx.user.login, entity=entity, record=record))
+
+    # --- the merge ----------------------------------------------------------------------
+
+    def apply_all(self, changes: list[Incoming]) -> MergeResult:
+        """Apply the changes in order; skip those already here."""
+        here = known_changes(self.session, changes)
+        log_rows: list[dict[str, Any]] = []
+        for change in changes:
+            if (change.origin, change.origin_seq) in here or change.origin == self.site.id:
+                self.result.already_here += 1
+                continue
+            here.add((change.origin, change.origin_seq))
+            self.apply(change)
+            clock.observe(self.site, change.hlc)
+            log_rows.append({"origin": change.origin, "origin_seq": change.origin_seq,
+                             "hlc": change.hlc, "user_id": change.user_id,
+                             "entity": change.entity, "record_id": change.record_id,
+                             "op": change.op, "changes": change.changes, "seen": change.seen,
+                             "row": change.row, "at": utcnow()})
+            self.result.applied += 1
+            if len(log_rows) >= 1000:
+                self.conn.execute(insert(ChangeEntry.__table__), log_rows)
+                log_rows = []
+        if log_rows:
+            self.conn.execute(insert(ChangeEntry.__table__), log_rows)
+        self.check_visibility()
+        self.session.flush()
+        return self.result
+
+    def _clocks(self, entity: str, record_id: uuid.UUID) -> dict[str, str]:
+        table = FieldClock.__table__
+        return dict(self.conn.execute(select(table.c.field, table.c.hlc).where(
+            table.c.entity == entity, table.c.record_id == record_id)).all())
+
+    def apply(self, change: Incoming) -> None:
+        """One change, by the rules in the module's docstring."""
+        ctx = self._ctx(change.user_id, change)
+        self._check_rules(ctx, change)
+        model: Any = codec.models()[change.entity]
+        fields = codec.synced_fields(change.entity)
+        # The audit log names who made the change, wherever they made it.
+        self.session.info["actor_id"] = change.user_id
+        obj = self.session.get(model, change.record_id)
+        self.result.touched[change.entity].add(change.record_id)
+        if change.op == "remove":
+            if obj is not None:
+                self._before.append((ctx.user.id, change.entity, change.record_id))
+                self.session.delete(obj)
+                self.conn.execute(delete(FieldClock.__table__).where(
+                    FieldClock.__table__.c.entity == change.entity,
+                    FieldClock.__table__.c.record_id == change.record_id))
+            return
+        if obj is None:
+            if change.op == "create" and change.entity == "clients":
+                self._duplicate_check(change)
+            values = {f: codec.decode(change.entity, f, change.row[f])
+                      for f in fields if f in change.row}
+            obj = model(id=change.record_id, **values)
+            self.session.add(obj)
+            self.session.flush()
+            set_clocks(self.conn, change.entity, change.record_id,
+                       [f for f in fields if f in change.row], change.hlc)
+            self._after.append((ctx.user.id, change.entity, change.record_id))
+            return
+
+        self._before.append((ctx.user.id, change.entity, change.record_id))
+        local = self._clocks(change.entity, change.record_id)
+        changes, seen = change.changes, change.seen
+        if change.op == "create":  # it reached us before (a snapshot): merge it field by field
+            changes = {f: [None, change.row[f]] for f in fields if f in change.row}
+            seen = {}
+        deleted_here = obj.deleted_at is not None
+        if (change.op in ("update", "create") and deleted_here
+                and local.get("deleted_at", "") != seen.get("deleted_at", "")):
+            self._conflict("edit_deleted", change, None, [
+                {"value": sorted(changes), "hlc": change.hlc, "user_id": str(change.user_id),
+                 "site": str(change.origin)}])
+        if change.op == "delete" and not deleted_here:
+            edited = sorted(f for f, h in local.items()
+                            if f != "deleted_at" and h != seen.get(f, ""))
+            if edited:
+                self._conflict("delete_edited", change, None, [
+                    {"value": edited, "hlc": max(local[f] for f in edited), "site": "here"},
+                    {"value": "deleted", "hlc": change.hlc, "user_id": str(change.user_id),
+                     "site": str(change.origin)}])
+        won: list[str] = []
+        for name, pair in changes.items():
+            if name not in fields:
+                continue
+            new = pair[1]
+            mine = local.get(name, "")
+            if mine == change.hlc:
+                continue
+            concurrent = mine != seen.get(name, "")
+            current = codec.encode(getattr(obj, name))
+            if concurrent and current != new and codec.is_sensitive(change.entity, name):
+                self._conflict("field", change, name, [
+                    {"value": current, "hlc": mine, "site": "here"},
+                    {"value": new, "hlc": change.hlc, "user_id": str(change.user_id),
+                     "site": str(change.origin)}])
+            if change.hlc > mine:
+                setattr(obj, name, codec.decode(change.entity, name, new))
+                won.append(name)
+        set_clocks(self.conn, change.entity, change.record_id, won, change.hlc)
+        self._after.append((ctx.user.id, change.entity, change.record_id))
+
+    def _duplicate_check(self, change: Incoming) -> None:
+        inn = change.row.get("inn")
+        if not inn or change.row.get("deleted_at"):
+            return
+        other = self.session.scalar(select(Client.id).where(
+            Client.inn == inn, Client.deleted_at.is_(None), Client.id != change.record_id))
+        if other is not None:
+            self._conflict("duplicate", change, None, [
+                {"value": str(other), "site": "here"},
+                {"value": str(change.record_id), "hlc": change.hlc,
+                 "user_id": str(change.user_id), "site": str(change.origin)}], other_id=other)
+
+    def _conflict(self, kind: str, change: Incoming, field_name: str | None,
+                  values: list[dict[str, Any]], other_id: uuid.UUID | None = None) -> None:
+        """List a conflict (one open entry per record and field, gathering every side)."""
+        table = SyncConflict.__table__
+        existing = self.conn.execute(select(table.c.id, table.c["values"]).where(
+            table.c.kind == kind, table.c.entity == change.entity,
+            table.c.record_id == change.record_id,
+            table.c.field.is_(None) if field_name is None else table.c.field == field_name,
+            table.c.resolved_at.is_(None))).first()
+        if existing is not None:
+            merged = list(existing[1])
+            for value in values:
+                if value not in merged:
+                    merged.append(value)
+            self.conn.execute(update(table).where(table.c.id == existing[0]).values(
+                values=merged))
+        else:
+            self.conn.execute(insert(table).values(
+                id=uuid.uuid4(), kind=kind, entity=change.entity, record_id=change.record_id,
+                field=field_name, other_id=other_id, values=values, detected_at=utcnow()))
+        self.result.conflicts += 1
+
+
+def known_changes(session: Session, changes: list[Incoming]) -> set[tuple[uuid.UUID, int]]:
+    """The changes of this list that the database already holds (by origin and seq)."""
+    log = ChangeEntry.__table__
+    out: set[tuple[uuid.UUID, int]] = set()
+    by_origin: dict[uuid.UUID, list[int]] = defaultdict(list)
+    for change in changes:
+        by_origin[change.origin].append(change.origin_seq)
+    for origin, seqs in by_origin.items():
+        for start in range(0, len(seqs), 500):
+            out |= {(origin, int(s)) for s in session.scalars(select(log.c.origin_seq).where(
+                log.c.origin == origin, log.c.origin_seq.in_(seqs[start:start + 500])))}
+    return out
+
+
+def check_line(data: Any, line: int) -> Incoming:
+    """A bundle line, or a ValidationError naming it."""
+    try:
+        return Incoming.from_json(data)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ValidationError(_("Bundle"), _("line {line} is damaged: {problem}").format(
+            line=line, problem=exc)) from exc
