@@ -100,11 +100,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     if not rows:
         print(_("No open conflicts."))
     for row in rows:
-        what = row.field or row.kind
-        print(f"{row.id}  {row.entity}  {row.title}  {what}")
+        print(f"{row.id}  {row.entity_label} «{row.title}»: {row.field_label}")
         for number, side in enumerate(row.sides, 1):
             who = _("here") if side.here else (side.user_name or "?")
-            print(f"    {number}. {side.value!r}  ({who})")
+            print(f"    {number}. {side.text}  ({who})")
+        print("    " + _("choose: {choices}").format(choices=" | ".join(row.choices)))
     return EXIT_OK
 
 

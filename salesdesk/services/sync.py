@@ -30,7 +30,7 @@ from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncSite, User
 from salesdesk.db.schema import HEAD, KNOWN
 from salesdesk.db.types import utcnow
 from salesdesk.errors import NotFoundError, ValidationError
-from salesdesk.i18n import _
+from salesdesk.i18n import N_, _
 from salesdesk.policy import Action
 from salesdesk.services.base import reading, user_by_login, writing
 from salesdesk.sync import bundle, clock, codec
@@ -478,9 +478,11 @@ def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> Fold
 
 @dataclass(frozen=True)
 class ConflictSide:
-    """One side's value in a conflict."""
+    """One side's value in a conflict: as stored (``value``) and as a person reads it
+    (``text``: money in the locale's format, a stage or status by its label)."""
 
     value: Any
+    text: str
     user_name: str | None
     here: bool
 
@@ -498,6 +500,47 @@ class ConflictView:
     sides: list[ConflictSide]
     other_id: uuid.UUID | None
     detected_at: datetime
+    entity_label: str = ""
+    field_label: str = ""
+    choices: tuple[str, ...] = ()
+
+
+ENTITY_LABELS = {"clients": N_("Client"), "deals": N_("Deal"), "documents": N_("Document"),
+                 "document_lines": N_("Document line"), "payments": N_("Payment"),
+                 "products": N_("Product"), "targets": N_("Target"),
+                 "marketing_spend": N_("Marketing spend"), "deliveries": N_("Delivery"),
+                 "tasks": N_("Task"), "activities": N_("Activity"), "contacts": N_("Contact")}
+FIELD_LABELS = {"amount": N_("Amount"), "stage": N_("Stage"), "status": N_("Status"),
+                "price": N_("Price"), "total": N_("Lines and total"),
+                "paid_total": N_("Payments"), "subtotal": N_("Subtotal"),
+                "vat_total": N_("VAT")}
+KIND_LABELS = {"edit_deleted": N_("Edited on one side, deleted on the other"),
+               "delete_edited": N_("Edited on one side, deleted on the other"),
+               "duplicate": N_("Two clients with one INN")}
+
+
+def _describe(entity: str, field: str | None, value: Any) -> str:
+    """A stored value as the window shows it."""
+    from salesdesk.db.types import Money
+    from salesdesk.domain import (
+        CLIENT_STATUS_LABELS,
+        DOCUMENT_STATUS_LABELS,
+        STAGE_LABELS,
+        label,
+    )
+    from salesdesk.i18n import format_money
+
+    if value is None:
+        return "—"
+    if field is None:
+        if isinstance(value, list):
+            return ", ".join(_(FIELD_LABELS.get(str(v), str(v))) for v in value)
+        return _("deleted") if value == "deleted" else str(value)
+    if isinstance(codec.column_type(entity, field), Money):
+        return format_money(codec.decode(entity, field, value))
+    labels = {"stage": STAGE_LABELS, "status": DOCUMENT_STATUS_LABELS if entity == "documents"
+              else CLIENT_STATUS_LABELS if entity == "clients" else None}.get(field)
+    return label(labels, str(value)) if labels else str(value)
 
 
 def _title(session: Any, entity: str, record_id: uuid.UUID) -> str:
@@ -531,16 +574,31 @@ def list_conflicts(db: Database, actor: Actor, include_resolved: bool = False
         for row in rows:
             if row.record_id not in visible[row.entity]:
                 continue
-            sides = [ConflictSide(v.get("value"), names.get(uuid.UUID(v["user_id"]))
+            sides = [ConflictSide(v.get("value"), _describe(row.entity, row.field,
+                                                             v.get("value")),
+                                  names.get(uuid.UUID(v["user_id"]))
                                   if v.get("user_id") not in (None, "None") else None,
                                   v.get("site") == "here") for v in row.values]
-            out.append(ConflictView(row.id, row.kind, row.entity, row.record_id,
-                                    _title(ctx.session, row.entity, row.record_id), row.field,
-                                    sides, row.other_id, row.detected_at))
+            if row.kind == "duplicate" and row.other_id is not None:
+                sides = [ConflictSide(s.value, _title(ctx.session, row.entity,
+                                                      uuid.UUID(str(s.value))),
+                                      s.user_name, s.here) for s in sides]
+            what = _(FIELD_LABELS.get(row.field or "", row.field or "")) if row.field \
+                else _(KIND_LABELS.get(row.kind, row.kind))
+            out.append(ConflictView(
+                row.id, row.kind, row.entity, row.record_id,
+                _title(ctx.session, row.entity, row.record_id), row.field, sides, row.other_id,
+                row.detected_at, _(ENTITY_LABELS.get(row.entity, row.entity)), what,
+                tuple(str(n) for n in range(1, len(sides) + 1)) if row.kind == "field"
+                else CHOICES.get(row.kind, ())))
         return out
 
 
 CHILDREN_OF_CLIENT = ("contacts", "activities", "deals", "documents", "deliveries", "tasks")
+# The answers each kind of conflict takes (besides a value's number for "field").
+CHOICES = {"edit_deleted": ("restore", "keep-deleted"),
+           "delete_edited": ("restore", "keep-deleted"),
+           "duplicate": ("merge", "keep-both"), "derived": ("ok",)}
 
 
 def resolve_conflict(db: Database, actor: Actor, conflict_id: uuid.UUID | str,
@@ -551,51 +609,74 @@ def resolve_conflict(db: Database, actor: Actor, conflict_id: uuid.UUID | str,
     ``field``: ``choice`` is the number (1, 2, …) of the side whose value stands;
     edit against delete: ``restore`` or ``keep-deleted``; duplicate clients: ``merge``
     (the newer client's contacts, activities, deals, documents, deliveries and tasks move
-    to the other, and it is deleted) or ``keep-both``.
+    to the other, and it is deleted) or ``keep-both``; a document whose lines or payments
+    both sides changed (it holds both sides' rows): ``ok`` once somebody has looked.
     """
-    from salesdesk.db.models import SyncConflict
+    resolve_conflicts(db, actor, {conflict_id: choice})
+
+
+def resolve_conflicts(db: Database, actor: Actor, choices: dict[uuid.UUID | str, str]
+                      ) -> None:
+    """Decide several conflicts at once (the window's side-by-side view applies a
+    record's fields together): all of them, or none when one choice is refused."""
     from salesdesk.services.base import as_uuid
 
     with writing(db, actor) as (uow, ctx):
         policy.require(ctx, Action.CONFLICT_RESOLVE)
-        conflict = ctx.session.get(SyncConflict, as_uuid(conflict_id, _("Conflict")))
-        if conflict is None or conflict.resolved_at is not None:
-            raise NotFoundError(_("This conflict is not open (it may have been resolved)."))
-        model: Any = codec.models()[conflict.entity]
-        obj = ctx.session.get(model, conflict.record_id)
-        if obj is None or not _visible_ids(ctx, conflict.entity, {obj.id}):
-            raise NotFoundError(_("The record of this conflict is not visible to you."))
-        if conflict.kind == "field":
-            try:
-                side = conflict.values[int(choice) - 1]
-            except (ValueError, IndexError):
-                raise ValidationError(_("Choice"), _("give the number of the value that "
-                                                     "stands (1 to {n})").format(
-                    n=len(conflict.values))) from None
-            setattr(obj, conflict.field or "", codec.decode(conflict.entity, conflict.field or "",
-                                                            side.get("value")))
-            resolution = _("value {n} stands").format(n=int(choice))
-        elif conflict.kind in ("edit_deleted", "delete_edited"):
-            if choice not in ("restore", "keep-deleted"):
-                raise ValidationError(_("Choice"), _("say 'restore' or 'keep-deleted'"))
-            if choice == "restore":
-                obj.deleted_at = None
-            resolution = _("restored") if choice == "restore" else _("kept deleted")
-        else:
-            if choice not in ("merge", "keep-both"):
-                raise ValidationError(_("Choice"), _("say 'merge' or 'keep-both'"))
-            if choice == "merge" and conflict.other_id is not None:
-                keep = ctx.session.get(model, conflict.other_id)
-                if keep is None or keep.deleted_at is not None:
-                    raise ValidationError(_("Choice"), _("the other client is gone; keep both"))
-                for entity in CHILDREN_OF_CLIENT:
-                    child: Any = codec.models()[entity]
-                    for row in ctx.session.scalars(select(child).where(
-                            child.client_id == obj.id)):
-                        row.client_id = keep.id
-                obj.deleted_at = utcnow()
-            resolution = _("merged") if choice == "merge" else _("kept both")
-        conflict.resolved_at = utcnow()
-        conflict.resolved_by_id = actor.id
-        conflict.resolution = resolution
+        for conflict_id, choice in choices.items():
+            _resolve(ctx, as_uuid(conflict_id, _("Conflict")), str(choice).strip())
         uow.commit()
+
+
+def _resolve(ctx: policy.Ctx, conflict_id: uuid.UUID, choice: str) -> None:
+    from salesdesk.db.models import SyncConflict
+    from salesdesk.sync.merge import ENTITY_ACTIONS
+
+    conflict = ctx.session.get(SyncConflict, conflict_id)
+    if conflict is None or conflict.resolved_at is not None:
+        raise NotFoundError(_("This conflict is not open (it may have been resolved)."))
+    model: Any = codec.models()[conflict.entity]
+    obj = ctx.session.get(model, conflict.record_id)
+    if obj is None or not _visible_ids(ctx, conflict.entity, {obj.id}):
+        raise NotFoundError(_("The record of this conflict is not visible to you."))
+    # Deciding is changing the record: the same rule as changing it by hand.
+    gate = ENTITY_ACTIONS.get(conflict.entity)
+    if gate is not None:
+        policy.require(ctx, gate)
+    if conflict.kind == "field":
+        try:
+            number = int(choice)
+            if number < 1:
+                raise IndexError(number)
+            side = conflict.values[number - 1]
+        except (ValueError, IndexError):
+            raise ValidationError(_("Choice"), _("give the number of the value that "
+                                                 "stands (1 to {n})").format(
+                n=len(conflict.values))) from None
+        setattr(obj, conflict.field or "", codec.decode(conflict.entity, conflict.field or "",
+                                                        side.get("value")))
+        resolution = _("value {n} stands").format(n=number)
+    elif choice not in CHOICES.get(conflict.kind, ()):
+        raise ValidationError(_("Choice"), _("say {choices}").format(
+            choices=_(" or ").join(f"'{c}'" for c in CHOICES.get(conflict.kind, ()))))
+    elif conflict.kind in ("edit_deleted", "delete_edited"):
+        if choice == "restore":
+            obj.deleted_at = None
+        resolution = _("restored") if choice == "restore" else _("kept deleted")
+    elif conflict.kind == "derived":
+        resolution = _("looked at")
+    else:
+        if choice == "merge" and conflict.other_id is not None:
+            keep = ctx.session.get(model, conflict.other_id)
+            if keep is None or keep.deleted_at is not None or not _visible_ids(
+                    ctx, conflict.entity, {keep.id}):
+                raise ValidationError(_("Choice"), _("the other client is gone; keep both"))
+            for entity in CHILDREN_OF_CLIENT:
+                child: Any = codec.models()[entity]
+                for row in ctx.session.scalars(select(child).where(child.client_id == obj.id)):
+                    row.client_id = keep.id
+            obj.deleted_at = utcnow()
+        resolution = _("merged") if choice == "merge" else _("kept both")
+    conflict.resolved_at = utcnow()
+    conflict.resolved_by_id = ctx.user.id
+    conflict.resolution = resolution

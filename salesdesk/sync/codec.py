@@ -20,11 +20,25 @@ from salesdesk.db.types import Money, Scaled, UTCDateTime
 # a user's login bookkeeping (a failed login on a laptop is not the office's business).
 NOT_SYNCED = {"version", "updated_at"}
 LOCAL_FIELDS = {("users", "failed_logins"), ("users", "locked_until"),
-                ("users", "last_login_at")}
+                ("users", "last_login_at"),
+                # A client's search columns are worked out from it and its contacts; each
+                # database does that itself after a merge (merge.Merger.refresh_clients).
+                ("clients", "search_text"), ("clients", "name_norm"),
+                ("clients", "phone_e164")}
 # Tables that are never exchanged: each database audits and syncs for itself.
 LOCAL_TABLES = {"audit_log", "change_log", "field_clocks", "sync_sites", "sync_conflicts"}
 # Fields whose conflicting edits a person must look at (DOMAIN.md: money, stage, status).
 SENSITIVE_NAMES = {"stage", "status"}
+# Worked out from other rows (a document's totals from its lines and payments, a line's
+# amounts from its quantity and price): never a field conflict of their own, and
+# computed again after every merge (merge.Merger.retotal), so that a draft's total is
+# always the sum of the lines it holds.
+DERIVED = {("documents", "subtotal"), ("documents", "vat_total"), ("documents", "total"),
+           ("documents", "paid_total"), ("document_lines", "amount"),
+           ("document_lines", "vat_amount")}
+# Of those, the ones whose both-sides change means both sides changed the rows behind
+# them (a draft's lines, an invoice's payments): listed for a person to look at.
+SUMMED = {("documents", "total"), ("documents", "paid_total")}
 
 
 @cache
@@ -61,6 +75,8 @@ def column_type(entity: str, field: str) -> TypeEngine[Any]:
 
 def is_sensitive(entity: str, field: str) -> bool:
     """Money, stage and status: a both-sides edit goes to the conflicts list."""
+    if (entity, field) in DERIVED:
+        return False
     return field in SENSITIVE_NAMES or isinstance(column_type(entity, field), Money)
 
 

@@ -10,7 +10,10 @@ For each field a change touches:
   the conflicts list, with every side's value, for a manager or the head to decide;
 * a record edited on one side and deleted on the other stays deleted, edit included,
   and is listed (never silently brought back); two clients created apart with the
-  same INN are listed for merging.
+  same INN are listed for merging;
+* a document's totals are not merged but computed again from the lines and payments it
+  holds; when both sides changed a draft's lines (or an invoice's payments), the
+  document holds both sides' rows and is listed for a person to look at.
 
 Every incoming change is checked against the permission policy of the user who made it
 (a bundle is untrusted input): one refused change refuses the whole bundle.
@@ -28,13 +31,25 @@ from sqlalchemy.orm import Session
 
 from salesdesk import policy
 from salesdesk.auth import Actor
-from salesdesk.db.models import ChangeEntry, Client, FieldClock, SyncConflict, User
+from salesdesk.db.models import (
+    ChangeEntry,
+    Client,
+    Document,
+    DocumentLine,
+    FieldClock,
+    Payment,
+    SyncConflict,
+    User,
+)
 from salesdesk.db.types import utcnow
+from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.errors import PermissionDenied, ValidationError
+from salesdesk.fields import normalize_name
 from salesdesk.i18n import _
 from salesdesk.policy import Action
 from salesdesk.sync import clock, codec
 from salesdesk.sync.capture import set_clocks
+from salesdesk.validation import normalize_phone
 
 # Tables only some roles may change at all, and fields that need more than editing.
 ENTITY_ACTIONS: dict[str, Action] = {
@@ -207,6 +222,8 @@ class Merger:
                 log_rows = []
         if log_rows:
             self.conn.execute(insert(ChangeEntry.__table__), log_rows)
+        self.retotal()
+        self.refresh_clients()
         self.check_visibility()
         self.session.flush()
         return self.result
@@ -240,10 +257,22 @@ class Merger:
             values = {f: codec.decode(change.entity, f, change.row[f])
                       for f in fields if f in change.row}
             obj = model(id=change.record_id, **values)
+            if change.entity == "clients":
+                # Its search columns stay local; worked out for good in refresh_clients.
+                obj.name_norm = normalize_name(obj.name)
+                obj.phone_e164 = normalize_phone(obj.phone)
             self.session.add(obj)
             self.session.flush()
-            set_clocks(self.conn, change.entity, change.record_id,
-                       [f for f in fields if f in change.row], change.hlc)
+            # The record's clocks as the writer had them after this change: those it was
+            # made over, and this change's for what it set.
+            clocks = {f: h for f, h in change.seen.items() if f in fields}
+            clocks.update(dict.fromkeys((f for f in change.changes if f in fields),
+                                        change.hlc))
+            by_hlc: dict[str, list[str]] = defaultdict(list)
+            for name, hlc in clocks.items():
+                by_hlc[hlc].append(name)
+            for hlc, names in by_hlc.items():
+                set_clocks(self.conn, change.entity, change.record_id, names, hlc)
             self._after.append((ctx.user.id, change.entity, change.record_id))
             return
 
@@ -277,8 +306,15 @@ class Merger:
                 continue
             concurrent = mine != seen.get(name, "")
             current = codec.encode(getattr(obj, name))
-            if concurrent and current != new and codec.is_sensitive(change.entity, name):
+            # Listed even when both sides typed the same value: what counts is that
+            # neither knew of the other, and a both-sides edit is never lost from view.
+            if concurrent and codec.is_sensitive(change.entity, name):
                 self._conflict("field", change, name, [
+                    {"value": current, "hlc": mine, "site": "here"},
+                    {"value": new, "hlc": change.hlc, "user_id": str(change.user_id),
+                     "site": str(change.origin)}])
+            elif concurrent and (change.entity, name) in codec.SUMMED and current != new:
+                self._conflict("derived", change, name, [
                     {"value": current, "hlc": mine, "site": "here"},
                     {"value": new, "hlc": change.hlc, "user_id": str(change.user_id),
                      "site": str(change.origin)}])
@@ -287,6 +323,65 @@ class Merger:
                 won.append(name)
         set_clocks(self.conn, change.entity, change.record_id, won, change.hlc)
         self._after.append((ctx.user.id, change.entity, change.record_id))
+
+    def refresh_clients(self) -> None:
+        """Rebuild the search columns of the clients this merge touched, directly or
+        through their contacts (they are not exchanged: see codec.LOCAL_FIELDS)."""
+        from salesdesk.db.models import Contact
+        from salesdesk.services.clients import refresh_search_text
+
+        ids = set(self.result.touched.get("clients", ()))
+        contacts = list(self.result.touched.get("contacts", ()))
+        for start in range(0, len(contacts), 500):
+            ids |= set(self.session.scalars(select(Contact.client_id).where(
+                Contact.id.in_(contacts[start:start + 500]))))
+        listed = list(ids)
+        for start in range(0, len(listed), 500):
+            for client in self.session.scalars(select(Client).where(
+                    Client.id.in_(listed[start:start + 500]))):
+                refresh_search_text(self.session, client)
+
+    def retotal(self) -> None:
+        """Work the totals of every document this merge touched out again from the rows
+        it now holds: a draft's line amounts and totals from its lines, an invoice's paid
+        total (and paid or partly paid state) from its payments. Every database does the
+        same with the same rows, so they agree without exchanging the results."""
+        touched = self.result.touched
+        doc_ids = set(touched.get("documents", ()))
+        for entity, model, parent in (("document_lines", DocumentLine, DocumentLine.document_id),
+                                      ("payments", Payment, Payment.invoice_id)):
+            ids = list(touched.get(entity, ()))
+            for start in range(0, len(ids), 500):
+                doc_ids |= set(self.session.scalars(select(parent).where(
+                    model.id.in_(ids[start:start + 500]))))
+        listed = list(doc_ids)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start:start + 500]
+            lines: dict[uuid.UUID, list[DocumentLine]] = defaultdict(list)
+            for line in self.session.scalars(select(DocumentLine).where(
+                    DocumentLine.document_id.in_(chunk), DocumentLine.deleted_at.is_(None))):
+                lines[line.document_id].append(line)
+            paid: dict[uuid.UUID, Any] = defaultdict(int)
+            for invoice_id, amount in self.session.execute(select(
+                    Payment.invoice_id, Payment.amount).where(
+                    Payment.invoice_id.in_(chunk), Payment.deleted_at.is_(None))):
+                paid[invoice_id] += amount
+            for doc in self.session.scalars(select(Document).where(Document.id.in_(chunk))):
+                if doc.status == "draft":  # an issued document's lines are frozen
+                    rows = lines[doc.id]
+                    for line in rows:
+                        figures = compute_line(line.quantity, line.price, line.discount_pct,
+                                               line.vat_rate, doc.vat_included)
+                        line.amount, line.vat_amount = figures.amount, figures.vat
+                    totals = compute_document([(ln.quantity, ln.price, ln.discount_pct,
+                                                ln.vat_rate) for ln in rows], doc.vat_included)
+                    doc.subtotal, doc.vat_total, doc.total = (totals.subtotal, totals.vat,
+                                                              totals.total)
+                if doc.kind == "invoice" and doc.paid_total != paid[doc.id]:
+                    doc.paid_total = paid[doc.id]
+                    if doc.status in ("issued", "sent", "partially_paid", "paid"):
+                        doc.status = ("paid" if doc.paid_total >= doc.total else
+                                      "partially_paid" if doc.paid_total > 0 else "issued")
 
     def _duplicate_check(self, change: Incoming) -> None:
         inn = change.row.get("inn")
