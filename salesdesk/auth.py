@@ -110,6 +110,9 @@ def login(db: Database, login_name: str, password: str) -> Actor:
         user.locked_until = None
         user.last_login_at = now
         if hasher().check_needs_rehash(user.password_hash):
+            # The user's own profile change: the change log (and other databases) must
+            # know whose it is.
+            uow.session.info["actor_id"] = user.id
             user.password_hash = hasher().hash(password)
         actor = actor_of(user)
         uow.commit()

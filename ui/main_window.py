@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesdesk.domain import ROLE_LABELS, label
-from salesdesk.i18n import N_, _, get_language
+from salesdesk.i18n import N_, _, get_language, ngettext
 from salesdesk.services.search import Hit, search_everything
 
 from . import theme
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.popup = SearchPopup(self)
         self.popup.sig_chosen.connect(self._open_hit)
         self._restore()
+        self.load_sync_badge()
 
     # --- frame ----------------------------------------------------------------------------
 
@@ -228,6 +229,14 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel("")
         self.backup_label.setProperty("role", "muted")
         layout.addWidget(self.backup_label)
+        self.sync_button = QToolButton()
+        self.sync_button.setObjectName("sync_button")
+        self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.sync_button.setIcon(theme.icon("mdi6.sync"))
+        self.sync_button.setText(_("Sync"))
+        self.sync_button.setToolTip(_("Exchange work with the office or the laptops"))
+        self.sync_button.clicked.connect(self.open_sync)
+        layout.addWidget(self.sync_button)
         user = QToolButton()
         user.setObjectName("user_menu")
         user.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -343,6 +352,35 @@ class MainWindow(QMainWindow):
             open_document(self, self.ctx, record_id, on_changed=self.refresh_current)
         elif kind in self.entries:
             self.show_page(kind)
+
+    # --- sync ---------------------------------------------------------------------------------
+
+    def open_sync(self) -> Any:
+        """The Sync window: the exchange and the conflicts list."""
+        from .dialogs.sync_dialog import SyncDialog
+
+        dialog = SyncDialog(self.ctx, self)
+        dialog.sig_changed.connect(self.refresh_current)
+        dialog.finished.connect(lambda _r: self.load_sync_badge())
+        dialog.show()
+        return dialog
+
+    def load_sync_badge(self) -> None:
+        """Show the number of open conflicts on the Sync button (managers and the head)."""
+        from salesdesk.services.sync import sync_status
+
+        Op(self, sync_status, self.ctx.db, self.ctx.actor, busy=False) \
+            .success(self._sync_badge).failure(lambda _e: None).run()
+
+    def _sync_badge(self, status: Any) -> None:
+        if status.open_conflicts:
+            self.sync_button.setText(ngettext("Sync · {n} conflict", "Sync · {n} conflicts",
+                                              status.open_conflicts).format(
+                n=status.open_conflicts))
+            self.sync_button.setIcon(theme.icon("mdi6.sync-alert", theme.WARN_COLOR.name()))
+        else:
+            self.sync_button.setText(_("Sync"))
+            self.sync_button.setIcon(theme.icon("mdi6.sync"))
 
     # --- search -------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncSite, User
 from salesdesk.db.schema import HEAD, KNOWN
 from salesdesk.db.types import utcnow
 from salesdesk.errors import NotFoundError, ValidationError
-from salesdesk.i18n import N_, _
+from salesdesk.i18n import N_, _, short_person
 from salesdesk.policy import Action
 from salesdesk.services.base import reading, user_by_login, writing
 from salesdesk.sync import bundle, clock, codec
@@ -98,6 +98,16 @@ def _held(session: Any, site: SyncSite) -> dict[str, int]:
         ChangeEntry.origin == site.id))
     held[str(site.id)] = int(own or 0)
     return held
+
+
+def _name_of(session: Any, site: SyncSite) -> str:
+    """A database as people call it, in the language of the moment: the office by the
+    company's name, a laptop by its user (the stored name is the creator's language)."""
+    if site.kind == "replica" and site.user_id is not None:
+        user = session.get(User, site.user_id)
+        if user is not None:
+            return _("{name}'s laptop").format(name=short_person(user.name))
+    return site.name
 
 
 def _peers(session: Any) -> list[SyncSite]:
@@ -174,14 +184,15 @@ def sync_status(db: Database, actor: Actor) -> SyncStatus:
                                            .where(SyncConflict.resolved_at.is_(None))) or 0)
         unsent = 0
         if me is not None and peers:
-            held_by_peer = peers[0].acked or {}
+            # Counted against the peer that is furthest behind.
+            behind = min(int((p.acked or {}).get(str(me.id), 0)) for p in peers)
             unsent = int(session.scalar(select(func.count()).select_from(ChangeEntry).where(
-                ChangeEntry.origin == me.id,
-                ChangeEntry.origin_seq > int(held_by_peer.get(str(me.id), 0)))) or 0)
+                ChangeEntry.origin == me.id, ChangeEntry.origin_seq > behind)) or 0)
         return SyncStatus(
             site_id=me.id if me else uuid.UUID(int=0), kind=me.kind if me else "office",
             user_login=logins.get(me.user_id) if me and me.user_id else None,
-            peers=[PeerStatus(p.id, p.kind, p.name, logins.get(p.user_id) if p.user_id else None,
+            peers=[PeerStatus(p.id, p.kind, _name_of(session, p),
+                              logins.get(p.user_id) if p.user_id else None,
                               p.last_export_at, p.last_import_at, p.last_out_count,
                               p.last_in_count) for p in peers],
             open_conflicts=conflicts, unsent=unsent)
@@ -324,7 +335,7 @@ def _export(session: Any, me: SyncSite, peer: SyncSite, target: Path) -> ExportR
     path = bundle.write(target, manifest, lines, peer.secret or "")
     peer.last_export_at = utcnow()
     peer.last_out_count = len(lines)
-    return ExportResult(path, len(lines), peer.name)
+    return ExportResult(path, len(lines), _name_of(session, peer))
 
 
 # --- bundles in ---------------------------------------------------------------------------
@@ -369,8 +380,9 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
                 raise ValidationError(_("Bundle"), _(
                     "{file} continues changes from {peer} that have not reached this "
                     "database yet; import {peer}'s earlier bundles first (or ask for a new "
-                    "one). Nothing was changed.").format(file=source.name, peer=peer.name))
-        peer_name = peer.name
+                    "one). Nothing was changed.").format(file=source.name,
+                                                         peer=_name_of(ctx.session, peer)))
+        peer_name = _name_of(ctx.session, peer)
         news = [c for c in changes if c.origin != me.id]
         fresh = len(news) - len(known_changes(ctx.session, news))
     made_backup: Path | None = None  # nothing new, nothing to back up
@@ -513,7 +525,12 @@ ENTITY_LABELS = {"clients": N_("Client"), "deals": N_("Deal"), "documents": N_("
 FIELD_LABELS = {"amount": N_("Amount"), "stage": N_("Stage"), "status": N_("Status"),
                 "price": N_("Price"), "total": N_("Lines and total"),
                 "paid_total": N_("Payments"), "subtotal": N_("Subtotal"),
-                "vat_total": N_("VAT")}
+                "vat_total": N_("VAT"), "name": N_("Name"), "notes": N_("Notes"),
+                "city": N_("City"), "phone": N_("Phone"), "email": N_("E-mail"),
+                "address": N_("Address"), "segment": N_("Segment"), "title": N_("Title"),
+                "owner_id": N_("Owner"), "inn": N_("INN"), "kpp": N_("KPP"),
+                "source": N_("Source"), "market": N_("Market"), "priority": N_("Priority"),
+                "expected_close": N_("Expected close"), "probability": N_("Probability")}
 KIND_LABELS = {"edit_deleted": N_("Edited on one side, deleted on the other"),
                "delete_edited": N_("Edited on one side, deleted on the other"),
                "duplicate": N_("Two clients with one INN")}
