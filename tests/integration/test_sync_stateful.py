@@ -65,7 +65,15 @@ class OfficeAndLaptops(RuleBasedStateMachine):
                 model.__table__.c.id).where(model.__table__.c.deleted_at.is_(None))),
                 key=str)
 
-    def _sensitive(self, site: str, record: uuid.UUID, field: str) -> None:
+    def _value(self, site: str, deal: uuid.UUID, field: str) -> Any:
+        with self.db[site].read() as s:
+            row = s.get(Deal, deal)
+            return None if row is None else getattr(row, field)
+
+    def _sensitive(self, site: str, record: uuid.UUID, field: str, before: Any = None,
+                   after: Any = None) -> None:
+        if before is not None and before == after:
+            return  # nothing changed, so nothing was written
         key = (record, field)
         before = frozenset(w for s, k, w, _b in self.writes if k == key and w in self.known[site])
         wid = len(self.writes)
@@ -121,11 +129,12 @@ class OfficeAndLaptops(RuleBasedStateMachine):
         if not ids:
             return
         deal = data.draw(st.sampled_from(ids))
+        before = self._value(site, deal, "amount")
         try:
             deals.update_deal(self.db[site], self.actor[site], deal, {"amount": amount})
         except SalesDeskError:
             return
-        self._sensitive(site, deal, "amount")
+        self._sensitive(site, deal, "amount", before, self._value(site, deal, "amount"))
 
     @rule(site=st.sampled_from(SITES), data=st.data(), stage=st.sampled_from(STAGES))
     def move_stage(self, site: str, data: st.DataObject, stage: str) -> None:
@@ -133,11 +142,12 @@ class OfficeAndLaptops(RuleBasedStateMachine):
         if not ids:
             return
         deal = data.draw(st.sampled_from(ids))
+        before = self._value(site, deal, "stage")
         try:
             deals.move_deal(self.db[site], self.actor[site], deal, stage)
         except SalesDeskError:
             return
-        self._sensitive(site, deal, "stage")
+        self._sensitive(site, deal, "stage", before, self._value(site, deal, "stage"))
 
     @rule(sites=st.permutations(SITES), data=st.data(), field=st.sampled_from(("amount",
                                                                               "stage")))
@@ -149,6 +159,7 @@ class OfficeAndLaptops(RuleBasedStateMachine):
             return
         deal = data.draw(st.sampled_from(shared))
         for site in (first, second):
+            before = self._value(site, deal, field)
             try:
                 if field == "amount":
                     deals.update_deal(self.db[site], self.actor[site], deal,
@@ -158,7 +169,7 @@ class OfficeAndLaptops(RuleBasedStateMachine):
                                     data.draw(st.sampled_from(STAGES)))
             except SalesDeskError:
                 continue
-            self._sensitive(site, deal, field)
+            self._sensitive(site, deal, field, before, self._value(site, deal, field))
 
     @rule(laptop=st.sampled_from(LAPTOPS))
     def laptop_to_office(self, laptop: str) -> None:
