@@ -255,3 +255,22 @@ def test_the_command_line_lists_and_decides_conflicts(office: Office, tmp_path: 
     assert "No open conflicts." in cli(path, "sync", "conflicts", user="head").stdout
     status = cli(path, "sync", "status", user="head")
     assert status.returncode == 0 and "Open conflicts: 0" in status.stdout
+
+
+def test_the_office_audit_log_names_who_changed_what_on_the_laptop(
+        office: Office, tmp_path: Path) -> None:
+    from salesdesk.audit import read_log
+
+    client = clients.create_client(office.db, office.rep1, {"name": "ООО «Ро»"}).client
+    rep_db = laptop(office, "rep1", tmp_path)
+    rep1 = as_user(rep_db, "rep1")
+    clients.update_client(rep_db, rep1, client.id, {"city": "Пермь"})
+    deals.create_deal(rep_db, rep1, client.id, {"title": "Кресла", "amount": "5000"})
+    full_sync(office, [(rep_db, "rep1")], tmp_path)
+    with office.db.read() as s:
+        entries = read_log(s, "clients", client.id)
+        deal_entries = [e for e in read_log(s, "deals") if e.action == "create"]
+    edit = next(e for e in entries if e.action == "update")
+    assert edit.user_login == "rep1"
+    assert edit.changes["city"] == [None, "Пермь"]
+    assert [e.user_login for e in deal_entries] == ["rep1"]
