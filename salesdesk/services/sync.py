@@ -308,7 +308,23 @@ def _changes_for(session: Any, me: SyncSite, peer: SyncSite) -> list[dict[str, A
         ids[line["entity"]].add(uuid.UUID(line["record_id"]))
     visible = {entity: _visible_ids(ctx, entity, found) for entity, found in ids.items()}
     return [_for_peer(line, peer.user_id) for line in lines
-            if line["op"] == "remove" or uuid.UUID(line["record_id"]) in visible[line["entity"]]]
+            if line["op"] == "remove" or uuid.UUID(line["record_id"]) in visible[line["entity"]]
+            or _left_view(ctx, line)]
+
+
+def _left_view(ctx: policy.Ctx, line: dict[str, Any]) -> bool:
+    """The change took the record out of the user's view (given to somebody else): the
+    laptop gets it too, so that it stops showing the record as the user's."""
+
+    changes = line.get("changes") or {}
+    for name in ("owner_id", "user_id", "assignee_id"):
+        old = (changes.get(name) or [None])[0]
+        if old and policy.in_scope(ctx, uuid.UUID(str(old))):
+            return True
+    old_client = (changes.get("client_id") or [None])[0]
+    if old_client and line["entity"] != "clients":
+        return bool(_visible_ids(ctx, "clients", {uuid.UUID(str(old_client))}))
+    return False
 
 
 def export_bundle(db: Database, actor: Actor, target: Path, for_login: str | None = None

@@ -61,6 +61,9 @@ FIELD_ACTIONS: dict[tuple[str, str], Action] = {
     ("deals", "owner_id"): Action.DEAL_REASSIGN,
     ("clients", "priority"): Action.CLIENT_SET_KEY,
 }
+# Fields that move a record from one person's view to another's (policy.visible).
+VISIBILITY_FIELDS = frozenset({"owner_id", "client_id", "user_id", "assignee_id",
+                               "manager_id", "role", "document_id", "invoice_id"})
 # What anyone may change of their own user record (profile and password).
 OWN_PROFILE = {"name", "position", "phone", "email", "password_hash"}
 
@@ -138,6 +141,7 @@ class Merger:
         self._clock: dict[tuple[str, uuid.UUID], dict[str, str]] = {}
         self._clock_dirty: set[tuple[str, uuid.UUID]] = set()
         self._new: dict[str, list[Any]] = defaultdict(list)
+        self._loaded: set[tuple[str, uuid.UUID]] = set()
 
     # --- permissions ------------------------------------------------------------------
 
@@ -221,12 +225,10 @@ class Merger:
     def apply_all(self, changes: list[Incoming]) -> MergeResult:
         """Apply the changes; skip those already here.
 
-        New records go in first, table by table, parents before children (the models
-        have no relationships for the unit of work to order by); then every other
-        change, in the bundle's order, in memory, written by one flush at the end. A
-        record's creation is its first change, so each record still sees its own
-        changes in order. (A flush and its audit entries per change cost more than
-        the merge itself.)
+        The bundle goes in segments, each ended by a change that moves a record between
+        people (a new owner, client, manager or role): who may see what holds still
+        within a segment, so the visibility checks of its changes can run once for the
+        whole segment, against the database as it was before the segment and after it.
         """
         here = known_changes(self.session, changes)
         fresh: list[Incoming] = []
@@ -240,22 +242,20 @@ class Merger:
         # The audit log names who made each change, and when, wherever they made it:
         # written here from the changes (the flush hook would name one user for all).
         self.session.info["audit_skip"] = True
-        with self.session.no_autoflush:
-            self._preload(fresh)
-            creating = [c for c in fresh if c.op == "create"
-                        and (c.entity, c.record_id) not in self._objects]
-            first = {id(c) for c in creating}
-            for change in creating:
-                self.apply(change)
-        self._insert_new()
-        with self.session.no_autoflush:
-            for change in fresh:
-                if id(change) not in first:
-                    self.apply(change)
-            self.check_visibility("before")
+        segment: list[Incoming] = []
+        for change in fresh:
+            moves = change.op != "create" and not VISIBILITY_FIELDS.isdisjoint(change.changes)
+            if moves and segment:
+                self._apply_segment(segment)
+                segment = []
+            segment.append(change)
+            if moves:
+                self._apply_segment(segment)
+                segment = []
+        if segment:
+            self._apply_segment(segment)
         for change in fresh:
             clock.observe(self.site, change.hlc)
-        self.session.flush()
         self.result.applied = len(fresh)
         self._write_clocks()
         log = [{"origin": c.origin, "origin_seq": c.origin_seq, "hlc": c.hlc,
@@ -269,10 +269,42 @@ class Merger:
         with self.session.no_autoflush:
             self.retotal()
             self.refresh_clients()
-        self.check_visibility("after")
         self.session.flush()
         self.session.info.pop("audit_skip", None)
         return self.result
+
+    def _apply_segment(self, changes: list[Incoming]) -> None:
+        """Apply some changes and check them.
+
+        New records go in first, table by table, parents before children (the models
+        have no relationships for the unit of work to order by); then every other
+        change, in the bundle's order, in memory, written by one flush. A record's
+        creation is its first change, so each record still sees its own changes in
+        order. (A flush and its audit entries per change cost more than the merge.)
+        """
+        self._before, self._after, self._created = [], [], set()
+        with self.session.no_autoflush:
+            self._preload(changes)
+            # A record new here arrives with its first change: its creation, or (a
+            # record that has just come into the user's view) any change's snapshot.
+            creating: list[Incoming] = []
+            seen: set[tuple[str, uuid.UUID]] = set()
+            for change in changes:
+                key = (change.entity, change.record_id)
+                if key not in self._objects and key not in seen and change.op != "remove":
+                    seen.add(key)
+                    creating.append(change)
+            first = {id(c) for c in creating}
+            for change in creating:
+                self.apply(change)
+        self._insert_new()
+        with self.session.no_autoflush:
+            for change in changes:
+                if id(change) not in first:
+                    self.apply(change)
+            self.check_visibility("before")
+        self.session.flush()
+        self.check_visibility("after")
 
     def _insert_new(self) -> None:
         """Insert the new records a table at a time, parents first."""
@@ -302,7 +334,10 @@ class Merger:
         """Read the records the changes name, and their field clocks, a chunk at a time."""
         wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
         for change in changes:
-            wanted[change.entity].add(change.record_id)
+            key = (change.entity, change.record_id)
+            if key not in self._loaded:  # an earlier segment's are here, and newer
+                self._loaded.add(key)
+                wanted[change.entity].add(change.record_id)
         table = FieldClock.__table__
         for entity, ids in wanted.items():
             model: Any = codec.models()[entity]

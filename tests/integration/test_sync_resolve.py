@@ -274,3 +274,21 @@ def test_the_office_audit_log_names_who_changed_what_on_the_laptop(
     assert edit.user_login == "rep1"
     assert edit.changes["city"] == [None, "Пермь"]
     assert [e.user_login for e in deal_entries] == ["rep1"]
+
+
+def test_a_client_given_to_the_laptops_user_reaches_the_laptop(office: Office,
+                                                              tmp_path: Path) -> None:
+    theirs = clients.create_client(office.db, office.rep2, {"name": "ООО «Сигма-2»"}).client
+    rep_db = laptop(office, "rep1", tmp_path)
+    rep1 = as_user(rep_db, "rep1")
+    with pytest.raises(NotFoundError):
+        clients.get_client(rep_db, rep1, theirs.id)
+    clients.reassign_client(office.db, office.manager1, theirs.id, office.rep1.id)
+    full_sync(office, [(rep_db, "rep1")], tmp_path)
+    assert clients.get_client(rep_db, rep1, theirs.id).name == "ООО «Сигма-2»"
+    # Taken away again: the laptop learns it, and stops showing it as rep1's.
+    clients.reassign_client(office.db, office.manager1, theirs.id, office.rep2.id)
+    full_sync(office, [(rep_db, "rep1")], tmp_path)
+    with pytest.raises(NotFoundError):
+        clients.get_client(rep_db, rep1, theirs.id)
+    assert theirs.id not in {c.id for c in clients.list_clients(rep_db, rep1)}
