@@ -417,10 +417,11 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
                 acked[origin] = max(int(acked.get(origin, 0)), int(seq))
         me.acked = acked
         peer.acked = {k: int(v) for k, v in (manifest.get("to") or {}).items()}
-        if result.applied:
-            peer.bundles_in = max(peer.bundles_in, int(manifest.get("number", 0)))
-            peer.last_import_at = utcnow()
-            peer.last_in_count = result.applied
+        # Remembered even when nothing was new: the folder mode skips what it has read,
+        # and the status tells when the other side was last heard from.
+        peer.bundles_in = max(peer.bundles_in, int(manifest.get("number", 0)))
+        peer.last_import_at = utcnow()
+        peer.last_in_count = result.applied
         uow.session.info["actor_id"] = actor.id
         uow.commit()
     return ImportResult(result.applied, result.already_here, result.conflicts, made_backup,

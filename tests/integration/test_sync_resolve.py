@@ -16,7 +16,7 @@ from salesdesk.errors import NotFoundError, PermissionDenied, ValidationError
 from salesdesk.services import clients, deals, documents
 from salesdesk.services import sync as sync_service
 from tests.conftest import PASSWORD, Office
-from tests.integration.test_sync import as_user, full_sync, laptop, open_conflicts
+from tests.integration.test_sync import as_user, exchange, full_sync, laptop, open_conflicts
 
 LINE = {"description": "Кресло офисное", "quantity": "2", "unit": "шт", "price": "12900"}
 
@@ -67,13 +67,20 @@ def test_status_tells_the_last_exchange_and_what_waits(office: Office, tmp_path:
     assert (status.kind, status.user_login, status.unsent) == ("replica", "rep1", 2)
     assert [p.kind for p in status.peers] == ["office"]
     assert status.peers[0].last_export_at is None
-    full_sync(office, [(rep_db, "rep1")], tmp_path)
-    status = sync_service.sync_status(rep_db, rep1)
-    assert status.unsent == 0
-    assert status.peers[0].last_export_at is not None
+    exchange(rep_db, rep1, office.db, office.head, tmp_path)
     office_status = sync_service.sync_status(office.db, office.head)
     assert office_status.kind == "office"
     assert [(p.user_login, p.last_in_count) for p in office_status.peers] == [("rep1", 2)]
+    heard = office_status.peers[0].last_import_at
+    assert heard is not None
+    exchange(office.db, office.head, rep_db, rep1, tmp_path, "rep1")
+    status = sync_service.sync_status(rep_db, rep1)
+    assert status.unsent == 0, "the office's bundle acknowledged the laptop's work"
+    assert status.peers[0].last_export_at is not None
+    # Nothing new next time: the office still notes when it last heard from the laptop.
+    exchange(rep_db, rep1, office.db, office.head, tmp_path)
+    again = sync_service.sync_status(office.db, office.head).peers[0]
+    assert again.last_in_count == 0 and again.last_import_at >= heard
 
 
 def _money_conflict(office: Office, tmp_path: Path) -> tuple[Database, object, object]:
