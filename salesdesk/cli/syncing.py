@@ -37,8 +37,10 @@ def _report_import(result: object) -> None:
 
     assert isinstance(result, ImportResult)
     if not result.applied:
-        print(_("Nothing new from {peer}: the bundle was imported before.").format(
-            peer=result.peer_name))
+        what = _("Nothing new from {peer}.").format(peer=result.peer_name)
+        if result.already_here:
+            what += " " + _("Its changes are here already (imported before).")
+        print(what)
         return
     print(ngettext("{n} change from {peer} merged.", "{n} changes from {peer} merged.",
                    result.applied).format(n=result.applied, peer=result.peer_name))
