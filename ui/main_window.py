@@ -361,6 +361,7 @@ class MainWindow(QMainWindow):
 
         dialog = SyncDialog(self.ctx, self)
         dialog.sig_changed.connect(self.refresh_current)
+        dialog.sig_changed.connect(self.load_sync_badge)
         dialog.finished.connect(lambda _r: self.load_sync_badge())
         dialog.show()
         return dialog
@@ -373,7 +374,12 @@ class MainWindow(QMainWindow):
             .success(self._sync_badge).failure(lambda _e: None).run()
 
     def _sync_badge(self, status: Any) -> None:
-        if status.open_conflicts:
+        if status.kind == "replica" and status.unsent:
+            # On a laptop: work that has not reached the office yet.
+            self.sync_button.setText(ngettext("Sync · {n} to send", "Sync · {n} to send",
+                                              status.unsent).format(n=status.unsent))
+            self.sync_button.setIcon(theme.icon("mdi6.cloud-upload-outline"))
+        elif status.open_conflicts:
             self.sync_button.setText(ngettext("Sync · {n} conflict", "Sync · {n} conflicts",
                                               status.open_conflicts).format(
                 n=status.open_conflicts))

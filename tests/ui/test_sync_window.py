@@ -94,6 +94,14 @@ def test_a_representatives_laptop_has_no_conflicts_tab(demo_db: Database, qtbot:
     _share, _deal, laptop_path = laptop_work(demo_db, tmp_path)
     laptop = open_database(laptop_path)
     try:
+        from salesdesk_ui.main_window import MainWindow
+
+        window = MainWindow(context_for(laptop, "rep1", tmp_path))
+        qtbot.addWidget(window)
+        settle(qtbot)
+        # The laptop's work has gone to the folder but the office has not answered yet.
+        assert window.sync_button.text().startswith("Sync · ")
+        assert window.sync_button.text().endswith(" to send")
         dialog = SyncDialog(context_for(laptop, "rep1", tmp_path))
         qtbot.addWidget(dialog)
         settle(qtbot)
