@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesdesk.domain import ROLE_LABELS, label
-from salesdesk.i18n import N_, _, get_language, ngettext
+from salesdesk.i18n import N_, _, get_language, ngettext, short_person
 from salesdesk.services.search import Hit, search_everything
 
 from . import theme
@@ -226,9 +226,10 @@ class MainWindow(QMainWindow):
         self.search.setMaximumWidth(520)
         layout.addWidget(self.search, 1)
         layout.addStretch(0)
+        # The head's backup reminder lives in the status bar (the top bar is the search's).
         self.backup_label = QLabel("")
         self.backup_label.setProperty("role", "muted")
-        layout.addWidget(self.backup_label)
+        self.backup_label.setContentsMargins(0, 0, 16, 0)
         self.sync_button = QToolButton()
         self.sync_button.setObjectName("sync_button")
         self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -241,7 +242,9 @@ class MainWindow(QMainWindow):
         user.setObjectName("user_menu")
         user.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         user.setIcon(theme.icon("mdi6.account-circle-outline"))
-        user.setText(f"{self.ctx.actor.name} · {label(ROLE_LABELS, self.ctx.role)}")
+        # The short name leaves the search field its room; the full one is on hover.
+        user.setText(f"{short_person(self.ctx.actor.name)} · {label(ROLE_LABELS, self.ctx.role)}")
+        user.setToolTip(f"{self.ctx.actor.name} ({self.ctx.actor.login})")
         user.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(user)
         menu.addAction(theme.icon("mdi6.account-switch-outline"), _("Switch user…"),
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
         who = QLabel(_("Logged in: {name} ({login})").format(name=self.ctx.actor.name,
                                                            login=self.ctx.actor.login))
         status.addWidget(db)
+        status.addPermanentWidget(self.backup_label)
         status.addPermanentWidget(who)
         last = self.ctx.settings.value("last_backup", "")
         if self.ctx.is_head:
