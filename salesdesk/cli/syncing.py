@@ -26,9 +26,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     result = sync.export_bundle(db, acting_user(args, db), Path(args.output), args.for_login)
-    print(ngettext("{n} change for {peer} written to {file}.",
-                   "{n} changes for {peer} written to {file}.", result.changes).format(
-        n=result.changes, peer=result.peer_name, file=result.path))
+    print(result.summary())
     return EXIT_OK
 
 
@@ -36,14 +34,9 @@ def _report_import(result: object) -> None:
     from salesdesk.services.sync import ImportResult
 
     assert isinstance(result, ImportResult)
+    print(result.summary())
     if not result.applied:
-        what = _("Nothing new from {peer}.").format(peer=result.peer_name)
-        if result.already_here:
-            what += " " + _("Its changes are here already (imported before).")
-        print(what)
         return
-    print(ngettext("{n} change from {peer} merged.", "{n} changes from {peer} merged.",
-                   result.applied).format(n=result.applied, peer=result.peer_name))
     if result.conflicts:
         print(ngettext("{n} conflict to resolve: see 'salesdesk sync conflicts'.",
                        "{n} conflicts to resolve: see 'salesdesk sync conflicts'.",
@@ -70,9 +63,7 @@ def cmd_folder(args: argparse.Namespace) -> int:
     for imported in result.imported:
         _report_import(imported)
     for exported in result.exported:
-        print(ngettext("{n} change for {peer} written to {file}.",
-                       "{n} changes for {peer} written to {file}.", exported.changes).format(
-            n=exported.changes, peer=exported.peer_name, file=exported.path))
+        print(exported.summary())
     return EXIT_OK
 
 

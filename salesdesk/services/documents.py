@@ -247,18 +247,27 @@ def _set_lines(ctx: Ctx, doc: Document, lines: list[dict[str, Any]]) -> None:
                                                           DocumentLine.deleted_at.is_(None))):
         old.deleted_at = now
     session.flush()
-    for position, data in enumerate(lines, start=1):
-        totals = compute_line(data["quantity"], data["price"], data["discount_pct"],
-                              data["vat_rate"], doc.vat_included)
-        session.add(DocumentLine(id=uuid.uuid4(), document_id=doc.id, position=position,
-                                 amount=totals.amount, vat_amount=totals.vat, **data))
-    _retotal(doc, lines)
+    rows = [DocumentLine(id=uuid.uuid4(), document_id=doc.id, position=position, **data)
+            for position, data in enumerate(lines, start=1)]
+    retotal(doc, rows)
+    session.add_all(rows)
 
 
-def _retotal(doc: Document, lines: list[dict[str, Any]]) -> None:
-    totals = compute_document([(ln["quantity"], ln["price"], ln["discount_pct"], ln["vat_rate"])
-                               for ln in lines], doc.vat_included)
+def retotal(doc: Document, rows: list[DocumentLine]) -> None:
+    """Work a document's figures out from its lines: each line's amount and VAT, and the
+    document's totals (the editor's save, a copy, and a merge of offline work)."""
+    for row in rows:
+        figures = compute_line(row.quantity, row.price, row.discount_pct, row.vat_rate,
+                               doc.vat_included)
+        row.amount, row.vat_amount = figures.amount, figures.vat
+    totals = compute_document([(r.quantity, r.price, r.discount_pct, r.vat_rate) for r in rows],
+                              doc.vat_included)
     doc.subtotal, doc.vat_total, doc.total = totals.subtotal, totals.vat, totals.total
+
+
+def paid_state(total: Decimal, paid: Decimal) -> str:
+    """An issued invoice's state from what has been paid against it."""
+    return "paid" if paid >= total else "partially_paid" if paid > 0 else "issued"
 
 
 def _require_draft(doc: Document) -> None:
@@ -529,12 +538,7 @@ def _copy(ctx: Ctx, doc: Document, kind: str, today: date) -> Document:
              for ln in session.scalars(select(DocumentLine).where(
                  DocumentLine.document_id == doc.id, DocumentLine.deleted_at.is_(None))
                  .order_by(DocumentLine.position))]
-    for position, data in enumerate(lines, start=1):
-        totals = compute_line(data["quantity"], data["price"], data["discount_pct"],
-                              data["vat_rate"], copy.vat_included)
-        session.add(DocumentLine(id=uuid.uuid4(), document_id=copy.id, position=position,
-                                 amount=totals.amount, vat_amount=totals.vat, **data))
-    _retotal(copy, lines)
+    _set_lines(ctx, copy, lines)
     return copy
 
 
@@ -587,7 +591,7 @@ def record_payment(db: Database, actor: Actor, invoice_id: uuid.UUID | str, amou
                                 amount=data["amount"], note=text(1000)(note) if note else None,
                                 recorded_by_id=ctx.user.id))
         doc.paid_total = doc.paid_total + data["amount"]
-        doc.status = "paid" if doc.paid_total == doc.total else "partially_paid"
+        doc.status = paid_state(doc.total, doc.paid_total)
         uow.commit()
         return _load(ctx, doc)
 
@@ -609,15 +613,20 @@ class DocumentQuery:
     limit: int | None = 500
 
 
+def _visible_documents(ctx: Ctx) -> Any:
+    """The live documents the actor sees, with their client's and owner's names."""
+    return (select(Document, Client.name, User.name)
+            .join(Client, Client.id == Document.client_id)
+            .join(User, User.id == Document.owner_id)
+            .where(Document.deleted_at.is_(None), policy.visible(ctx, Document)))
+
+
 def list_documents(db: Database, actor: Actor, query: DocumentQuery | None = None
                    ) -> list[DocumentRecord]:
     """Visible documents, newest first (without their lines)."""
     query = query or DocumentQuery()
     with reading(db, actor) as ctx:
-        stmt = (select(Document, Client.name, User.name)
-                .join(Client, Client.id == Document.client_id)
-                .join(User, User.id == Document.owner_id)
-                .where(Document.deleted_at.is_(None), policy.visible(ctx, Document)))
+        stmt = _visible_documents(ctx)
         if query.kind:
             stmt = stmt.where(Document.kind == query.kind)
         if query.statuses:
@@ -668,14 +677,10 @@ def expiring_proposals(db: Database, actor: Actor, today: date | None = None,
     """Open proposals whose validity ends within the coming days (the "Today" column)."""
     today = today or date.today()
     with reading(db, actor) as ctx:
-        rows = ctx.session.execute(
-            select(Document, Client.name, User.name)
-            .join(Client, Client.id == Document.client_id)
-            .join(User, User.id == Document.owner_id)
-            .where(Document.deleted_at.is_(None), Document.kind == "proposal",
-                   Document.status.in_(OPEN_PROPOSAL), policy.visible(ctx, Document),
-                   Document.valid_until >= today,
-                   Document.valid_until <= today + timedelta(days=within_days))
+        rows = ctx.session.execute(_visible_documents(ctx).where(
+            Document.kind == "proposal", Document.status.in_(OPEN_PROPOSAL),
+            Document.valid_until >= today,
+            Document.valid_until <= today + timedelta(days=within_days))
             .order_by(Document.valid_until))
         return [_record(d, c, o) for d, c, o in rows]
 
@@ -685,13 +690,9 @@ def overdue_invoices(db: Database, actor: Actor, today: date | None = None
     """Issued invoices past their due date and not fully paid."""
     today = today or date.today()
     with reading(db, actor) as ctx:
-        rows = ctx.session.execute(
-            select(Document, Client.name, User.name)
-            .join(Client, Client.id == Document.client_id)
-            .join(User, User.id == Document.owner_id)
-            .where(Document.deleted_at.is_(None), Document.kind == "invoice",
-                   Document.status.in_(OPEN_INVOICE), Document.due_date < today,
-                   policy.visible(ctx, Document))
+        rows = ctx.session.execute(_visible_documents(ctx).where(
+            Document.kind == "invoice", Document.status.in_(OPEN_INVOICE),
+            Document.due_date < today)
             .order_by(Document.due_date))
         return [_record(d, c, o) for d, c, o in rows]
 

@@ -26,11 +26,11 @@ from salesdesk.db.backup import backup_to_file
 from salesdesk.db.base import Base
 from salesdesk.db.engine import Database
 from salesdesk.db.migrate import open_database
-from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncSite, User
+from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncConflict, SyncSite, User
 from salesdesk.db.schema import HEAD, KNOWN
 from salesdesk.db.types import utcnow
 from salesdesk.errors import NotFoundError, ValidationError
-from salesdesk.i18n import N_, _, short_person
+from salesdesk.i18n import N_, _, ngettext, short_person
 from salesdesk.policy import Action
 from salesdesk.services.base import reading, user_by_login, writing
 from salesdesk.sync import bundle, clock, codec
@@ -77,6 +77,13 @@ class ExportResult:
     changes: int
     peer_name: str
 
+    def summary(self, file: str | None = None) -> str:
+        """What was written, in a line (``file``: how to name the file, the full path
+        when not given)."""
+        return ngettext("{n} change for {peer} written to {file}.",
+                        "{n} changes for {peer} written to {file}.", self.changes).format(
+            n=self.changes, peer=self.peer_name, file=file or self.path)
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -87,6 +94,16 @@ class ImportResult:
     conflicts: int
     backup: Path | None
     peer_name: str
+
+    def summary(self) -> str:
+        """What came in, in a line."""
+        if self.applied:
+            return ngettext("{n} change from {peer} merged.", "{n} changes from {peer} merged.",
+                            self.applied).format(n=self.applied, peer=self.peer_name)
+        what = _("Nothing new from {peer}.").format(peer=self.peer_name)
+        if self.already_here:
+            what += " " + _("Its changes are here already (imported before).")
+        return what
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -170,8 +187,6 @@ def _for_peer(line: dict[str, Any], peer_user: uuid.UUID | None) -> dict[str, An
 
 def sync_status(db: Database, actor: Actor) -> SyncStatus:
     """Where this database stands: its peers, the last exchanges, open conflicts."""
-    from salesdesk.db.models import SyncConflict
-
     with reading(db, actor) as ctx:
         policy.require(ctx, Action.SYNC)
         session = ctx.session
@@ -590,8 +605,6 @@ def _title(session: Any, entity: str, record_id: uuid.UUID) -> str:
 def list_conflicts(db: Database, actor: Actor, include_resolved: bool = False
                    ) -> list[ConflictView]:
     """The conflicts on records the actor sees (managers and the head)."""
-    from salesdesk.db.models import SyncConflict
-
     with reading(db, actor) as ctx:
         policy.require(ctx, Action.CONFLICT_RESOLVE)
         stmt = select(SyncConflict).order_by(SyncConflict.detected_at)
@@ -663,7 +676,6 @@ def resolve_conflicts(db: Database, actor: Actor, choices: dict[uuid.UUID | str,
 
 
 def _resolve(ctx: policy.Ctx, conflict_id: uuid.UUID, choice: str) -> None:
-    from salesdesk.db.models import SyncConflict
     from salesdesk.sync.merge import ENTITY_ACTIONS
 
     conflict = ctx.session.get(SyncConflict, conflict_id)

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, Date, Integer, Uuid
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql.type_api import TypeEngine
 
+from salesdesk.audit import json_value
 from salesdesk.db.base import Base, Record
 from salesdesk.db.types import Money, Scaled, UTCDateTime
 
@@ -81,20 +82,11 @@ def is_sensitive(entity: str, field: str) -> bool:
 
 
 def encode(value: Any) -> Any:
-    """A Python value as JSON (exact: money as a decimal string, bytes as base64)."""
-    if value is None or isinstance(value, bool | int | str | float):
-        return value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
+    """A Python value as JSON: the audit log's form (money as an exact decimal string),
+    except that bytes travel whole, as base64."""
     if isinstance(value, bytes):
         return {"$b64": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, dict | list):
-        return value
-    return str(value)
+    return json_value(value)
 
 
 def decode(entity: str, field: str, value: Any) -> Any:

@@ -43,7 +43,6 @@ from salesdesk.db.models import (
     User,
 )
 from salesdesk.db.types import utcnow
-from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.errors import PermissionDenied, ValidationError
 from salesdesk.i18n import _
 from salesdesk.policy import Action
@@ -142,6 +141,7 @@ class Merger:
         self._clock_dirty: set[tuple[str, uuid.UUID]] = set()
         self._new: dict[str, list[Any]] = defaultdict(list)
         self._loaded: set[tuple[str, uuid.UUID]] = set()
+        self._users_changed = False  # a user record changed: scopes are read again
 
     # --- permissions ------------------------------------------------------------------
 
@@ -188,16 +188,16 @@ class Merger:
         was here) and after the change: nobody edits, or takes, what is not theirs.
 
         ``before`` runs with the merge still in memory (the database as it was),
-        ``after`` once it is flushed."""
+        ``after`` once the caller has flushed it."""
         pairs = self._before if label == "before" else self._after
         wanted: dict[tuple[uuid.UUID, str], set[uuid.UUID]] = defaultdict(set)
         for user_id, entity, record_id in pairs:
             if label == "before" and (entity, record_id) in self._created:
                 continue  # made by this very bundle: there was no "before"
             wanted[(user_id, entity)].add(record_id)
-        if label == "after":
-            self.session.flush()
+        if label == "after" and self._users_changed:
             # Whom a manager leads may have changed with the bundle (a new representative).
+            self._users_changed = False
             for user_id, ctx in list(self._users.items()):
                 self._users[user_id] = policy.Ctx(ctx.session, ctx.actor, ctx.role, ctx.user,
                                                   policy.scope_of(self.session, ctx.user))
@@ -325,10 +325,7 @@ class Merger:
             if objects:
                 self.session.add_all(objects)
                 self.session.flush()
-        for objects in self._new.values():  # not expected: tables outside the metadata
-            self.session.add_all(objects)
         self._new.clear()
-        self.session.flush()
 
     def _preload(self, changes: list[Incoming]) -> None:
         """Read the records the changes name, and their field clocks, a chunk at a time."""
@@ -387,6 +384,7 @@ class Merger:
         key = (change.entity, change.record_id)
         obj = self._objects.get(key)
         self.result.touched[change.entity].add(change.record_id)
+        self._users_changed |= change.entity == "users"
         if change.op == "remove":
             if obj is not None:
                 self._before.append((ctx.user.id, change.entity, change.record_id))
@@ -447,13 +445,11 @@ class Merger:
             current = codec.encode(getattr(obj, name))
             # Listed even when both sides typed the same value: what counts is that
             # neither knew of the other, and a both-sides edit is never lost from view.
-            if concurrent and codec.is_sensitive(change.entity, name):
-                self._conflict("field", change, name, [
-                    {"value": current, "hlc": mine, "site": "here"},
-                    {"value": new, "hlc": change.hlc, "user_id": str(change.user_id),
-                     "site": str(change.origin)}])
-            elif concurrent and (change.entity, name) in codec.SUMMED and current != new:
-                self._conflict("derived", change, name, [
+            kind = ("field" if codec.is_sensitive(change.entity, name) else
+                    "derived" if (change.entity, name) in codec.SUMMED and current != new
+                    else None)
+            if concurrent and kind:
+                self._conflict(kind, change, name, [
                     {"value": current, "hlc": mine, "site": "here"},
                     {"value": new, "hlc": change.hlc, "user_id": str(change.user_id),
                      "site": str(change.origin)}])
@@ -485,6 +481,8 @@ class Merger:
         it now holds: a draft's line amounts and totals from its lines, an invoice's paid
         total (and paid or partly paid state) from its payments. Every database does the
         same with the same rows, so they agree without exchanging the results."""
+        from salesdesk.services import documents
+
         touched = self.result.touched
         doc_ids = set(touched.get("documents", ()))
         for entity, model, parent in (("document_lines", DocumentLine, DocumentLine.document_id),
@@ -507,20 +505,11 @@ class Merger:
                 paid[invoice_id] += amount
             for doc in self.session.scalars(select(Document).where(Document.id.in_(chunk))):
                 if doc.status == "draft":  # an issued document's lines are frozen
-                    rows = lines[doc.id]
-                    for line in rows:
-                        figures = compute_line(line.quantity, line.price, line.discount_pct,
-                                               line.vat_rate, doc.vat_included)
-                        line.amount, line.vat_amount = figures.amount, figures.vat
-                    totals = compute_document([(ln.quantity, ln.price, ln.discount_pct,
-                                                ln.vat_rate) for ln in rows], doc.vat_included)
-                    doc.subtotal, doc.vat_total, doc.total = (totals.subtotal, totals.vat,
-                                                              totals.total)
+                    documents.retotal(doc, lines[doc.id])
                 if doc.kind == "invoice" and doc.paid_total != paid[doc.id]:
                     doc.paid_total = paid[doc.id]
-                    if doc.status in ("issued", "sent", "partially_paid", "paid"):
-                        doc.status = ("paid" if doc.paid_total >= doc.total else
-                                      "partially_paid" if doc.paid_total > 0 else "issued")
+                    if doc.status in (*documents.OPEN_INVOICE, "paid"):
+                        doc.status = documents.paid_state(doc.total, doc.paid_total)
 
     def _duplicate_check(self, change: Incoming) -> None:
         inn = change.row.get("inn")

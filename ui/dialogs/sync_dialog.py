@@ -67,10 +67,7 @@ def when(moment: datetime | None) -> str:
 
 def describe_import(result: ImportResult) -> str:
     """One import as the log line says it."""
-    if not result.applied:
-        return _("Nothing new from {peer}.").format(peer=result.peer_name)
-    text = ngettext("{n} change from {peer} merged.", "{n} changes from {peer} merged.",
-                    result.applied).format(n=result.applied, peer=result.peer_name)
+    text = result.summary()
     if result.conflicts:
         text += " " + ngettext("{n} conflict to resolve.", "{n} conflicts to resolve.",
                                result.conflicts).format(n=result.conflicts)
@@ -78,10 +75,8 @@ def describe_import(result: ImportResult) -> str:
 
 
 def describe_export(result: ExportResult) -> str:
-    """One written bundle as the log line says it."""
-    return ngettext("{n} change for {peer} written to {file}.",
-                    "{n} changes for {peer} written to {file}.", result.changes).format(
-        n=result.changes, peer=result.peer_name, file=result.path.name)
+    """One written bundle as the log line says it (the file by its name)."""
+    return result.summary(result.path.name)
 
 
 class SyncDialog(QDialog):
