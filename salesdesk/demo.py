@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from salesdesk import clock
 from salesdesk.db.bulk import IndexesDropped, bulk_insert
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
@@ -677,7 +678,7 @@ def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | N
     ``progress(stage, done, total)`` is called as tables are written (the window shows it);
     ``extras`` may add more rows (documents) through the same connection before commit.
     """
-    builder = DemoBuilder(seed, size, today or date.today())
+    builder = DemoBuilder(seed, size, today or clock.today())
     builder.build()
     summary = DemoSummary()
     with db.unit_of_work() as uow:
@@ -702,7 +703,7 @@ def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | N
             extras(builder, conn)
         head_id = builder.people[0].id
         conn.execute(insert(AuditEntry.__table__), [{
-            "id": builder.uid(), "at": datetime.now(UTC), "user_id": head_id,
+            "id": builder.uid(), "at": clock.utcnow(), "user_id": head_id,
             "action": "create", "entity": "demo", "record_id": head_id,
             "changes": {"seed": [None, seed], "size": [None, size]}}])
         uow.commit()

@@ -21,10 +21,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import pytest
 from argon2 import PasswordHasher
 
-from salesdesk import auth
+from salesdesk import auth, clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.i18n import set_language
+from tests import TODAY
 
 PG_URL = os.environ.get("SALESDESK_TEST_DATABASE_URL")
 PASSWORD = "pw-test"
@@ -36,6 +37,15 @@ def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(auth, "hasher", lambda: cheap)
     monkeypatch.setattr(auth, "_dummy_hash", lambda: cheap.hash("dummy"))
+
+
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The clock of the core on ``tests.TODAY`` (and for programs the test starts)."""
+    clock.set_clock(TODAY)
+    monkeypatch.setenv(clock.ENV, TODAY.isoformat())
+    yield
+    clock.set_clock(TODAY)
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,10 @@ button, and a line in the log file — never a traceback in the user's face.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from salesdesk import clock
 from salesdesk.errors import (
     AuthenticationError,
     ConflictError,
@@ -64,7 +64,7 @@ def write_log(exc: BaseException, trace: str | None) -> str:
 
     path = data_dir() / "salesdesk.log"
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(f"--- {datetime.now().isoformat(timespec='seconds')} "
+        fh.write(f"--- {clock.now().isoformat(timespec='seconds')} "
                  f"{type(exc).__name__}: {exc}\n{trace or ''}\n")
     log.error("unexpected error: %s", exc)
     return str(path)

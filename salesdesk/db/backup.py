@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 
+from salesdesk import clock
 from salesdesk.db.engine import Database
 from salesdesk.errors import DatabaseError
 from salesdesk.i18n import _
@@ -122,7 +122,7 @@ def backup_to_file(db: Database, target: Path) -> Path:
 def default_backup_name(db: Database) -> str:
     """``salesdesk-2026-11-27-1530.backup`` style names."""
     stem = db.path.stem if db.path is not None else "salesdesk"
-    return f"{stem}-{datetime.now():%Y-%m-%d-%H%M%S}.backup"
+    return f"{stem}-{clock.now():%Y-%m-%d-%H%M%S}.backup"
 
 
 def check_backup_file(path: Path) -> str:
@@ -167,12 +167,12 @@ def restore_from_file(db: Database, source: Path) -> Path:
 
     source = Path(source)
     revision = check_backup_file(source)
-    safety = (db.path.with_name(f"{db.path.name}.before-restore-{datetime.now():%Y%m%d-%H%M%S}")
+    safety = (db.path.with_name(f"{db.path.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}")
               if db.path is not None else None)
     if safety is None:
         from salesdesk.paths import data_dir
 
-        safety = data_dir() / f"server-before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite"
+        safety = data_dir() / f"server-before-restore-{clock.now():%Y%m%d-%H%M%S}.sqlite"
     backup_to_file(db, safety)
 
     # Work on a private copy: the backup file itself is never modified, and an older

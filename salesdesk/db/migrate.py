@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, column, inspect, select, table
 from sqlalchemy.exc import DBAPIError
 
+from salesdesk import clock
 from salesdesk.db.engine import Database, create_db_engine, sqlite_path, to_url
 from salesdesk.errors import DatabaseError
 from salesdesk.i18n import _
@@ -133,7 +133,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _backup_before_upgrade(db: Database, revision: str) -> Path | None:
     from salesdesk.db.backup import backup_to_file
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if db.path is not None:
         target = db.path.with_name(f"{db.path.name}.before-upgrade-{revision}-{stamp}")
     else:

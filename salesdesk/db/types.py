@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
 
+from salesdesk import clock
 from salesdesk.money import from_minor, round_money, round_to
 
 
@@ -76,7 +77,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+    return clock.utcnow()
 
 
 # Re-exported for models that want a plain integer column next to the custom types.

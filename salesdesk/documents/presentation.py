@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from salesdesk import clock
 from salesdesk.documents.pdfkit import (
     ACCENT,
     CONTENT_WIDTH,
@@ -38,7 +39,7 @@ def render_presentation(client: dict[str, Any], products: list[Any], supplier: d
     """A short PDF: a cover block for the client, one card per product, contacts."""
     t = Tr(lang)
     st = styles()
-    today = today or date.today()
+    today = today or clock.today()
     buffer = io.BytesIO()
     title = t._("Product presentation for {client}").format(client=client.get("name") or "")
 

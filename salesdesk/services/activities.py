@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, User
@@ -103,7 +103,7 @@ def answer_request(db: Database, actor: Actor, activity_id: uuid.UUID | str, ans
         if activity.kind != "request":
             raise ValidationError(_("Kind"), _("only a client request can be answered"))
         activity.answer = text(10000)(answer) if answer else None
-        activity.answered_on = answered_on or date.today()
+        activity.answered_on = answered_on or clock.today()
         activity.request_status = "closed" if close else "answered"
         uow.commit()
         return _load(uow.session, activity)
@@ -163,7 +163,7 @@ def open_requests(db: Database, actor: Actor, today: date | None = None,
                   overdue_only: bool = False, mine_only: bool = False) -> list[ActivityRecord]:
     """Client requests not yet answered, oldest deadline first; ``mine_only`` keeps the
     ones the actor logged or whose client they own."""
-    today = today or date.today()
+    today = today or clock.today()
     with reading(db, actor) as ctx:
         stmt = (select(Activity, Client.name, User.name)
                 .join(Client, Client.id == Activity.client_id)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, asc, desc, func, select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Competitor, Deal, User
@@ -124,7 +124,7 @@ def create_deal(db: Database, actor: Actor, client_id: uuid.UUID | str, values: 
                 today: date | None = None) -> DealRecord:
     """Open a deal with a client the actor may see (owned by the actor unless a manager
     or the head gives it to a team member)."""
-    today = today or date.today()
+    today = today or clock.today()
     with writing(db, actor) as (uow, ctx):
         client = get_record(ctx, Client, client_id, _("Client"), Action.DEAL_CREATE)
         data = validate(DEAL_FIELDS, values)
@@ -144,7 +144,7 @@ def update_deal(db: Database, actor: Actor, deal_id: uuid.UUID | str, values: di
                 competitor_id: uuid.UUID | str | None = ...,  # type: ignore[assignment]
                 today: date | None = None) -> DealRecord:
     """Change a deal's fields, its stage included (with the stage rules)."""
-    today = today or date.today()
+    today = today or clock.today()
     with writing(db, actor) as (uow, ctx):
         deal = get_record(ctx, Deal, deal_id, _("Deal"), Action.DEAL_EDIT)
         check_version(deal, expected_version)
@@ -167,7 +167,7 @@ def move_deal(db: Database, actor: Actor, deal_id: uuid.UUID | str, stage: str,
             value=stage, names=", ".join(STAGES)))
     values: dict[str, Any] = {"stage": stage}
     if stage in CLOSED_STAGES:
-        values["closed_on"] = closed_on or today or date.today()
+        values["closed_on"] = closed_on or today or clock.today()
     if stage == "lost":
         values["lost_reason"] = lost_reason
     return update_deal(db, actor, deal_id, values, expected_version=expected_version,
@@ -282,7 +282,7 @@ def pipeline_board(db: Database, actor: Actor, owner_id: uuid.UUID | None = None
         base = [Deal.deleted_at.is_(None), policy.visible(ctx, Deal)]
         if owner_id:
             base.append(Deal.owner_id == owner_id)
-        closed_since = closed_since or date.today().replace(day=1)
+        closed_since = closed_since or clock.today().replace(day=1)
         columns = []
         for stage in STAGES:
             conds = [*base, Deal.stage == stage]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Deal, Delivery, Document, User
@@ -127,7 +127,7 @@ def list_deliveries(db: Database, actor: Actor, open_only: bool = True,
                     client_id: uuid.UUID | str | None = None,
                     today: date | None = None) -> list[DeliveryRecord]:
     """Visible deliveries by due date (overdue first when filtered)."""
-    today = today or date.today()
+    today = today or clock.today()
     with reading(db, actor) as ctx:
         stmt = (select(Delivery, Client.name, User.name, Document.number)
                 .join(Client, Client.id == Delivery.client_id)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
@@ -149,7 +149,7 @@ class DocumentRecord:
 
     def state(self, today: date | None = None) -> str:
         """The effective status on ``today`` (expired, overdue) — what lists show."""
-        return effective_status(self.kind, self.status, today or date.today(),
+        return effective_status(self.kind, self.status, today or clock.today(),
                                 self.valid_until, self.due_date)
 
     @property
@@ -300,7 +300,7 @@ def create_document(db: Database, actor: Actor, kind: str, client_id: uuid.UUID 
     """A new draft proposal or invoice for a client the actor may see."""
     if kind not in DOCUMENT_KIND_LABELS:
         raise ValidationError(_("Kind"), _("must be proposal or invoice"))
-    today = today or date.today()
+    today = today or clock.today()
     with writing(db, actor) as (uow, ctx):
         client = get_record(ctx, Client, client_id, _("Client"), Action.DOCUMENT_CREATE)
         deal = get_record(ctx, Deal, deal_id, _("Deal"), Action.DOCUMENT_CREATE) if deal_id \
@@ -421,7 +421,7 @@ def issue_document(db: Database, actor: Actor, document_id: uuid.UUID | str,
                    ) -> DocumentRecord:
     """Issue a draft: the next number of the issuer's series, today's date, a snapshot of
     the requisites. A revised copy cancels the document it replaces."""
-    today = today or date.today()
+    today = today or clock.today()
     with writing(db, actor) as (uow, ctx):
         doc = get_record(ctx, Document, document_id, _("Document"), Action.DOCUMENT_ISSUE)
         check_version(doc, expected_version)
@@ -506,7 +506,7 @@ def revise_document(db: Database, actor: Actor, document_id: uuid.UUID | str,
                     today: date | None = None) -> DocumentRecord:
     """A new draft copied from an issued document; issuing it cancels the original.
     Revising an invoice needs the right to cancel invoices."""
-    today = today or date.today()
+    today = today or clock.today()
     with writing(db, actor) as (uow, ctx):
         doc = get_record(ctx, Document, document_id, _("Document"), Action.DOCUMENT_EDIT)
         if doc.kind == "invoice":
@@ -546,7 +546,7 @@ def invoice_from_proposal(db: Database, actor: Actor, proposal_id: uuid.UUID | s
                           issue: bool = False, today: date | None = None) -> DocumentRecord:
     """One step from an accepted proposal to an invoice with the same lines (an issued
     or sent proposal is marked accepted on the way). ``issue`` issues it at once."""
-    today = today or date.today()
+    today = today or clock.today()
     with writing(db, actor) as (uow, ctx):
         proposal = get_record(ctx, Document, proposal_id, _("Document"),
                               Action.DOCUMENT_CREATE)
@@ -675,7 +675,7 @@ def find_by_number(db: Database, actor: Actor, number: str) -> DocumentRecord:
 def expiring_proposals(db: Database, actor: Actor, today: date | None = None,
                        within_days: int = 7) -> list[DocumentRecord]:
     """Open proposals whose validity ends within the coming days (the "Today" column)."""
-    today = today or date.today()
+    today = today or clock.today()
     with reading(db, actor) as ctx:
         rows = ctx.session.execute(_visible_documents(ctx).where(
             Document.kind == "proposal", Document.status.in_(OPEN_PROPOSAL),
@@ -688,7 +688,7 @@ def expiring_proposals(db: Database, actor: Actor, today: date | None = None,
 def overdue_invoices(db: Database, actor: Actor, today: date | None = None
                      ) -> list[DocumentRecord]:
     """Issued invoices past their due date and not fully paid."""
-    today = today or date.today()
+    today = today or clock.today()
     with reading(db, actor) as ctx:
         rows = ctx.session.execute(_visible_documents(ctx).where(
             Document.kind == "invoice", Document.status.in_(OPEN_INVOICE),

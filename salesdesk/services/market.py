@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Competitor, MarketNote, User
@@ -115,7 +115,7 @@ def add_note(db: Database, actor: Actor, values: dict[str, Any],
                       if competitor_id else None)
         note = MarketNote(id=uuid.uuid4(), author_id=ctx.user.id,
                           competitor_id=competitor.id if competitor else None, **data)
-        note.date = note.date or date.today()
+        note.date = note.date or clock.today()
         uow.session.add(note)
         uow.commit()
         return view(MarketNoteRecord, note, competitor_name=competitor.name if competitor

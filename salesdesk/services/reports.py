@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.documents.monthly_report import ReportData, render_monthly_report
@@ -22,7 +22,7 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
     """Gather the report's figures for a month (managers and the head)."""
     with reading(db, actor) as ctx:
         policy.require(ctx, Action.REPORT_MONTHLY)
-    today = today or date.today()
+    today = today or clock.today()
     company = get_company(db, actor)
     t = Tr(lang or company.document_language)
     period = Period.month(year, month)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, not_, or_, select
 
+from salesdesk import clock as app_clock
 from salesdesk import policy
 from salesdesk.auth import Actor
 from salesdesk.db.backup import backup_to_file
@@ -456,7 +457,7 @@ def _backup_before(db: Database) -> Path:
     """A backup next to a SQLite file; for a server database, in the user data folder."""
     from salesdesk.paths import data_dir
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = app_clock.stamp()
     if db.path is not None:
         return backup_to_file(db, db.path.with_name(f"{db.path.name}.before-sync-{stamp}"))
     return backup_to_file(db, data_dir() / "backups" / f"server.before-sync-{stamp}.backup")

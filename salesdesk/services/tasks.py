@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Deal, Task, User
@@ -94,7 +94,7 @@ def set_task_done(db: Database, actor: Actor, task_id: uuid.UUID | str, done: bo
     """Tick a task done (today by default) or reopen it."""
     with writing(db, actor) as (uow, ctx):
         task = get_record(ctx, Task, task_id, _("Task"), Action.TASK_EDIT)
-        task.done_on = (on or date.today()) if done else None
+        task.done_on = (on or clock.today()) if done else None
         uow.commit()
         return _load(uow.session, task)
 
@@ -124,7 +124,7 @@ def list_tasks(db: Database, actor: Actor, mine_only: bool = True, include_done:
                overdue_only: bool = False, client_id: uuid.UUID | str | None = None,
                due_to: date | None = None, today: date | None = None) -> list[TaskRecord]:
     """Tasks by due date: the actor's own by default, or every visible one."""
-    today = today or date.today()
+    today = today or clock.today()
     with reading(db, actor) as ctx:
         stmt = (select(Task, User.name, Client.name).join(User, User.id == Task.assignee_id)
                 .outerjoin(Client, Client.id == Task.client_id)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import TrainingItem, User
@@ -73,7 +73,7 @@ def tick_training(db: Database, actor: Actor, item_id: uuid.UUID | str, done: bo
         if item.user_id != ctx.user.id and not ctx.is_head:
             raise policy.deny(Action.TRAINING_TICK, _("Only the employee ticks their own "
                                                       "items."))
-        item.done_on = (on or date.today()) if done else None
+        item.done_on = (on or clock.today()) if done else None
         if not done:
             item.reviewed = False
         uow.commit()

@@ -10,7 +10,6 @@ own writes (``session.info["sync_applying"]``) because it logs them itself.
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
@@ -18,6 +17,7 @@ from sqlalchemy import delete, event, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from salesdesk import clock as app_clock
 from salesdesk.db.base import Record
 from salesdesk.db.models import ChangeEntry, FieldClock, SyncSite
 from salesdesk.db.types import utcnow
@@ -108,7 +108,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     log = ChangeEntry.__table__
     seq = int(conn.execute(select(func.max(log.c.origin_seq)).where(
         log.c.origin == site["id"])).scalar() or 0)
-    now = int(time.time() * 1000)
+    now = app_clock.now_ms()
     ms, counter = site["hlc_ms"], site["hlc_counter"]
     rows = []
     for op, obj, changes in pending:

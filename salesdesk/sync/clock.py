@@ -9,12 +9,12 @@ is what lets a reading name the write that set a field.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from salesdesk import clock as app_clock
 from salesdesk.db.models import SyncSite
 
 
@@ -46,7 +46,7 @@ def parse(value: str) -> tuple[int, int]:
 
 def tick(site: SyncSite, now_ms: int | None = None) -> str:
     """A new reading for a local change (after every reading seen so far)."""
-    now = int(time.time() * 1000) if now_ms is None else now_ms
+    now = app_clock.now_ms() if now_ms is None else now_ms
     if now > site.hlc_ms:
         site.hlc_ms, site.hlc_counter = now, 0
     else:

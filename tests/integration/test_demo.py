@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -24,8 +23,7 @@ from salesdesk.db.models import (
 )
 from salesdesk.demo import DEMO_PASSWORD, build_demo
 from salesdesk.validation import is_inn
-
-TODAY = date(2026, 11, 27)
+from tests import TODAY
 
 
 def _fingerprint(db: Database) -> str:

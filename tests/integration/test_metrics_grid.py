@@ -19,10 +19,9 @@ from salesdesk.db.models import User
 from salesdesk.demo import build_demo
 from salesdesk.metrics import engine, grid
 from salesdesk.metrics.engine import Period
+from tests import TODAY
 from tests.conftest import Office
 from tests.integration.test_metrics import build
-
-TODAY = date(2026, 11, 27)
 
 
 def _groups(db: Database) -> tuple[dict[object, frozenset[uuid.UUID] | None], dict[object, bool]]:

@@ -41,6 +41,7 @@ from salesdesk.services import (
     training,
     users,
 )
+from tests import TODAY
 from tests.conftest import PG_URL, Office, build_office
 
 ALL = {"rep1", "rep2", "manager1", "manager2", "rep3", "head"}
@@ -146,7 +147,7 @@ WRITES: list[tuple[str, Action, set[str]]] = [
     ("deal.create", lambda w, a: deals.create_deal(w.db, a, w.ids["client_rep1"],
                                                    {"title": "Ещё", "amount": "5"}), OWNER_TEAM),
     ("deal.move", lambda w, a: deals.move_deal(w.db, a, w.ids["deal"], "won",
-                                               closed_on=date(2026, 11, 27)), OWNER_TEAM),
+                                               closed_on=TODAY), OWNER_TEAM),
     ("deal.reassign", lambda w, a: deals.reassign_deal(w.db, a, w.ids["deal"],
                                                        w.ids["user_rep2"]),
      {"manager1", "head"}),

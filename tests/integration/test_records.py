@@ -3,7 +3,7 @@ products, planning, market, training, and the audit log they leave."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,9 +24,8 @@ from salesdesk.services import (
     users,
 )
 from salesdesk.services.clients import ClientQuery
+from tests import TODAY
 from tests.conftest import Office
-
-TODAY = date(2026, 11, 27)
 
 
 def _client(office: Office, name: str = "ООО «Альфа»", **extra: str) -> clients.ClientRecord:
@@ -122,15 +121,20 @@ def test_duplicates_by_inn_email_phone_and_similar_name(office: Office) -> None:
     assert any(d.name == "ООО «Альфа»" for d in card)
 
 
+def ago(days: int) -> str:
+    """The ISO date ``days`` before the tests' today (negative: after it)."""
+    return (TODAY - timedelta(days=days)).isoformat()
+
+
 def test_requests_have_an_answer_by_date_and_overdue_list(office: Office) -> None:
     alfa = _client(office)
     db = office.db
     late = activities.log_activity(db, office.rep1, alfa.id, {"kind": "Запрос",
-                                                              "date": "2026-11-20"})
-    assert late.request_status == "open" and late.answer_by == date(2026, 11, 21)
+                                                              "date": ago(7)})
+    assert late.request_status == "open" and late.answer_by == TODAY - timedelta(days=6)
     fresh = activities.log_activity(db, office.rep1, alfa.id, {
-        "kind": "request", "date": "2026-11-27", "answer_by": "2026-11-30"})
-    activities.log_activity(db, office.rep1, alfa.id, {"kind": "call", "date": "2026-11-27"})
+        "kind": "request", "date": ago(0), "answer_by": ago(-3)})
+    activities.log_activity(db, office.rep1, alfa.id, {"kind": "call", "date": ago(0)})
     overdue = activities.open_requests(db, office.rep1, today=TODAY, overdue_only=True)
     assert [a.id for a in overdue] == [late.id] and overdue[0].is_overdue(TODAY)
     assert {a.id for a in activities.open_requests(db, office.manager1, today=TODAY)} == {
@@ -141,8 +145,8 @@ def test_requests_have_an_answer_by_date_and_overdue_list(office: Office) -> Non
     assert activities.open_requests(db, office.rep1, today=TODAY, overdue_only=True) == []
     with pytest.raises(ValidationError, match="before the request"):
         activities.log_activity(db, office.rep1, alfa.id, {"kind": "request",
-                                                           "date": "2026-11-27",
-                                                           "answer_by": "2026-11-01"})
+                                                           "date": ago(0),
+                                                           "answer_by": ago(26)})
     timeline = activities.list_activities(db, office.rep1, client_id=alfa.id)
     assert [a.date for a in timeline] == sorted((a.date for a in timeline), reverse=True)
 
@@ -150,8 +154,9 @@ def test_requests_have_an_answer_by_date_and_overdue_list(office: Office) -> Non
 def test_deal_stage_rules(office: Office) -> None:
     alfa = _client(office)
     db, rep = office.db, office.rep1
+    opened = TODAY - timedelta(days=26)
     deal = deals.create_deal(db, rep, alfa.id, {"title": "Кресла", "amount": "100 000",
-                                                "opened_on": "2026-11-01"}, today=TODAY)
+                                                "opened_on": opened.isoformat()}, today=TODAY)
     assert deal.stage == "new" and deal.closed_on is None
     with pytest.raises(ValidationError, match="Lost reason"):
         deals.move_deal(db, rep, deal.id, "lost", closed_on=TODAY)
@@ -162,11 +167,11 @@ def test_deal_stage_rules(office: Office) -> None:
     reopened = deals.move_deal(db, rep, deal.id, "negotiation")
     assert reopened.closed_on is None and reopened.lost_reason is None
     with pytest.raises(ValidationError, match="before the deal was opened"):
-        deals.move_deal(db, rep, deal.id, "won", closed_on=date(2026, 10, 1))
+        deals.move_deal(db, rep, deal.id, "won", closed_on=opened - timedelta(days=1))
     won = deals.move_deal(db, rep, deal.id, "won", today=TODAY)
     assert won.closed_on == TODAY and won.age_days(TODAY) == 26
     board = {c.stage: c for c in deals.pipeline_board(db, office.manager1,
-                                                      closed_since=date(2026, 11, 1))}
+                                                      closed_since=opened)}
     assert board["won"].count == 1 and board["won"].total == Decimal("100000.00")
     assert board["new"].count == 0
 
@@ -174,9 +179,9 @@ def test_deal_stage_rules(office: Office) -> None:
 def test_tasks_and_deliveries_due_and_overdue(office: Office) -> None:
     alfa = _client(office)
     db = office.db
-    task = tasks.create_task(db, office.manager1, {"title": "Позвонить", "due_date": "2026-11-20"},
+    task = tasks.create_task(db, office.manager1, {"title": "Позвонить", "due_date": ago(7)},
                              assignee_id=office.rep1.id, client_id=alfa.id)
-    tasks.create_task(db, office.rep1, {"title": "Отчёт", "due_date": "2026-12-01"})
+    tasks.create_task(db, office.rep1, {"title": "Отчёт", "due_date": ago(-4)})
     mine = tasks.list_tasks(db, office.rep1, today=TODAY)
     assert [t.title for t in mine] == ["Позвонить", "Отчёт"]
     assert [t.id for t in tasks.list_tasks(db, office.rep1, overdue_only=True, today=TODAY)] == [
@@ -187,10 +192,10 @@ def test_tasks_and_deliveries_due_and_overdue(office: Office) -> None:
         tasks.create_task(db, office.rep1, {"title": "x", "due_date": "2026-12-01"},
                           assignee_id=office.rep2.id)
     late = deliveries.create_delivery(db, office.rep1, {"description": "Кресла",
-                                                        "due_date": "2026-11-25"},
+                                                        "due_date": ago(2)},
                                       client_id=alfa.id)
     deliveries.create_delivery(db, office.rep1, {"description": "Столы",
-                                                 "due_date": "2026-12-05"}, client_id=alfa.id)
+                                                 "due_date": ago(-8)}, client_id=alfa.id)
     overdue = deliveries.list_deliveries(db, office.manager1, overdue_only=True, today=TODAY)
     assert [d.id for d in overdue] == [late.id]
     deliveries.mark_delivered(db, office.rep1, late.id, TODAY)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,7 @@ from salesdesk.auth import login
 from salesdesk.db.engine import Database
 from salesdesk.db.migrate import open_database
 from salesdesk.demo import DEMO_PASSWORD, build_demo
-
-TODAY = date.today()
+from tests import TODAY
 
 
 @pytest.fixture(scope="session")

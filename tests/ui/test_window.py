@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from salesdesk.services import clients as client_service
 from salesdesk.services import deals as deal_service
 from salesdesk.services import documents as document_service
+from tests import TODAY
 from tests.ui.conftest import context_for, settle
 
 ROLES = {
@@ -211,7 +212,7 @@ def test_build_issue_and_pay_an_invoice(window_for: Any, qtbot: Any, tmp_path: P
              if manager_editor.actions.itemAt(i).widget()]
     assert "payment" in names and "cancel" in names
     paid = document_service.record_payment(manager_ctx.db, manager_ctx.actor, issued.id,
-                                           str(total), date.today())
+                                           str(total), TODAY)
     manager_editor.show_record(paid)
     assert manager_editor.state_label.text() in ("Оплачен", "Paid")
 

@@ -4,7 +4,6 @@ and tabs with contacts, the activity timeline, deals, documents, deliveries and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.domain import ACTIVITY_KIND_LABELS, CLIENT_STATUS_LABELS, label
@@ -184,7 +184,7 @@ class ClientCard(QDialog):
         box.addWidget(table(self.contacts_model, self.edit_contact))
         self.tabs.addTab(contacts_tab, theme.icon("mdi6.account-multiple-outline"), _("Contacts"))
 
-        today = date.today()
+        today = clock.today()
         self.timeline_model = RecordTableModel([
             Column(_("Date"), lambda a: a.date, kind="date"),
             Column(_("Kind"), lambda a: label(ACTIVITY_KIND_LABELS, a.kind)),

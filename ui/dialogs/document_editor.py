@@ -5,7 +5,6 @@ a payment, set the delivery deadline, revise or cancel."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.domain import DOCUMENT_KIND_LABELS, VAT_RATES, label, vat_rate_label
 from salesdesk.errors import ConflictError, ValidationError
@@ -172,7 +172,7 @@ class DocumentEditor(QDialog):
 
     def _new_defaults(self) -> None:
         company = self.ctx.company
-        today = date.today()
+        today = clock.today()
         self.doc_date.set_value(today)
         from datetime import timedelta
 
@@ -507,7 +507,7 @@ class DocumentEditor(QDialog):
             FormField("amount", _("Amount"), "money", required=True),
             FormField("paid_on", _("Paid on"), "date", required=True),
             FormField("note", _("Note"))],
-            {"amount": self.record.due_amount, "paid_on": date.today()},
+            {"amount": self.record.due_amount, "paid_on": clock.today()},
             lambda v: documents.record_payment(self.ctx.db, self.ctx.actor, self.record.id,
                                                v["amount"], v["paid_on"], v["note"]))
         dialog.sig_saved.connect(self._stepped)

@@ -3,8 +3,6 @@ or save the PDF."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.i18n import _, format_date
 from salesdesk.metrics.engine import Period
 from salesdesk.services.reports import monthly_report_pdf
@@ -63,7 +62,7 @@ class MonthlyReportDialog(QDialog):
         self.ctx.settings.setValue(f"conclusions/{self.period.start.isoformat()}", text)
         self.preview.setEnabled(False)
         Op(self, monthly_report_pdf, self.ctx.db, self.ctx.actor, self.period.start.year,
-           self.period.start.month, text, date.today(), self.language.currentData()) \
+           self.period.start.month, text, clock.today(), self.language.currentData()) \
             .success(self._show).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:

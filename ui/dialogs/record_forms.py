@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from salesdesk import clock
 from salesdesk.domain import (
     ACTIVITY_KIND_LABELS,
     CLIENT_STATUS_LABELS,
@@ -124,7 +125,6 @@ def activity_form(parent: QWidget, ctx: AppContext, client_id: Any,
                   record: activities.ActivityRecord | None = None,
                   on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """Log (or edit) a call, meeting, e-mail, message, presentation or request."""
-    from datetime import date
 
     fields = [FormField("kind", _("Kind"), "choice", required=True,
                         options=_choices(ACTIVITY_KIND_LABELS)),
@@ -135,7 +135,7 @@ def activity_form(parent: QWidget, ctx: AppContext, client_id: Any,
               FormField("request_status", _("Request status"), "choice",
                         options=_choices(REQUEST_STATUS_LABELS)),
               FormField("answer", _("Answer"), "multiline")]
-    initial: dict[str, Any] = {"kind": "call", "date": date.today()}
+    initial: dict[str, Any] = {"kind": "call", "date": clock.today()}
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}
 
@@ -158,7 +158,6 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
               record: deals.DealRecord | None = None,
               on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit deal (the stage rules are the service's)."""
-    from datetime import date
 
     spec = deals.DEAL_FIELDS
     fields = [FormField("title", _("Title"), required=True, spec=spec["title"]),
@@ -181,7 +180,7 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
         fields.insert(0, FormField("client_id", _("Client"), "choice", required=True,
                                    options=[(c.id, c.name) for c in clients.list_clients(
                                        ctx.db, ctx.actor, clients.ClientQuery(limit=2000))]))
-    initial: dict[str, Any] = {"stage": "new", "opened_on": date.today()}
+    initial: dict[str, Any] = {"stage": "new", "opened_on": clock.today()}
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}
 
@@ -214,7 +213,7 @@ def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
               record: tasks.TaskRecord | None = None,
               on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit follow-up task."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     fields = [FormField("title", _("Title"), required=True, spec=tasks.TASK_FIELDS["title"]),
               FormField("due_date", _("Due"), "date", required=True),
@@ -222,7 +221,7 @@ def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
     if record is None and ctx.can_manage:
         fields.insert(1, FormField("assignee_id", _("Assignee"), "choice", required=True,
                                    options=_people(ctx)))
-    initial: dict[str, Any] = {"due_date": date.today() + timedelta(days=1),
+    initial: dict[str, Any] = {"due_date": clock.today() + timedelta(days=1),
                                "assignee_id": ctx.actor.id}
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}

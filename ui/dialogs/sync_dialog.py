@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.i18n import _, format_date, ngettext, short_person
 from salesdesk.services import sync as sync_service
 from salesdesk.services.sync import (
@@ -223,7 +224,7 @@ class SyncDialog(QDialog):
             self.tabs.setTabText(self.tabs.indexOf(self.conflicts_tab), title)
 
     def _say(self, lines: list[str]) -> None:
-        stamp = datetime.now().strftime("%H:%M")
+        stamp = clock.now().strftime("%H:%M")
         self.log.appendPlainText("\n".join(f"{stamp}  {line}" for line in lines))
 
     def _choose_folder(self) -> None:
@@ -257,7 +258,7 @@ class SyncDialog(QDialog):
             peer_login = self._ask_peer()
             if peer_login is None:
                 return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = clock.now().strftime("%Y%m%d-%H%M")
         name, _f = QFileDialog.getSaveFileName(
             self, _("Write a bundle…"), f"salesdesk-{peer_login or 'sync'}-{stamp}.sdsync",
             BUNDLE_FILTER)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from salesdesk import charts
+from salesdesk import charts, clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.i18n import _, format_money, format_number, format_percent, get_language
@@ -139,7 +139,7 @@ class DashboardPage(Page):
     def __init__(self, ctx: Any, window: Any = None) -> None:
         self.title = _("Dashboard")
         super().__init__(ctx, window)
-        self.today = date.today()
+        self.today = clock.today()
         header = PageHeader(self.title)
         self.period = QComboBox()
         self.period.setObjectName("period")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.domain import STAGE_LABELS, STAGES, label
 from salesdesk.i18n import _, format_money, format_money_compact, format_number, ngettext
 from salesdesk.services import deals, market, users
@@ -103,7 +104,7 @@ class CardDelegate(QStyledItemDelegate):
         # The age goes between the amount and the badge, short when the column is narrow,
         # left out rather than drawn over the amount.
         room = inner.width() - 30 - painter.fontMetrics().horizontalAdvance(amount) - 8
-        days = deal.age_days(date.today())
+        days = deal.age_days(clock.today())
         for age in (ngettext("{n} day", "{n} days", days).format(n=days),
                     _("{n} d.").format(n=days)):
             if painter.fontMetrics().horizontalAdvance(age) <= room:
@@ -274,7 +275,7 @@ class DealsPage(Page):
         if self.stack.currentIndex() == 1:
             self.model.refresh()
             return
-        since = date.today().replace(day=1) - timedelta(days=1)
+        since = clock.today().replace(day=1) - timedelta(days=1)
         since = since.replace(day=1)  # won and lost since the start of last month
         Op(self, deals.pipeline_board, self.ctx.db, self.ctx.actor, self.owner.currentData(),
            since).success(self.show_board).run()

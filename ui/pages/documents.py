@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from salesdesk import clock
 from salesdesk.domain import DOCUMENT_STATUS_LABELS, label
 from salesdesk.i18n import _, format_number, ngettext
 from salesdesk.services import documents
@@ -30,7 +30,7 @@ from .base import Page
 
 def document_columns(kind: str) -> list[Column]:
     """The columns of a document list."""
-    today = date.today()
+    today = clock.today()
     columns = [Column(_("Number"), lambda d: d.number or _("draft")),
                Column(_("Date"), lambda d: d.doc_date, kind="date"),
                Column(_("Client"), lambda d: d.client_name),
@@ -75,7 +75,7 @@ class DocumentsPage(Page):
         self.tabs = QTabWidget()
         self.models: dict[str, RecordTableModel] = {}
         self.views: dict[str, QTableView] = {}
-        today = date.today()
+        today = clock.today()
         for kind, text in (("proposal", _("Proposals")), ("invoice", _("Invoices"))):
             model = RecordTableModel(document_columns(kind), row_color=overdue_color(
                 lambda d: d.state(today) in ("overdue",)))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.i18n import _
 from salesdesk.services import market
 
@@ -125,7 +126,6 @@ class MarketPage(Page):
 
     def add_note(self) -> None:
         """A new market note."""
-        from datetime import date
 
         options = [(c.id, c.name) for c in self.competitors.records]
         fields = [FormField("title", _("Title"), required=True),
@@ -137,7 +137,7 @@ class MarketPage(Page):
             competitor = values.pop("competitor_id", None)
             return market.add_note(self.ctx.db, self.ctx.actor, values, competitor)
 
-        dialog = FormDialog(self, _("Market note"), fields, {"date": date.today()}, save)
+        dialog = FormDialog(self, _("Market note"), fields, {"date": clock.today()}, save)
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 

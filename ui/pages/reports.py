@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from salesdesk import clock
 from salesdesk.i18n import _, format_date, get_language
 from salesdesk.metrics.definitions import BY_KEY
 from salesdesk.metrics.engine import Period
@@ -57,7 +58,7 @@ class ReportsPage(Page):
         header = PageHeader(self.title)
         self.month = QComboBox()
         self.month.setObjectName("report_month")
-        first = date.today().replace(day=1)
+        first = clock.today().replace(day=1)
         for back in range(0, 24):
             month = (first - timedelta(days=31 * back)).replace(day=1)
             self.month.addItem(format_date(month, style="month"), month)

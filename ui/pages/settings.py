@@ -3,7 +3,6 @@ language, backups and the audit log (the head)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.domain import VAT_RATES, vat_rate_label
 from salesdesk.i18n import N_, _, format_date, get_language
 from salesdesk.services import auditlog, company, maintenance, users
@@ -244,7 +244,7 @@ class SettingsPage(Page):
             .success(self._backed_up).run()
 
     def _backed_up(self, path: Path) -> None:
-        when = format_date(datetime.now().date())
+        when = format_date(clock.today())
         self.ctx.settings.setValue("last_backup", when)
         self.backup_info.setText(_("Backup written to {path}").format(path=path))
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.i18n import N_, _
 from salesdesk.services import clients, planning
 
@@ -105,7 +106,7 @@ class StrategyPage(Page):
 
     def refresh(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
-        year = date.today().year
+        year = clock.today().year
 
         def load() -> tuple[Any, Any, Any]:
             return (planning.list_strategy(db, actor),
@@ -152,7 +153,7 @@ class StrategyPage(Page):
                   FormField("amount", _("Amount"), "money", required=True),
                   FormField("note", _("Note"))]
         dialog = FormDialog(self, _("Marketing spend"), fields,
-                            {"date": date.today().replace(day=1)},
+                            {"date": clock.today().replace(day=1)},
                             lambda v: planning.add_spend(self.ctx.db, self.ctx.actor, v))
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()

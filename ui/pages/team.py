@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.domain import ROLE_LABELS, label
 from salesdesk.errors import SalesDeskError
 from salesdesk.i18n import _, format_money
@@ -176,7 +177,7 @@ class TeamPage(Page):
         row = QHBoxLayout()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(clock.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
         row.addWidget(self.year)
         if self.ctx.can_manage:
@@ -304,7 +305,7 @@ class TeamPage(Page):
             return training.assign_training(self.ctx.db, self.ctx.actor, user_id, values)
 
         dialog = FormDialog(self, _("Assign training"), fields,
-                            {"due_date": date.today() + timedelta(days=14)}, save)
+                            {"due_date": clock.today() + timedelta(days=14)}, save)
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.i18n import _
 from salesdesk.services import activities, deliveries, tasks
 
@@ -61,7 +61,7 @@ class WorkPage(Page):
         self.team.setChecked(ctx.is_head)
         self.team.toggled.connect(lambda _c: self.refresh())
         self.layout_.addWidget(self.header)
-        today = date.today()
+        today = clock.today()
         self.tabs = QTabWidget()
         self.task_model = RecordTableModel([
             Column(_("Task"), lambda t: t.title), Column(_("Due"), lambda t: t.due_date,
@@ -136,7 +136,7 @@ class WorkPage(Page):
         self.task_model.set_records(task_rows)
         self.request_model.set_records(request_rows)
         self.delivery_model.set_records(delivery_rows)
-        today = date.today()
+        today = clock.today()
         late = sum(t.is_overdue(today) for t in task_rows)
         self.header.set_count(_("{tasks} tasks, {late} overdue").format(tasks=len(task_rows),
                                                                           late=late))
@@ -171,4 +171,4 @@ class WorkPage(Page):
         if index.isValid():
             record = self.delivery_model.record(index.row())
             Op(self, deliveries.mark_delivered, self.ctx.db, self.ctx.actor, record.id,
-               date.today()).success(lambda _r: self.refresh()).run()
+               clock.today()).success(lambda _r: self.refresh()).run()
