@@ -17,7 +17,7 @@ from typing import Any
 
 from salesdesk.errors import FieldProblem, ValidationError
 from salesdesk.i18n import _
-from salesdesk.money import parse_money
+from salesdesk.money import parse_amount
 
 Parser = Callable[[Any], Any]
 
@@ -143,29 +143,24 @@ def parse_month(value: Any) -> date:
 
 
 def money(value: Any) -> Decimal:
-    """An amount of money, at least zero, at most two decimals."""
-    return parse_money(value)
+    """An amount of money, at least zero, at most two decimals (text in the current
+    language's form, see :func:`salesdesk.money.parse_amount`)."""
+    return parse_amount(value, kind="money")
 
 
 def percent(value: Any) -> Decimal:
     """A percentage from 0 to 100 with up to two decimals."""
-    from salesdesk.money import parse_decimal, round_to
-
-    number = parse_decimal(value)
-    if not Decimal(0) <= number <= Decimal(100):
+    number = parse_amount(value, kind="percent")
+    if number > Decimal(100):
         raise ValueError(_("must be from 0 to 100"))
-    return round_to(number, 2)
+    return number
 
 
 def quantity(value: Any) -> Decimal:
     """A positive quantity with up to three decimals."""
-    from salesdesk.money import parse_decimal
-
-    number = parse_decimal(value)
+    number = parse_amount(value, kind="quantity")
     if number <= 0:
         raise ValueError(_("must be more than zero"))
-    if number.as_tuple().exponent < -3:  # type: ignore[operator]
-        raise ValueError(_("more than three decimals"))
     if number >= Decimal("1e9"):
         raise ValueError(_("too large"))
     return number

@@ -38,7 +38,6 @@ from salesdesk.errors import FieldProblem, ValidationError
 from salesdesk.fields import (
     choice,
     is_blank,
-    money,
     normalize_name,
     one_of,
     parse_date,
@@ -46,6 +45,7 @@ from salesdesk.fields import (
     text,
 )
 from salesdesk.i18n import _
+from salesdesk.money import AmountError, amount_style, parse_amount, style_of
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import writing
 from salesdesk.services.clients import CLIENT_FIELDS, find_duplicates, refresh_search_text
@@ -164,6 +164,7 @@ class _Importer:
         self.mapping = mapping
         self.header_names = {canonical: sheet.header[i] for i, canonical in mapping.items()}
         self.users = {u.login: u for u in ctx.session.scalars(select(User))}
+        self._money_parsers: dict[str, Callable[[Any], Decimal]] = {}
 
     def rows(self) -> list[_Row]:
         out = []
@@ -172,6 +173,24 @@ class _Importer:
                       for i, canonical in self.mapping.items()}
             out.append(_Row(line, values, self.header_names))
         return out
+
+    def money(self, column: str) -> Callable[[Any], Decimal]:
+        """The parser of a money column, in the number style its values show (a column
+        of ``1,234.50`` and one of ``1 234,50`` both import right); a column that mixes
+        the two, or stays ambiguous (only values like ``6,000``), is refused whole."""
+        if column not in self._money_parsers:
+            index = next((i for i, c in self.mapping.items() if c == column), None)
+            values = [cells[index] for _line, cells in self.sheet.rows
+                      if index is not None and index < len(cells)]
+            try:
+                style = amount_style(values)
+            except AmountError as exc:
+                raise ValidationError(
+                    f"{self.sheet.name}:1: {self.header_names.get(column, column)}",
+                    str(exc)) from None
+            self._money_parsers[column] = lambda v: parse_amount(
+                v, kind="money", style=style or style_of())
+        return self._money_parsers[column]
 
     def where(self, row: _Row, column: str) -> str:
         return f"{self.sheet.name}:{row.line}: {row.header.get(column, column)}"
@@ -299,7 +318,7 @@ def _import_deals(imp: _Importer, report: ImportReport, skip_invalid: bool) -> l
                 problems.append(FieldProblem(imp.where(row, "client"), why))
         title = imp.parse(row, "title", text(300), True, problems)
         owner = imp.user(row, "owner", problems, Action.DEAL_CREATE)
-        amount = imp.parse(row, "amount", money, True, problems)
+        amount = imp.parse(row, "amount", imp.money("amount"), True, problems)
         stage = imp.parse(row, "stage", choice(STAGE_LABELS), True, problems)
         opened = imp.parse(row, "opened", parse_date, True, problems)
         closed = imp.parse(row, "closed", parse_date, False, problems)
@@ -385,7 +404,7 @@ def _import_spend(imp: _Importer, report: ImportReport, skip_invalid: bool) -> l
         problems: list[FieldProblem] = []
         day = imp.parse(row, "date", parse_date, True, problems)
         channel = imp.parse(row, "channel", text(100), True, problems)
-        amount = imp.parse(row, "amount", money, True, problems)
+        amount = imp.parse(row, "amount", imp.money("amount"), True, problems)
         if problems:
             report.problems.extend(problems)
             continue
@@ -412,7 +431,7 @@ def _import_targets(imp: _Importer, report: ImportReport, skip_invalid: bool) ->
             except Exception as exc:  # a permission problem of this row
                 problems.append(FieldProblem(imp.where(row, "user"), str(exc)))
         month = imp.parse(row, "month", parse_month, True, problems)
-        amount = imp.parse(row, "amount", money, True, problems)
+        amount = imp.parse(row, "amount", imp.money("amount"), True, problems)
         if problems:
             report.problems.extend(problems)
             continue
@@ -446,7 +465,7 @@ def _import_products(imp: _Importer, report: ImportReport, skip_invalid: bool) -
     for row in imp.rows():
         problems: list[FieldProblem] = []
         name = imp.parse(row, "name", text(300), True, problems)
-        price = imp.parse(row, "price", money, True, problems)
+        price = imp.parse(row, "price", imp.money("price"), True, problems)
         unit = imp.parse(row, "unit", text(20), False, problems)
         rate = imp.parse(row, "vat_rate", one_of(VAT_RATES), False, problems)
         sku = imp.parse(row, "sku", text(64), False, problems)

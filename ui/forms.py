@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from salesdesk.errors import ConflictError, SalesDeskError, ValidationError
 from salesdesk.fields import Field, field_problem
-from salesdesk.i18n import _, format_number, get_language
-from salesdesk.money import round_money
+from salesdesk.i18n import _
+from salesdesk.money import format_amount
 
 from . import theme
 from .widgets import DateEdit, set_invalid
@@ -57,9 +57,7 @@ class FormField:
 
 def money_text(value: Decimal | None) -> str:
     """Money in an edit field: ``1 234,50`` (the parser takes it back)."""
-    if value is None:
-        return ""
-    return format_number(round_money(value), get_language(), decimals=2)
+    return format_amount(value, kind="money")
 
 
 class FormDialog(QDialog):

@@ -35,7 +35,7 @@ def setup(office: Office) -> dict:
 LINES = [
     {"quantity": "3"},  # filled from the chair product
     {"description": "Доставка по Москве", "quantity": "1", "unit": "усл", "price": "2500"},
-    {"description": "Учебник «Продажи B2B»", "quantity": "2", "unit": "шт", "price": "1250,50",
+    {"description": "Учебник «Продажи B2B»", "quantity": "2", "unit": "шт", "price": "1250.50",
      "vat_rate": "10", "discount_pct": "5"},
 ]
 
@@ -236,7 +236,7 @@ def decode_qr(pdf: bytes, tmp_path: Path) -> str:
 def test_sixty_line_invoice_breaks_across_pages_with_header(office: Office, setup: dict,
                                                             tmp_path: Path) -> None:
     lines = [{"description": f"Позиция {i:02d} — стол письменный с тумбой", "quantity": str(
-        i % 4 + 1), "unit": "шт", "price": f"{1000 + i * 37},50"} for i in range(60)]
+        i % 4 + 1), "unit": "шт", "price": f"{1000 + i * 37}.50"} for i in range(60)]
     invoice = _issue(office, setup, "invoice", lines)
     pages = pdftotext(documents.document_pdf(office.db, office.rep1, invoice.id), tmp_path)
     assert len(pages) >= 2

@@ -59,7 +59,7 @@ def test_validate_reports_every_field_by_label() -> None:
         validate(spec, {"title": "too long title", "amount": "abc", "colour": "red"})
     fields = [p.field for p in info.value.problems]
     assert fields == ["colour", "Title", "Amount"]
-    assert validate(spec, {"title": "ok", "amount": "1 000,5"}) == {"title": "ok",
+    assert validate(spec, {"title": "ok", "amount": "1 000.5"}) == {"title": "ok",
                                                                    "amount": Decimal("1000.50")}
 
 

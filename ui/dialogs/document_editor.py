@@ -34,7 +34,7 @@ from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.domain import DOCUMENT_KIND_LABELS, VAT_RATES, label, vat_rate_label
 from salesdesk.errors import ConflictError, ValidationError
 from salesdesk.i18n import _, format_money
-from salesdesk.money import parse_decimal
+from salesdesk.money import format_amount, parse_amount
 from salesdesk.services import clients, documents, products
 from salesdesk.services.documents import DocumentRecord
 
@@ -46,9 +46,11 @@ from ..worker import Op
 COLUMNS = ["item", "quantity", "unit", "price", "discount", "vat", "amount"]
 
 
-def _number(text: str, default: Decimal) -> Decimal:
+def _number(text: str, default: Decimal, kind: str) -> Decimal:
+    """A cell's amount for the running totals (what cannot be read counts as the default;
+    saving reports it by line and column)."""
     try:
-        return parse_decimal(text) if text.strip() else default
+        return parse_amount(text, kind=kind) if text.strip() else default
     except (ValueError, InvalidOperation):
         return default
 
@@ -206,10 +208,11 @@ class DocumentEditor(QDialog):
         item.setData(Qt.ItemDataRole.UserRole, line.get("product_id"))
         self.table.setItem(row, 0, item)
         quantity = line.get("quantity", "1")
-        self.table.setItem(row, 1, QTableWidgetItem(_text(quantity)))
+        self.table.setItem(row, 1, QTableWidgetItem(_text(quantity, "quantity")))
         self.table.setItem(row, 2, QTableWidgetItem(str(line.get("unit", "шт"))))
-        self.table.setItem(row, 3, QTableWidgetItem(_text(line.get("price", ""))))
-        self.table.setItem(row, 4, QTableWidgetItem(_text(line.get("discount_pct") or "")))
+        self.table.setItem(row, 3, QTableWidgetItem(_text(line.get("price", ""), "money")))
+        discount = _text(line.get("discount_pct") or "", "percent")
+        self.table.setItem(row, 4, QTableWidgetItem(discount))
         rate = QComboBox()
         for code in VAT_RATES:
             rate.addItem(vat_rate_label(code), code)
@@ -268,9 +271,9 @@ class DocumentEditor(QDialog):
         parsed = []
         self._filling = True
         for row, line in enumerate(self.lines()):
-            quantity = _number(line["quantity"], Decimal(0))
-            price = _number(line["price"], Decimal(0))
-            discount = _number(line["discount_pct"] or "", Decimal(0))
+            quantity = _number(line["quantity"], Decimal(0), "quantity")
+            price = _number(line["price"], Decimal(0), "money")
+            discount = _number(line["discount_pct"] or "", Decimal(0), "percent")
             rate = line["vat_rate"] or "none"
             parsed.append((quantity, price, discount, rate))
             totals = compute_line(quantity, price, discount, rate, included)
@@ -563,14 +566,12 @@ class DocumentEditor(QDialog):
             super().reject()
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, kind: str) -> str:
+    """A cell's text: amounts in the window's language, as the parser reads them back."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        from salesdesk.i18n import format_number, get_language
-
-        places = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
-        return format_number(value, get_language(), decimals=min(places, 3))
+    if isinstance(value, Decimal | int):
+        return format_amount(value, kind=kind)
     return str(value)
 
 
