@@ -84,9 +84,38 @@ def month_label(month: date, lang: str) -> str:
 
 
 def period_label(start: date, end: date, lang: str) -> str:
-    """``1 мар 2026 – 31 мар 2026`` (or a month name for a calendar month)."""
+    """A period as short as it reads clearly: ``5 мар 2026``, ``1–5 мар 2026``,
+    ``28 фев – 5 мар 2026``, ``28 дек 2025 – 5 янв 2026`` (English: ``Mar 1–5, 2026``)."""
+    from babel.dates import format_date
+
     t = Tr(lang)
-    return f"{t.date(start)} – {t.date(end)}"
+    if start == end:
+        return t.date(start)
+    loc = babel_locale(lang)
+
+    def fmt(day: date, pattern: str) -> str:
+        text = format_date(day, pattern, locale=loc)
+        return text.replace(".", "") if lang == "ru" else text
+
+    if start.year != end.year:
+        return f"{t.date(start)} – {t.date(end)}"
+    if start.month != end.month:
+        if lang == "ru":
+            return f"{fmt(start, 'd MMM')} – {fmt(end, 'd MMM y')}"
+        return f"{fmt(start, 'MMM d')} – {fmt(end, 'MMM d, y')}"
+    if lang == "ru":
+        return f"{start.day}–{fmt(end, 'd MMM y')}"
+    return f"{fmt(start, 'MMM d')}–{end.day}, {end.year}"
+
+
+def opened_in(period: str, lang: str) -> str:
+    """The funnel's basis, said under its title: deals opened in the period."""
+    return Tr(lang)._("deals opened in {period}").format(period=period)
+
+
+def closed_in(period: str, lang: str) -> str:
+    """The basis of won and lost counts: deals closed in the period."""
+    return Tr(lang)._("deals closed in {period}").format(period=period)
 
 
 def months_label(points: Sequence[Any], lang: str) -> str:

@@ -117,6 +117,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
             raise ValidationError("--conclusions", _("cannot read {file}: {reason}").format(
                 file=args.conclusions, reason=exc.strerror)) from exc
+    if args.month is None:  # the month just ended during the first ten days, else this one
+        from salesdesk.services.reports import default_report_month
+
+        first = default_report_month()
+        args.month = (first.year, first.month)
     year, month = args.month
     pdf = monthly_report_pdf(db, actor, year, month, conclusions, lang=args.report_lang)
     target = Path(args.output) if args.output else Path(f"report-{year:04d}-{month:02d}.pdf")
@@ -130,7 +135,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help=_("the monthly report for top management"))
     kinds = p.add_subparsers(dest="report_kind", required=True, metavar="KIND")
     q = kinds.add_parser("monthly", help=_("the monthly report as PDF"))
-    q.add_argument("month", type=_month, help="YYYY-MM")
+    q.add_argument("month", type=_month, nargs="?", default=None,
+                   help=_("YYYY-MM (default: the month just ended during the first ten days "
+                          "of a month, else the current one)"))
     q.add_argument("-o", "--output", help=_("PDF file (default: report-YYYY-MM.pdf)"))
     q.add_argument("--conclusions", help=_("a text file with your conclusions"))
     q.add_argument("--language", dest="report_lang", choices=["ru", "en"],

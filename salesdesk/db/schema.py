@@ -5,5 +5,5 @@ revision is compared with these constants; Alembic is loaded only to upgrade. A 
 checks they match the migration scripts.
 """
 
-HEAD = "0003"
-KNOWN = ("0001", "0002", "0003")
+HEAD = "0004"
+KNOWN = ("0001", "0002", "0003", "0004")

@@ -261,6 +261,10 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
     rows.append([_cell(label(STAGE_LABELS, "lost", lang)), _cell(t.number(lost), right=True),
                  _cell("")])
     story.append(_table(rows, _scale([70 * mm, 40 * mm, 60 * mm])))
+    month_name = t.date(data.month, "month")
+    story.append(para(t._("The funnel counts the deals opened in {month} by the furthest "
+                          "stage they reached; “Deals won” and the lost reasons count the "
+                          "deals closed in {month}.").format(month=month_name), st.small))
     story.append(Spacer(1, 3 * mm))
     rows = [[_cell(x, bold=True) for x in (t._("Lost reason"), t._("Deals"), t._("Amount"))]]
     for reason, n, total in data.parts.lost_reasons:
@@ -342,13 +346,15 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
     story.append(_h(t._("7. Charts")))
     sub = t.date(data.month, "month")
     figures = [charts.sales_by_month(data.series, lang, "print"),
-               charts.funnel_chart(data.parts.funnel, lang, sub, "print"),
+               charts.funnel_chart(data.parts.funnel, lang, charts.opened_in(sub, lang),
+                                   "print"),
                charts.conversion_and_check(data.series, lang, "print"),
                charts.customers_by_month(data.series, lang, "print"),
                charts.plan_vs_fact(data.people, lang, sub, "print"),
                charts.channels_chart(data.parts.spend_by_channel, data.parts.cac_by_channel,
                                      lang, sub, "print"),
-               charts.lost_reasons_chart(data.parts.lost_reasons, lang, sub, "print"),
+               charts.lost_reasons_chart(data.parts.lost_reasons, lang,
+                                         charts.closed_in(sub, lang), "print"),
                charts.deal_time_histogram(data.parts.durations, lang, sub, "print")]
     for figure in figures:
         story.append(KeepTogether([_chart(figure), Spacer(1, 4 * mm)]))

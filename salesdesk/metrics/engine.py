@@ -14,11 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
+from salesdesk import clock
 from salesdesk.db.models import (
     Activity,
     Client,
@@ -33,9 +36,14 @@ from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, STAGES
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
 from salesdesk.metrics.sqlfuncs import days_between, month_key, msum
-from salesdesk.money import ZERO, round_money, round_to
+from salesdesk.money import ZERO, from_minor, round_money, round_to
 
 HUNDRED = Decimal(100)
+
+
+def _raw_kopecks(column: Any) -> Any:
+    """A sum of a money column as the driver gives it: integer kopecks."""
+    return type_coerce(column, NullType())
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,26 @@ class Period:
         """True for ``[1st, last day]`` of one month."""
         return self.start.day == 1 and Period.month(self.start.year, self.start.month) == self
 
+    def so_far(self, today: date) -> Period:
+        """The part of the period up to ``today`` (the whole period once it has ended;
+        its first day alone when it has not begun)."""
+        return Period(self.start, max(self.start, min(self.end, today)))
+
+    def previous_like(self, today: date) -> Period:
+        """What the period so far is compared with: the same number of days from the
+        start of the previous period (1–5 December against 1–5 November; a month of 31
+        days against 1–30 November), or the whole previous period once this one has
+        ended."""
+        before = self.previous()
+        if today >= self.end:
+            return before
+        days = self.so_far(today).days
+        return Period(before.start, min(before.end, before.start + timedelta(days=days - 1)))
+
+    def contains(self, day: date) -> bool:
+        """The day lies in the period."""
+        return self.start <= day <= self.end
+
     def months(self) -> list[Period]:
         """The calendar months the period touches, whole."""
         out = []
@@ -121,6 +149,14 @@ def _in(column: Any, scope: frozenset[uuid.UUID] | None) -> Any:
     return literal(True) if scope is None else column.in_(scope)
 
 
+def live_client(column: Any) -> Any:
+    """The row's client is not deleted: a deleted client takes its deals, activities,
+    documents and payments out of every metric (METRICS.md). The deleted few are
+    listed once; the rest of the query keeps its indexes."""
+    return column.not_in(select(Client.id).where(Client.deleted_at.is_not(None))
+                         .scalar_subquery())
+
+
 # --- the pieces ------------------------------------------------------------------------
 
 def contacts(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> int:
@@ -128,12 +164,12 @@ def contacts(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) ->
     # count(*), not count(id): the partial index on (date, user_id) then answers alone.
     return int(session.scalar(select(func.count()).select_from(Activity).where(
         Activity.deleted_at.is_(None), Activity.date.between(p.start, p.end),
-        _in(Activity.user_id, scope))) or 0)
+        _in(Activity.user_id, scope), live_client(Activity.client_id))) or 0)
 
 
 def _closed(stage: str, scope: frozenset[uuid.UUID] | None, p: Period) -> list[Any]:
     return [Deal.deleted_at.is_(None), Deal.stage == stage, Deal.closed_on.between(p.start, p.end),
-            _in(Deal.owner_id, scope)]
+            _in(Deal.owner_id, scope), live_client(Deal.client_id)]
 
 
 def won_and_lost(session: Session, scope: frozenset[uuid.UUID] | None,
@@ -145,7 +181,7 @@ def won_and_lost(session: Session, scope: frozenset[uuid.UUID] | None,
         func.sum(case((won, 1), else_=0)), func.sum(case((lost, 1), else_=0)),
         msum(case((won, Deal.__table__.c.amount), else_=0)),
     ).where(Deal.deleted_at.is_(None), Deal.closed_on.between(p.start, p.end),
-            _in(Deal.owner_id, scope))).one()
+            _in(Deal.owner_id, scope), live_client(Deal.client_id))).one()
     return int(row[0] or 0), int(row[1] or 0), money(row[2])
 
 
@@ -180,16 +216,43 @@ def collected(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -
             .join(Document, Document.id == Payment.invoice_id)
             .join(Client, Client.id == Document.client_id)
             .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
-                   Payment.paid_on.between(p.start, p.end), _in(Client.owner_id, scope)))
+                   Client.deleted_at.is_(None), Payment.paid_on.between(p.start, p.end),
+                   _in(Client.owner_id, scope)))
     return money(session.scalar(stmt))
+
+
+def month_share(month: date, p: Period) -> Fraction:
+    """The share of a month's days that lie in the period (1 for a whole month)."""
+    whole = Period.month(month.year, month.month)
+    first, last = max(whole.start, p.start), min(whole.end, p.end)
+    if first > last:
+        return Fraction(0)
+    return Fraction((last - first).days + 1, whole.days)
+
+
+def prorated_kopecks(targets: Iterable[tuple[date, int]], p: Period) -> Fraction:
+    """The plan of a period in exact kopecks: each month's target times the share of its
+    days in the period (rounded once, by the caller, when shown)."""
+    return sum((Fraction(kopecks) * month_share(month, p) for month, kopecks in targets),
+               Fraction(0))
+
+
+def round_kopecks(value: Fraction) -> Decimal:
+    """Exact kopecks rounded half-up to whole kopecks, as rubles."""
+    whole, rest = divmod(value.numerator, value.denominator)
+    if 2 * rest >= value.denominator:
+        whole += 1
+    return from_minor(whole)
 
 
 def plan(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Decimal:
-    """Targets of users in scope for the months whose 1st day lies in the period."""
-    stmt = select(msum(Target.__table__.c.amount)).where(
-        Target.deleted_at.is_(None), Target.month.between(p.start, p.end),
-        _in(Target.user_id, scope))
-    return money(session.scalar(stmt))
+    """The targets of users in scope for the months the period touches, each prorated by
+    the share of its days in the period; summed exactly, rounded once."""
+    key = _raw_kopecks(func.sum(Target.__table__.c.amount))
+    rows = session.execute(select(Target.month, key).where(
+        Target.deleted_at.is_(None), Target.month.between(p.start.replace(day=1), p.end),
+        _in(Target.user_id, scope)).group_by(Target.month))
+    return round_kopecks(prorated_kopecks(((m, int(k or 0)) for m, k in rows), p))
 
 
 def activity_window(session: Session) -> int:
@@ -214,23 +277,29 @@ class CustomerCounts:
         return self.at_start - self.retained
 
 
+def judged_days(p: Period, today: date) -> tuple[date, date]:
+    """The two days customer metrics look at: the day before the period and its last
+    day, neither later than today (a period that has not ended is judged on today)."""
+    return min(p.start - timedelta(days=1), today), min(p.end, today)
+
+
 def customers(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
-              window: int | None = None) -> CustomerCounts:
+              window: int | None = None, today: date | None = None) -> CustomerCounts:
     """Customers at start, retained, new and reactivated (METRICS.md), in one query.
 
     A customer is active on day d when it has a won deal closed in [d − W + 1, d];
     customer metrics count clients whose owner is in scope, whoever owned the deals.
     """
     w = window or activity_window(session)
-    day_before = p.start - timedelta(days=1)
+    day_before, last = judged_days(p, today or clock.today())
     start_lo, start_hi = day_before - timedelta(days=w - 1), day_before
-    end_lo = p.end - timedelta(days=w - 1)
+    end_lo = last - timedelta(days=w - 1)
     won = Deal.__table__
     per_client = (
         select(won.c.client_id,
                func.max(case((won.c.closed_on.between(start_lo, start_hi), 1), else_=0))
                .label("in_s"),
-               func.max(case((won.c.closed_on.between(end_lo, p.end), 1), else_=0))
+               func.max(case((won.c.closed_on.between(end_lo, last), 1), else_=0))
                .label("in_e"),
                func.min(won.c.closed_on).label("first_won"))
         .where(won.c.stage == "won", won.c.deleted_at.is_(None), won.c.closed_on <= p.end)
@@ -245,7 +314,7 @@ def customers(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
                               1), else_=0)))
         .select_from(per_client)
         .join(Client, Client.id == per_client.c.client_id)
-        .where(_in(Client.owner_id, scope))).one()
+        .where(Client.deleted_at.is_(None), _in(Client.owner_id, scope))).one()
     return CustomerCounts(at_start=int(row[0] or 0), retained=int(row[1] or 0),
                           new=int(row[2] or 0), reactivated=int(row[3] or 0))
 
@@ -256,15 +325,18 @@ def marketing_spend(session: Session, p: Period) -> Decimal:
         MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(p.start, p.end))))
 
 
-def new_customers_by_channel(session: Session, p: Period) -> dict[str, int]:
-    """Company-wide new customers in the period by their client's source."""
+def new_customers_by_channel(session: Session, p: Period,
+                             scope: frozenset[uuid.UUID] | None = None) -> dict[str, int]:
+    """New customers in the period by their client's source, of clients whose owner is in
+    scope (everybody's by default: CAC by channel is a company-wide figure)."""
     first = (select(Deal.client_id, func.min(Deal.closed_on).label("first_won"))
              .where(Deal.stage == "won", Deal.deleted_at.is_(None))
              .group_by(Deal.client_id).subquery())
     rows = session.execute(
         select(Client.source, func.count()).select_from(first)
         .join(Client, Client.id == first.c.client_id)
-        .where(first.c.first_won.between(p.start, p.end))
+        .where(first.c.first_won.between(p.start, p.end), Client.deleted_at.is_(None),
+               _in(Client.owner_id, scope))
         .group_by(Client.source))
     return {source or "": int(n) for source, n in rows}
 
@@ -297,7 +369,8 @@ def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
         select(Deal.stage, func.count(Deal.id), msum(amount),
                msum(case((expected, amount), else_=0)))
         .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
-               Deal.opened_on <= p.end, _in(Deal.owner_id, scope))
+               Deal.opened_on <= p.end, _in(Deal.owner_id, scope),
+               live_client(Deal.client_id))
         .group_by(Deal.stage))
     count, total, expected_by_stage = 0, ZERO, {}
     for stage, n, stage_total, stage_expected in rows:
@@ -310,17 +383,20 @@ def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
 # --- the whole set -------------------------------------------------------------------------
 
 def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
-            company_wide: bool) -> dict[str, Any]:
+            company_wide: bool, today: date | None = None) -> dict[str, Any]:
     """Every key of METRICS.md for one scope and period.
 
     ``scope=None`` counts everybody; ``company_wide`` says whether the scope is the whole
-    company (CAC is only defined then). :mod:`salesdesk.metrics.grid` computes the same
-    set for many scopes and periods at once; a test holds the two equal.
+    company (CAC is only defined then); customer metrics of a period that has not ended
+    are judged on ``today`` (the clock's by default). :mod:`salesdesk.metrics.grid`
+    computes the same set for many scopes and periods at once; a test holds the two equal.
     """
-    counts = customers(session, scope, p)
+    today = today or clock.today()
+    counts = customers(session, scope, p, today=today)
     won, lost, volume = won_and_lost(session, scope, p)
     if company_wide:
-        new_all: int | None = counts.new if scope is None else customers(session, None, p).new
+        new_all: int | None = (counts.new if scope is None
+                               else customers(session, None, p, today=today).new)
         by_channel_new: dict[str, int] | None = new_customers_by_channel(session, p)
     else:
         new_all = by_channel_new = None
@@ -408,7 +484,7 @@ def funnel(session: Session, scope: frozenset[uuid.UUID] | None,
     rows = dict(session.execute(
         select(Deal.stage, func.count(Deal.id))
         .where(Deal.deleted_at.is_(None), Deal.opened_on.between(p.start, p.end),
-               _in(Deal.owner_id, scope))
+               _in(Deal.owner_id, scope), live_client(Deal.client_id))
         .group_by(Deal.stage)).all())
     ladder = [*OPEN_STAGES, "won"]
     reached = []

@@ -21,6 +21,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
@@ -29,10 +30,11 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
+from salesdesk import clock
 from salesdesk.db.models import Activity, Client, Deal, Document, MarketingSpend, Payment, Target
 from salesdesk.domain import OPEN_STAGES
 from salesdesk.metrics import engine
-from salesdesk.metrics.engine import CustomerCounts, Period
+from salesdesk.metrics.engine import CustomerCounts, Period, live_client
 from salesdesk.metrics.sqlfuncs import days_between
 from salesdesk.money import from_minor
 
@@ -124,16 +126,18 @@ class _PerUser:
 
 
 def compute_grid(session: Session, groups: Mapping[Hashable, Users],
-                 periods: Sequence[Period], company_wide: Mapping[Hashable, bool]
-                 ) -> dict[tuple[Hashable, int], dict[str, Any]]:
+                 periods: Sequence[Period], company_wide: Mapping[Hashable, bool],
+                 today: date | None = None) -> dict[tuple[Hashable, int], dict[str, Any]]:
     """``{(group, period index): the metric set}`` for every group and period.
 
     ``groups`` names whose work each group counts; ``company_wide[group]`` says whether
     that group is the whole company (CAC is only defined then). The periods must not
-    overlap; they need not be calendar months.
+    overlap; they need not be calendar months. Customer metrics of a period that has not
+    ended are judged on ``today`` (the clock's by default), as :func:`engine.compute`.
     """
     if not periods:
         return {}
+    today = today or clock.today()
     ordered = sorted(periods, key=lambda p: p.start)
     for a, b in pairwise(ordered):
         if b.start <= a.end:
@@ -162,7 +166,7 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     for user, day, n in conn.execute(
             select(_raw(Activity.user_id), _raw(Activity.date), func.count())
             .where(Activity.deleted_at.is_(None), Activity.date.between(lo, hi),
-                   only(Activity.user_id))
+                   only(Activity.user_id), live_client(Activity.client_id))
             .group_by(Activity.date, Activity.user_id)):
         if (index := buckets.of(day)) is not None:
             contacts.add(raw.id(user), index, int(n))
@@ -174,7 +178,8 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
             select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.closed_on), func.count(),
                    summed(amount))
             .where(Deal.deleted_at.is_(None), Deal.stage.in_(("won", "lost")),
-                   Deal.closed_on.between(lo, hi), only(Deal.owner_id))
+                   Deal.closed_on.between(lo, hi), only(Deal.owner_id),
+                   live_client(Deal.client_id))
             .group_by(Deal.owner_id, Deal.stage, Deal.closed_on)):
         if (index := buckets.of(day)) is None:
             continue
@@ -190,7 +195,8 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
             select(_raw(Deal.owner_id), _raw(Deal.closed_on),
                    days_between(Deal.closed_on, Deal.opened_on), func.count())
             .where(Deal.deleted_at.is_(None), Deal.stage == "won",
-                   Deal.closed_on.between(lo, hi), only(Deal.owner_id))
+                   Deal.closed_on.between(lo, hi), only(Deal.owner_id),
+                   live_client(Deal.client_id))
             .group_by(Deal.owner_id, Deal.closed_on, Deal.opened_on)):
         if (index := buckets.of(day)) is not None:
             durations[(raw.id(owner), index)].extend([int(days)] * int(n))
@@ -203,20 +209,25 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
             .join(Document, Document.id == Payment.invoice_id)
             .join(Client, Client.id == Document.client_id)
             .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
-                   Payment.paid_on.between(lo, hi), only(Client.owner_id))
+                   Client.deleted_at.is_(None), Payment.paid_on.between(lo, hi),
+                   only(Client.owner_id))
             .group_by(Client.owner_id, Payment.paid_on)):
         if (index := buckets.of(day)) is not None:
             collected.add(raw.id(owner), index, int(total or 0))
 
-    # Targets of the months whose first day lies in a period.
-    plan = _PerUser()
+    # Targets of the months the periods touch, each prorated by the share of its days
+    # in the period, in exact kopecks (rounded once per cell, as engine.plan).
+    plan: dict[tuple[uuid.UUID, int], Fraction] = defaultdict(Fraction)
     for user, day, total in conn.execute(
             select(_raw(Target.user_id), _raw(Target.month), summed(Target.__table__.c.amount))
-            .where(Target.deleted_at.is_(None), Target.month.between(lo, hi),
+            .where(Target.deleted_at.is_(None), Target.month.between(lo.replace(day=1), hi),
                    only(Target.user_id))
             .group_by(Target.user_id, Target.month)):
-        if (index := buckets.of(day)) is not None:
-            plan.add(raw.id(user), index, int(total or 0))
+        month = raw.day(day)
+        for index, period in enumerate(periods):
+            share = engine.month_share(month, period)
+            if share:
+                plan[(raw.id(user), index)] += Fraction(int(total or 0)) * share
 
     # Marketing spend has no owner: one company-wide figure per period and channel.
     spend: dict[int, dict[str, int]] = defaultdict(dict)
@@ -237,7 +248,7 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
             select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.opened_on),
                    _raw(Deal.expected_close), func.count(), summed(amount))
             .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
-                   Deal.opened_on <= hi, only(Deal.owner_id))
+                   Deal.opened_on <= hi, only(Deal.owner_id), live_client(Deal.client_id))
             .group_by(Deal.owner_id, Deal.stage, Deal.opened_on, Deal.expected_close)):
         # rank: the first period (by end) whose end is on or after the opening day.
         key = (raw.id(owner), stage, bisect_left(ends, raw.day(opened)), buckets.of(expected))
@@ -246,7 +257,7 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
         cell[1] += int(total or 0)
     probabilities = engine.stage_probabilities(session)
 
-    customers = _Customers(session, periods, engine.activity_window(session), raw)
+    customers = _Customers(session, periods, engine.activity_window(session), raw, today)
 
     out: dict[tuple[Hashable, int], dict[str, Any]] = {}
     for group, users in groups.items():
@@ -269,7 +280,10 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
                 contacts=contacts.total(users, index), won=won.total(users, index),
                 lost=lost.total(users, index), volume=volume.money(users, index),
                 deal_times=engine.median_and_mean(days_won),
-                collected=collected.money(users, index), plan=plan.money(users, index),
+                collected=collected.money(users, index),
+                plan=engine.round_kopecks(sum(
+                    (v for (user, i), v in plan.items()
+                     if i == index and (users is None or user in users)), Fraction(0))),
                 counts=customers.counts(users, index),
                 spend=from_minor(sum(spend[index].values())), spend_by_channel=spent,
                 new_all=customers.counts(None, index).new if wide else None,
@@ -285,7 +299,7 @@ class _Customers:
     owner, from one read of the won deals (METRICS.md; engine.customers per cell)."""
 
     def __init__(self, session: Session, periods: Sequence[Period], window: int,
-                 raw: _Raw) -> None:
+                 raw: _Raw, today: date) -> None:
         hi = max(p.end for p in periods)
         conn = session.connection()
         # Every client with a won deal, and who owns it (customer metrics count clients
@@ -294,7 +308,8 @@ class _Customers:
             select(_raw(Deal.client_id), _raw(Deal.closed_on), _raw(Client.owner_id),
                    Client.source)
             .join(Client, Client.id == Deal.client_id)
-            .where(Deal.stage == "won", Deal.deleted_at.is_(None), Deal.closed_on <= hi)).all()
+            .where(Deal.stage == "won", Deal.deleted_at.is_(None), Deal.closed_on <= hi,
+                   Client.deleted_at.is_(None))).all()
         index: dict[Any, int] = {}
         ordinals: dict[Any, int] = {}
         self.owner: list[uuid.UUID] = []
@@ -322,11 +337,12 @@ class _Customers:
         self.flags: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         for i, p in enumerate(periods):
             start, end = p.start.toordinal(), p.end.toordinal()
-            day_before = start - 1
+            judged_before, judged_last = engine.judged_days(p, today)
+            day_before, last = judged_before.toordinal(), judged_last.toordinal()
             in_start = np.zeros(len(ids), dtype=bool)
             in_start[deal_client[(day >= day_before - (window - 1)) & (day <= day_before)]] = True
             in_end = np.zeros(len(ids), dtype=bool)
-            in_end[deal_client[(day >= end - (window - 1)) & (day <= end)]] = True
+            in_end[deal_client[(day >= last - (window - 1)) & (day <= last)]] = True
             is_new = (first >= start) & (first <= end)
             self.flags[i] = (in_start, in_start & in_end, is_new, in_end & ~in_start & ~is_new)
         self._cache: dict[tuple[Users, int], CustomerCounts] = {}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from salesdesk import clock, policy
 from salesdesk.auth import Actor
@@ -134,10 +134,12 @@ def list_deliveries(db: Database, actor: Actor, open_only: bool = True,
                 .join(User, User.id == Delivery.owner_id)
                 .outerjoin(Document, Document.id == Delivery.invoice_id)
                 .where(Delivery.deleted_at.is_(None), policy.visible(ctx, Delivery)))
-        if open_only or overdue_only:
-            stmt = stmt.where(Delivery.delivered_on.is_(None))
         if overdue_only:
-            stmt = stmt.where(Delivery.due_date < today)
+            # Overdue on ``today`` (a report's period end): not delivered by then.
+            stmt = stmt.where(Delivery.due_date < today, or_(
+                Delivery.delivered_on.is_(None), Delivery.delivered_on > today))
+        elif open_only:
+            stmt = stmt.where(Delivery.delivered_on.is_(None))
         if mine_only:
             stmt = stmt.where(Delivery.owner_id == ctx.user.id)
         if client_id is not None:

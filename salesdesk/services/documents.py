@@ -687,12 +687,20 @@ def expiring_proposals(db: Database, actor: Actor, today: date | None = None,
 
 def overdue_invoices(db: Database, actor: Actor, today: date | None = None
                      ) -> list[DocumentRecord]:
-    """Issued invoices past their due date and not fully paid."""
-    today = today or clock.today()
+    """Invoices that were past their due date and not fully paid on ``today`` (the
+    clock's by default; a report passes its period's last day): issued by then, not
+    cancelled, with less paid by then than their total."""
+    as_of = today or clock.today()
+    paid_by_then = (select(func.coalesce(func.sum(Payment.__table__.c.amount), 0))
+                    .where(Payment.invoice_id == Document.id, Payment.deleted_at.is_(None),
+                           Payment.paid_on <= as_of)
+                    .correlate(Document).scalar_subquery())
     with reading(db, actor) as ctx:
         rows = ctx.session.execute(_visible_documents(ctx).where(
-            Document.kind == "invoice", Document.status.in_(OPEN_INVOICE),
-            Document.due_date < today)
+            Document.kind == "invoice",
+            Document.status.in_((*OPEN_INVOICE, "paid")),
+            Document.doc_date <= as_of, Document.due_date < as_of,
+            paid_by_then < Document.__table__.c.total)
             .order_by(Document.due_date))
         return [_record(d, c, o) for d, c, o in rows]
 

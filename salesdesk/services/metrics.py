@@ -195,7 +195,7 @@ def breakdowns(db: Database, actor: Actor, date_from: date, date_to: date,
         cac: dict[str, Decimal | None] = {}
         if may_see_spend(ctx):
             spend = engine.spend_by_channel(session, period)
-            new = engine.new_customers_by_channel(session, period)
+            new = engine.new_customers_by_channel(session, period, scope.ids)
             channels = sorted(set(spend) | {c for c in new if c})
             cac = {c: engine.ratio_money(spend.get(c, Decimal(0)), new.get(c, 0))
                    if scope.company_wide else None for c in channels}

@@ -15,6 +15,45 @@ from salesdesk.services import deliveries, documents, metrics
 from salesdesk.services.base import reading
 from salesdesk.services.company import get_company
 
+REPORT_DEFAULT_PREVIOUS_UNTIL_DAY = 10
+"""During the first ten days of a month the report is of the month just ended."""
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """The 1st of every calendar month from ``first``'s to ``last``'s, newest first."""
+    out: list[date] = []
+    current = last.replace(day=1)
+    stop = first.replace(day=1)
+    while current >= stop:
+        out.append(current)
+        current = (current - timedelta(days=1)).replace(day=1)
+    return out
+
+
+def default_report_month(today: date | None = None) -> date:
+    """The month a report is made of by default: the one just ended during the first
+    ten days of a month, else the current one."""
+    today = today or clock.today()
+    if today.day <= REPORT_DEFAULT_PREVIOUS_UNTIL_DAY:
+        return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return today.replace(day=1)
+
+
+def report_months(db: Database, actor: Actor, today: date | None = None) -> list[date]:
+    """The months one can report on, newest first: every calendar month from the office's
+    first record (deal, activity or payment) to the current month."""
+    from sqlalchemy import func, select
+
+    from salesdesk.db.models import Activity, Deal, Payment
+
+    today = today or clock.today()
+    with reading(db, actor) as ctx:
+        firsts = [ctx.session.scalar(select(func.min(column))) for column in
+                  (Deal.opened_on, Activity.date, Payment.paid_on)]
+    known = [d for d in firsts if d is not None and d <= today]
+    first = min(known, default=today)
+    return month_starts(min(first, default_report_month(today)), today)
+
 
 def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
                         conclusions: str = "", today: date | None = None,
@@ -30,6 +69,9 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
     after = period.end + timedelta(days=1)
     next_month = Period.month(after.year, after.month)
     series_from = (period.start - timedelta(days=330)).replace(day=1)
+    # Overdue lists are as of the month's last day (as of today while it lasts): the
+    # October report shows what was overdue in October, not what fell due later.
+    as_of = min(period.end, today)
     scope_title = (t._("The whole sales department") if actor.role == "head"
                    else t._("Team of {name}").format(name=actor.name))
     people = [p for p in metrics.per_person(db, actor, period.start, period.end)
@@ -51,9 +93,9 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
         series=[point for month, point in months.items()
                 if series_from <= month <= period.start],
         next_month=months[next_month.start].values,
-        overdue_invoices=documents.overdue_invoices(db, actor, today=today),
+        overdue_invoices=documents.overdue_invoices(db, actor, today=as_of),
         overdue_deliveries=deliveries.list_deliveries(db, actor, overdue_only=True,
-                                                      today=today),
+                                                      today=as_of),
         conclusions=conclusions)
 
 

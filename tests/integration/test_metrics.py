@@ -249,3 +249,78 @@ def test_period_helpers() -> None:
 
     with pytest.raises(ValidationError, match="after the end"):
         Period(date(2026, 3, 2), date(2026, 3, 1))
+
+
+def test_like_with_like_periods() -> None:
+    december = Period.month(2026, 12)
+    assert december.so_far(date(2026, 12, 1)) == Period(date(2026, 12, 1), date(2026, 12, 1))
+    assert december.previous_like(date(2026, 12, 1)) == Period(date(2026, 11, 1),
+                                                               date(2026, 11, 1))
+    # 31 March so far is compared with the whole of February, not with days it lacks.
+    assert Period.month(2028, 3).previous_like(date(2028, 3, 31)) == Period.month(2028, 2)
+    assert december.previous_like(date(2027, 1, 5)) == Period.month(2026, 11)
+    assert december.so_far(date(2026, 11, 20)) == Period(date(2026, 12, 1), date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(("start", "end", "expected"), [
+    (date(2026, 3, 1), date(2026, 3, 31), "9000.00"),     # a whole month: its whole target
+    (date(2026, 3, 2), date(2026, 3, 31), "8709.68"),     # 30/31 of 9 000
+    (date(2026, 3, 31), date(2026, 4, 1), "456.99"),      # 9 000/31 + 5 000/30, rounded once
+    (date(2026, 3, 1), date(2026, 4, 30), "14000.00"),
+    (date(2026, 3, 11), date(2026, 3, 20), "2903.23"),    # 10/31 of 9 000
+])
+def test_a_partial_month_is_planned_by_its_share_of_days(office: Office, start: date,
+                                                         end: date, expected: str) -> None:
+    build(office)
+    value = metrics.metrics(office.db, office.rep1, start, end).values["plan"]
+    assert value == Decimal(expected)
+    # The grid (dashboard, per person, report) holds the same figure.
+    [from_grid] = metrics.metrics_of_periods(office.db, office.rep1, [Period(start, end)])
+    assert from_grid["plan"] == value
+
+
+def test_a_period_that_has_not_ended_is_judged_on_today(office: Office) -> None:
+    from salesdesk import clock
+
+    build(office)
+    # On 10 March, March's customers are judged on 10 March: H (last won 15 March 2025)
+    # is still active, so nobody has churned yet; judged on 31 March H would churn.
+    clock.set_clock(date(2026, 3, 10))
+    so_far = march(office, office.rep1)
+    assert (so_far["customers_at_start"], so_far["customers_churned"]) == (3, 0)
+    [grid_cell] = metrics.metrics_of_periods(office.db, office.rep1,
+                                             [Period(MARCH_FROM, MARCH_TO)])
+    assert grid_cell["customers_churned"] == 0 and grid_cell["customers_retained"] == 3
+    clock.set_clock(date(2026, 4, 15))
+    assert march(office, office.rep1)["customers_churned"] == 1
+
+
+def test_a_deleted_client_drops_out_of_every_metric(office: Office) -> None:
+    from salesdesk.services import clients
+
+    ids = build(office)
+    before = march(office, office.head)
+    clients.delete_client(office.db, office.head, ids["A"])
+    after = march(office, office.head)
+    # A had D1 (won, 1 000), six March calls, a payment of 800 and the open deal D6.
+    assert after["deals_won"] == before["deals_won"] - 1
+    assert after["sales_volume"] == before["sales_volume"] - Decimal("1000.00")
+    assert after["contacts"] == before["contacts"] - 6
+    assert after["collected"] == before["collected"] - Decimal("800.00")
+    assert after["pipeline_open_count"] == before["pipeline_open_count"] - 1
+    assert after["customers_at_start"] == before["customers_at_start"] - 1
+    [cell] = metrics.metrics_of_periods(office.db, office.head, [Period(MARCH_FROM, MARCH_TO)])
+    assert cell.values == after
+    parts = metrics.breakdowns(office.db, office.head, MARCH_FROM, MARCH_TO)
+    assert "A" not in [name for _id, name, _n, _v in parts.top_clients]
+    assert dict(parts.funnel)["won"] == 2
+
+
+def test_a_managers_channels_count_the_team_not_the_company(office: Office) -> None:
+    build(office)
+    team = metrics.breakdowns(office.db, office.manager1, MARCH_FROM, MARCH_TO)
+    figures = march(office, office.manager1)
+    assert sum(team.new_by_channel.values()) == figures["customers_new"] == 2
+    others = metrics.breakdowns(office.db, office.manager2, MARCH_FROM, MARCH_TO)
+    assert sum(others.new_by_channel.values()) == march(office, office.manager2)[
+        "customers_new"]

@@ -9,7 +9,7 @@ dataset, every value of every cell must be equal.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -52,14 +52,28 @@ def _assert_same(db: Database, periods: list[Period]) -> None:
 
 def test_a_year_of_months_on_the_demo_office(db: Database) -> None:
     build_demo(db, seed=7, today=TODAY)
-    months = Period(date(2025, 12, 1), date(2026, 11, 30)).months()
+    this_month = Period.month(TODAY.year, TODAY.month)
+    year_ago = this_month.year_before()
+    months = Period(year_ago.start, this_month.end).months()
     _assert_same(db, months)
     # Periods out of order and not calendar months (the per-person table of a custom
-    # range, a single day, a quarter), including one after the data ends.
-    _assert_same(db, [Period(date(2026, 3, 5), date(2026, 3, 5)),
-                      Period(date(2026, 1, 10), date(2026, 2, 20)),
-                      Period(date(2026, 4, 1), date(2026, 6, 30)),
-                      Period(date(2027, 1, 1), date(2027, 1, 31))])
+    # range, a single day, a quarter), the month so far, and one after the data ends.
+    base = year_ago.start
+    _assert_same(db, [Period(base + timedelta(days=64), base + timedelta(days=64)),
+                      Period(base + timedelta(days=9), base + timedelta(days=50)),
+                      Period(base + timedelta(days=90), base + timedelta(days=180)),
+                      this_month.so_far(TODAY),
+                      Period(this_month.end + timedelta(days=40),
+                             this_month.end + timedelta(days=70))])
+    # A deleted client leaves both ways alike.
+    from salesdesk.db.models import Client
+    from salesdesk.db.types import utcnow
+
+    with db.unit_of_work() as uow:
+        for client in uow.session.scalars(select(Client).limit(15)):
+            client.deleted_at = utcnow()
+        uow.commit()
+    _assert_same(db, [year_ago, this_month])
 
 
 def test_the_hand_built_dataset(office: Office) -> None:

@@ -43,7 +43,8 @@ CARDS = [  # key, good when it goes up
 
 
 def period_choices(today: date) -> list[tuple[str, Period | None]]:
-    """The period picker's entries."""
+    """The period picker's entries (whole calendar periods; a period still running is
+    shown so far, see :func:`shown_periods`)."""
     month = Period.month(today.year, today.month)
     previous = month.previous()
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
@@ -52,6 +53,34 @@ def period_choices(today: date) -> list[tuple[str, Period | None]]:
             (_("This quarter"), Period(quarter_start, quarter_end)),
             (_("This year"), Period(date(today.year, 1, 1), date(today.year, 12, 31))),
             (_("Custom…"), None)]
+
+
+DEFAULT_LAST_MONTH_UNTIL_DAY = 7
+"""In the first days of a month the dashboard opens on the month just ended: a day or
+two of a new month says little, and compared with the same days of the month before it
+swings wildly."""
+
+
+def default_choice(today: date) -> int:
+    """The picker's entry the dashboard opens with: last month during the first week of a
+    month, this month after it."""
+    return 1 if today.day <= DEFAULT_LAST_MONTH_UNTIL_DAY else 0
+
+
+def shown_periods(period: Period, today: date) -> tuple[Period, Period]:
+    """What a chosen period shows and what it is compared with: a period still running
+    is shown up to today and compared with the same number of days of the period before
+    (METRICS.md, "Comparisons")."""
+    return period.so_far(today), period.previous_like(today)
+
+
+def comparison_text(shown: Period, compared: Period, lang: str | None = None) -> str:
+    """``1–5 Dec 2026 vs 1–5 Nov 2026``: which days the cards compare."""
+    lang = lang or get_language()
+    return _("{shown} vs {compared}").format(shown=charts.period_label(shown.start, shown.end,
+                                                                        lang),
+                                             compared=charts.period_label(compared.start,
+                                                                          compared.end, lang))
 
 
 @dataclass
@@ -69,7 +98,7 @@ class DashboardData:
 def load(db: Database, actor: Actor, period: Period, scope: str | None,
          today: date) -> DashboardData:
     """Fetch the dashboard's data (runs in the background)."""
-    prev = period.previous()
+    period, prev = shown_periods(period, today)
     series_from = (period.end.replace(day=1) - timedelta(days=330)).replace(day=1)
     current, previous = metrics.metrics_of_periods(db, actor, [period, prev], scope)
     people: list[metrics.PersonMetrics] = []
@@ -145,6 +174,7 @@ class DashboardPage(Page):
         self.period.setObjectName("period")
         for text, value in period_choices(self.today):
             self.period.addItem(text, value)
+        self.period.setCurrentIndex(default_choice(self.today))
         self.period.currentIndexChanged.connect(self._period_changed)
         self.date_from, self.date_to = DateEdit(allow_empty=False), DateEdit(allow_empty=False)
         for edit in (self.date_from, self.date_to):
@@ -154,6 +184,10 @@ class DashboardPage(Page):
         header.add_filter(self.period)
         header.add_filter(self.date_from)
         header.add_filter(self.date_to)
+        self.compared = QLabel("")
+        self.compared.setObjectName("compared")
+        self.compared.setProperty("role", "muted")
+        header.add_filter(self.compared)
         self.scope = QComboBox()
         self.scope.setObjectName("scope")
         if ctx.role in ("head", "manager"):
@@ -305,6 +339,7 @@ class DashboardPage(Page):
     def show_data(self, data: DashboardData) -> None:
         """Fill cards, charts and the Today column."""
         self.data = data
+        self.compared.setText(comparison_text(data.current.period, data.previous.period))
         now, before = data.current.values, data.previous.values
         for key, good_up in CARDS:
             card = self.cards.get(key)
@@ -354,13 +389,15 @@ class DashboardPage(Page):
         sub = charts.period_label(period.start, period.end, lang)
         makers = {
             "sales": lambda: charts.sales_by_month(data.series, lang),
-            "funnel": lambda: charts.funnel_chart(data.parts.funnel, lang, sub),
+            "funnel": lambda: charts.funnel_chart(data.parts.funnel, lang,
+                                                  charts.opened_in(sub, lang)),
             "trend": lambda: charts.conversion_and_check(data.series, lang),
             "customers": lambda: charts.customers_by_month(data.series, lang),
             "plan": lambda: charts.plan_vs_fact(data.people, lang, sub),
             "channels": lambda: charts.channels_chart(data.parts.spend_by_channel,
                                                       data.parts.cac_by_channel, lang, sub),
-            "lost": lambda: charts.lost_reasons_chart(data.parts.lost_reasons, lang, sub),
+            "lost": lambda: charts.lost_reasons_chart(data.parts.lost_reasons, lang,
+                                                      charts.closed_in(sub, lang)),
             "time": lambda: charts.deal_time_histogram(data.parts.durations, lang, sub),
         }
         for slot, canvas in zip(self.slots, self.canvases, strict=True):

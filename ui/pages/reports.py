@@ -25,6 +25,7 @@ from salesdesk.i18n import _, format_date, get_language
 from salesdesk.metrics.definitions import BY_KEY
 from salesdesk.metrics.engine import Period
 from salesdesk.services import metrics
+from salesdesk.services.reports import default_report_month, report_months
 
 from .. import theme
 from ..models import Column, RecordTableModel
@@ -58,10 +59,10 @@ class ReportsPage(Page):
         header = PageHeader(self.title)
         self.month = QComboBox()
         self.month.setObjectName("report_month")
-        first = clock.today().replace(day=1)
-        for back in range(0, 24):
-            month = (first - timedelta(days=31 * back)).replace(day=1)
+        today = clock.today()
+        for month in report_months(ctx.db, ctx.actor, today):
             self.month.addItem(format_date(month, style="month"), month)
+        self.month.setCurrentIndex(max(0, self.month.findData(default_report_month(today))))
         self.month.currentIndexChanged.connect(lambda *_a: self.refresh())
         header.add_filter(QLabel(_("Month:")))
         header.add_filter(self.month)
