@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from salesdesk import __version__
-from salesdesk.cli.common import EXIT_REFUSED, EXIT_USAGE, UsageError
+from salesdesk.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError
 from salesdesk.errors import SalesDeskError
 from salesdesk.i18n import _, set_language
 
@@ -61,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _open_window(args)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
+    except BrokenPipeError:
+        return _output_closed()
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         print(_("salesdesk: error: {problem}").format(problem=exc), file=sys.stderr)
@@ -72,6 +76,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("salesdesk: interrupted; nothing half-done was saved."), file=sys.stderr)
         return EXIT_REFUSED
+
+
+def _output_closed() -> int:
+    """The reader of our output went away (``salesdesk metrics | head``): stop quietly.
+
+    Standard output is pointed at the null device so that the interpreter's last flush
+    at exit finds nowhere to fail (the recipe of Python's ``signal`` documentation).
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
 
 
 def _open_window(args: argparse.Namespace) -> int:

@@ -128,3 +128,17 @@ def test_pdf_command(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "ZZ-9999" in missing.stderr
     again = run(db, "demo")
     assert again.returncode == 1 and "--replace" in again.stderr
+
+
+def test_output_into_a_closed_pipe_ends_quietly(office_db: Path) -> None:
+    """``salesdesk metrics | head``: the reader stops early, no traceback follows."""
+    env = {**os.environ, "SALESDESK_PASSWORD": PASSWORD, "SALESDESK_LANG": "en"}
+    command = [sys.executable, "-m", "salesdesk", "--db", str(office_db), "--user", "head",
+               "metrics", "--from", "2026-01-01", "--to", "2026-12-31"]
+    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env, stdin=subprocess.DEVNULL)
+    assert producer.stdout is not None
+    producer.stdout.close()  # the reader is gone before the first line, as `head -0`
+    _out, err = producer.communicate(timeout=120)
+    assert producer.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()

@@ -149,6 +149,14 @@ def test_effective_status_expired_and_overdue(office: Office, setup: dict) -> No
     expiring = documents.expiring_proposals(db, office.rep1, today=DAY + timedelta(days=10))
     assert [d.id for d in expiring] == [proposal.id]
     assert documents.overdue_invoices(db, office.rep3, today=DAY + timedelta(days=6)) == []
+    # "Overdue as of a day" is about that day: not yet due then, or paid by then, it is
+    # not listed; paid only later, it still was overdue then (a report's month end).
+    assert documents.overdue_invoices(db, office.manager1, today=DAY + timedelta(days=4)) == []
+    later = DAY + timedelta(days=20)
+    documents.record_payment(db, office.manager1, invoice.id, str(invoice.total), later)
+    as_of_then = documents.overdue_invoices(db, office.manager1, today=DAY + timedelta(days=6))
+    assert [d.id for d in as_of_then] == [invoice.id]
+    assert documents.overdue_invoices(db, office.manager1, today=later) == []
 
 
 def test_line_validation_names_the_line(office: Office, setup: dict) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from salesdesk.db.engine import Database
 from salesdesk.documents.monthly_report import SUMMARY_KEYS, fmt
 from salesdesk.errors import PermissionDenied
 from salesdesk.i18n import Tr, short_person
@@ -117,3 +118,38 @@ def test_cli_report_command(office: Office, tmp_path: Path) -> None:
                           "report", "monthly", "2026-13"], capture_output=True, text=True,
                          env={**os.environ, "SALESDESK_PASSWORD": "pw-test"}, timeout=60)
     assert bad.returncode == 2 and "2026-13" in bad.stderr
+
+
+@pytest.mark.parametrize("day", [date(2028, 2, 29), date(2026, 12, 31), date(2027, 1, 1)])
+def test_metrics_and_the_report_on_awkward_days(db: Database, tmp_path: Path,
+                                                day: date) -> None:
+    """Leap day, the last day of a year and the first of the next: the running month, the
+    default report month and the like-with-like comparison all hold."""
+    from salesdesk import clock
+    from salesdesk.auth import login
+    from salesdesk.demo import DEMO_PASSWORD, build_demo
+    from salesdesk.metrics.engine import Period
+    from salesdesk.services.reports import default_report_month, report_months
+
+    clock.set_clock(day)
+    build_demo(db, seed=3, today=day)
+    head = login(db, "head", DEMO_PASSWORD)
+    month = Period.month(day.year, day.month)
+    shown, compared = month.so_far(day), month.previous_like(day)
+    assert shown.end == day
+    # On a month's last day the whole month stands against the whole month before.
+    assert compared == (month.previous() if day == month.end else
+                        Period(month.previous().start,
+                               month.previous().start + (day - month.start)))
+    now, before = metrics.metrics_of_periods(db, head, [shown, compared])
+    alone = metrics.metrics(db, head, shown.start, shown.end)
+    assert now.to_json() == alone.to_json()
+    assert before["contacts"] > 0 and now["plan"] > 0
+    default = default_report_month(day)
+    assert default == (month.start if day.day > 10 else month.previous().start)
+    months = report_months(db, head, day)
+    assert months[0] == month.start and default in months
+    assert all(m.day == 1 for m in months) and months == sorted(set(months), reverse=True)
+    text = text_of(monthly_report_pdf(db, head, default.year, default.month,
+                                      lang="en"), tmp_path)
+    assert "Monthly sales report" in text
