@@ -245,6 +245,8 @@ class DemoBuilder:
         self._competitors()
         self._clients()
         self._pipeline()
+        if self.size != "large":
+            self._deal_flow()
         self._plans()
         self._training()
         self._documents()
@@ -252,7 +254,7 @@ class DemoBuilder:
     def _company(self) -> None:
         bik = "044525225"
         self.add(Company, name="Торговый дом „Вектор“", legal_form="ООО",
-                 inn="7714837490", kpp="771401001", ogrn="1187746123453",
+                 inn="7714837492", kpp="771401001", ogrn="1187746123454",
                  address="125040, г. Москва, ул. Правды, д. 24, стр. 3, офис 410",
                  phone="+7 495 123-45-67", email="sales@td-vector.ru",
                  bank_name="ПАО Сбербанк", bik=bik, corr_account="30101810400000000225",
@@ -370,8 +372,9 @@ class DemoBuilder:
             client["_owner"] = owner
             client["_since"] = since
             self.clients.append(client)
+            client["_contact"] = (contact_name, self.rng.choice(POSITIONS))
             self.add(Contact, client_id=client["id"], name=contact_name,
-                     position=self.rng.choice(POSITIONS), phone=contact_phone,
+                     position=client["_contact"][1], phone=contact_phone,
                      phone_e164="+" + digits(contact_phone), email=contact_email, notes=None,
                      _when=since)
             if not large and self.rng.random() < 0.4:
@@ -434,9 +437,10 @@ class DemoBuilder:
                     else:
                         values["request_status"] = "open"
                 acts.append(values)
-            n_deals = self.rng.choices([0, 1, 2, 3, 4], [20, 35, 25, 12, 8])[0]
-            for _ in range(n_deals):
-                self._deal(client, owner, first, large)
+            if large:  # the performance demo: deals per client, as many as it takes
+                n_deals = self.rng.choices([0, 1, 2, 3, 4], [20, 35, 25, 12, 8])[0]
+                for _ in range(n_deals):
+                    self._deal(client, owner, self.day_between(first, self.today), large)
             if not large and rnd() < 0.25:
                 due = self.today + timedelta(days=self.rng.randint(-6, 12))
                 self.add(Task, assignee_id=owner.id, created_by_id=owner.id,
@@ -448,15 +452,46 @@ class DemoBuilder:
                          or rnd() < 0.5 else due, note=None,
                          _when=due - timedelta(days=5))
 
-    def _deal(self, client: dict[str, Any], owner: _Person, first: date, large: bool) -> None:
-        opened = self.day_between(first, self.today)
+    def _deal_flow(self) -> None:
+        """The small demo's deals: each seller opens a deal or two a week with one of
+        their clients, all through the two years, so that every month has sales, a plan
+        to measure them against and payments coming in."""
+        by_owner: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for client in self.clients:
+            by_owner.setdefault(client["_owner"].id, []).append(client)
+        week = self.start - timedelta(days=self.start.weekday())
+        sellers = [p for p in self.people if p.role in ("rep", "manager")]
+        while week <= self.today:
+            for seller in sellers:
+                mine = by_owner.get(seller.id, [])
+                rate = 1.6 * seller.skill if seller.role == "rep" else 0.8
+                for _ in range(self._poisson(rate)):
+                    opened = week + timedelta(days=self.rng.randrange(5))
+                    if opened > self.today:
+                        continue
+                    known = [c for c in mine if c["_since"] <= opened]
+                    if known:
+                        self._deal(self.rng.choice(known), seller, opened, False)
+            week += timedelta(days=7)
+
+    def _poisson(self, rate: float) -> int:
+        """A count with the given mean (Knuth's method; the rates here are small)."""
+        from math import exp
+
+        limit, product, count = exp(-rate), self.rng.random(), 0
+        while product > limit:
+            count += 1
+            product *= self.rng.random()
+        return count
+
+    def _deal(self, client: dict[str, Any], owner: _Person, opened: date, large: bool) -> None:
         amount = round_money(Decimal(self.rng.lognormvariate(12.2, 0.8)))
         amount = max(Decimal("15000.00"), min(amount, Decimal("4500000.00"))).quantize(
             Decimal("100"))
         age = (self.today - opened).days
         cycle = max(1, int(self.rng.gauss(28, 14)))
         if age > cycle:
-            won = self.rng.random() < 0.32 * owner.skill
+            won = self.rng.random() < 0.4 * owner.skill
             stage = "won" if won else ("lost" if self.rng.random() < 0.8 else
                                        self.rng.choice(["negotiation", "proposal"]))
         else:
@@ -493,14 +528,27 @@ class DemoBuilder:
     def _plans(self) -> None:
         """Monthly targets per seller, marketing spend by channel, strategy."""
         month = self.start
-        last = (self.today.replace(day=1) + timedelta(days=62)).replace(day=1)
+        this_month = self.today.replace(day=1)
+        last = (this_month + timedelta(days=62)).replace(day=1)
         sellers = [p for p in self.people if p.role in ("rep", "manager")]
         scale = 1 if self.size == "small" else 250
+        sold: dict[tuple[uuid.UUID, date], Decimal] = {}
+        for deal in self.won_deals:
+            key = (deal["owner_id"], deal["closed_on"].replace(day=1))
+            sold[key] = sold.get(key, Decimal(0)) + deal["amount"]
         while month <= last:
             for person in sellers:
-                base = Decimal(900_000 if person.role == "rep" else 600_000) * scale
-                target = (base * Decimal(str(round(self.rng.uniform(0.9, 1.2), 2)))).quantize(
-                    Decimal("10000"))
+                # A head plans from what each person sells: the month's target is near
+                # what they then did (attainment mostly 75-125 %); a month without sales,
+                # the current and future ones use their average of the months before.
+                history = [v for (who, m), v in sold.items() if who == person.id
+                           and month - timedelta(days=185) <= m < min(month, this_month)]
+                usual = (sum(history, Decimal(0)) / len(history) if history
+                         else Decimal(900_000 if person.role == "rep" else 600_000) * scale)
+                actual = sold.get((person.id, month)) if month < this_month else None
+                base = actual if actual else usual
+                factor = Decimal(str(round(self.rng.uniform(0.8, 1.25), 2)))
+                target = max(Decimal(50_000), (base * factor).quantize(Decimal("10000")))
                 self.add(Target, user_id=person.id, month=month, amount=target, _when=month)
             if month <= self.today:
                 for channel in CHANNELS:
@@ -528,7 +576,7 @@ class DemoBuilder:
 
         Numbers follow each owner's series in date order, as if issued day by day.
         """
-        horizon = self.today - timedelta(days=150 if self.size == "small" else 45)
+        horizon = self.start if self.size == "small" else self.today - timedelta(days=45)
         people = {p.id: p for p in self.people}
         company = self.rows[Company][0]
         supplier = {"name": company_full_name(company["legal_form"], company["name"]),
@@ -568,7 +616,8 @@ class DemoBuilder:
                         "buyer": {"name": client["name"], "inn": client["inn"],
                                   "kpp": client["kpp"], "address": client["address"],
                                   "phone": client["phone"], "email": client["email"],
-                                  "contact": None, "contact_position": None},
+                                  "contact": client["_contact"][0],
+                                  "contact_position": client["_contact"][1]},
                         "author": {"name": author["name"], "position": author["position"],
                                    "phone": author["phone"], "email": author["email"]}}
             doc: dict[str, Any] = {

@@ -73,3 +73,58 @@ def test_same_seed_same_data_and_a_living_office(db: Database, tmp_path: Path) -
         assert numbers == [f"R1-{i:04d}" for i in range(1, len(numbers) + 1)]
     for name in ("head", "manager2", "rep6"):
         assert login(db, name, DEMO_PASSWORD).login == name
+
+
+def test_the_demo_is_believable(db: Database) -> None:
+    """Valid requisites (by the app's own validators), plans people meet, money coming in
+    every month, a steady flow of deals, and work due in the coming days."""
+    from datetime import timedelta
+    from statistics import median
+
+    from salesdesk.db.models import Company, Task
+    from salesdesk.metrics.engine import Period
+    from salesdesk.services import metrics
+    from salesdesk.services.company import _check_ogrn
+    from salesdesk.validation import (
+        check_bik,
+        check_correspondent_account,
+        check_inn,
+        check_kpp,
+        check_settlement_account,
+    )
+
+    build_demo(db, seed=1, today=TODAY)
+    with db.read() as session:
+        company = session.scalar(select(Company))
+        assert check_inn(company.inn) and check_kpp(company.kpp) and check_bik(company.bik)
+        assert _check_ogrn(company.ogrn) == company.ogrn
+        assert check_correspondent_account(company.corr_account, company.bik)
+        assert check_settlement_account(company.settlement_account, company.bik)
+        for inn, kpp in session.execute(select(Client.inn, Client.kpp)):
+            assert check_inn(inn) == inn
+            assert kpp is None if len(inn) == 12 else check_kpp(kpp) == kpp
+        opened = list(session.scalars(select(Deal.opened_on)))
+        due_soon = [session.scalar(select(func.count()).select_from(model).where(
+            column > TODAY, column <= TODAY + timedelta(days=10)))
+            for model, column in ((Task, Task.due_date), (Delivery, Delivery.due_date))]
+        proposals = list(session.scalars(select(Document.snapshot).where(
+            Document.kind == "proposal")))
+    assert all(n > 0 for n in due_soon)
+    assert all(p["buyer"]["contact"] for p in proposals)
+    # A few deals a week, every week of the last year.
+    for week in range(52):
+        start = TODAY - timedelta(days=7 * (week + 1))
+        assert 2 <= sum(start < d <= start + timedelta(days=7) for d in opened) <= 40, week
+    head = login(db, "head", DEMO_PASSWORD)
+    this_month = Period.month(TODAY.year, TODAY.month)
+    months = Period(this_month.start - timedelta(days=700), this_month.start
+                    - timedelta(days=1)).months()
+    attainment = []
+    for month in months:
+        figures = metrics.metrics(db, head, month.start, month.end)
+        assert figures["collected"] > 0 and figures["deals_won"] > 0, month
+        attainment += [p.values["plan_attainment_pct"] for p in metrics.per_person(
+            db, head, month.start, month.end) if p.role != "head"]
+    known = [float(a) for a in attainment if a is not None]
+    assert sum(70 <= a <= 130 for a in known) >= 0.75 * len(known)
+    assert 85 <= median(known) <= 110
