@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import clock
 from salesdesk.domain import (
     CLIENT_STATUS_LABELS,
     DOCUMENT_STATUS_LABELS,
@@ -329,7 +330,7 @@ class DateEdit(QDateEdit):
             self.setSpecialValueText(" ")
             self.setDate(NULL_DATE)
         else:
-            self.setDate(QDate.currentDate())
+            self.set_value(clock.today())
 
     def value(self) -> date | None:
         """The date, or ``None`` when empty."""
@@ -341,7 +342,10 @@ class DateEdit(QDateEdit):
     def set_value(self, value: date | None) -> None:
         """Show a date, or empty."""
         if value is None:
-            self.setDate(NULL_DATE if self.allow_empty else QDate.currentDate())
+            if self.allow_empty:
+                self.setDate(NULL_DATE)
+            else:
+                self.set_value(clock.today())
         else:
             self.setDate(QDate(value.year, value.month, value.day))
 

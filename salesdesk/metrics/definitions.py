@@ -59,23 +59,24 @@ METRICS: tuple[MetricDef, ...] = (
               N_("Payments received in the period against invoices of clients owned by a user "
                  "in scope.")),
     MetricDef("plan", N_("Plan"), "money",
-              N_("The sum of the monthly sales targets of the users in scope for every month "
-                 "whose first day lies in the period.")),
+              N_("The monthly sales targets of the users in scope, each prorated by the share "
+                 "of its month's days that lie in the period (a whole month counts its whole "
+                 "target).")),
     MetricDef("plan_attainment_pct", N_("Plan attainment"), "percent",
               N_("Sales volume ÷ plan × 100.")),
     MetricDef("customers_at_start", N_("Customers at start"), "count",
-              N_("Customers active on the day before the period: with a won deal in the "
-                 "activity window ending that day.")),
+              N_("Customers active on the day before the period (today, if the period has "
+                 "not begun): with a won deal in the activity window ending that day.")),
     MetricDef("customers_retained", N_("Customers retained"), "count",
               N_("Customers active at the start who are still active on the last day of the "
-                 "period.")),
+                 "period (today, while the period lasts).")),
     MetricDef("customers_churned", N_("Customers churned"), "count",
               N_("Customers at the start minus customers retained.")),
     MetricDef("customers_new", N_("New customers"), "count",
               N_("Clients whose first won deal ever was closed in the period.")),
     MetricDef("customers_reactivated", N_("Customers reactivated"), "count",
-              N_("Clients active on the last day of the period that were neither active at the "
-                 "start nor new.")),
+              N_("Clients active on the last day of the period (today, while it lasts) that "
+                 "were neither active at the start nor new.")),
     MetricDef("retention_pct", N_("Retention"), "percent",
               N_("Customers retained ÷ customers at start × 100.")),
     MetricDef("churn_pct", N_("Churn"), "percent",
@@ -99,6 +100,18 @@ METRICS: tuple[MetricDef, ...] = (
 )
 
 BY_KEY: dict[str, MetricDef] = {m.key: m for m in METRICS}
+
+COMMON_RULES = N_(
+    "Deleted clients take their deals, activities, documents and payments out of every "
+    "figure. A period still running is shown up to today and compared with the same days "
+    "of the period before.")
+"""What holds for every metric (METRICS.md, "Inputs"), said under each definition."""
+
+
+def help_text(key: str, lang: str) -> str:
+    """A metric's on-screen help: its definition and the rules common to all."""
+    t = Tr(lang)
+    return f"{BY_KEY[key].definition_in(lang)}\n\n{t._(COMMON_RULES)}"
 
 FUNNEL_DEFINITION = N_(
     "Deals opened in the period by the furthest stage they have reached: an open deal has "

@@ -368,3 +368,29 @@ def test_start_shows_login_at_once_then_the_window(demo_db: Any, qtbot: Any,
     assert "demo" in dialog.hint.text()
     window.close()
     assert quits == [True]
+
+
+def test_dashboard_opens_on_a_period_with_data_and_compares_like_with_like(
+        window_for: Any, qtbot: Any) -> None:
+    """On the 1st of a month (the tests' day, or any other) the dashboard opens on a view
+    with data, says which days it compares, and never shows ▼100 % for days not yet lived."""
+    from salesdesk.metrics.engine import Period
+    from salesdesk_ui.pages.dashboard import comparison_text, default_choice
+
+    window = window_for("head")
+    page = window.show_page("dashboard")
+    settle(qtbot)
+    assert page.period.currentIndex() == default_choice(TODAY)
+    month = Period.month(TODAY.year, TODAY.month)
+    shown = month.previous() if TODAY.day <= 7 else month.so_far(TODAY)
+    assert page.data.current.period == shown
+    assert page.compared.text() == comparison_text(shown, shown.previous_like(TODAY))
+    assert page.data.current["deals_won"] > 0 and page.data.current["collected"] > 0
+    assert all("▼ 100" not in card.delta.text() for card in page.cards.values())
+    # "This month" is this month so far against as many days of the month before.
+    page.period.setCurrentIndex(0)
+    settle(qtbot)
+    so_far = month.so_far(TODAY)
+    assert page.data.current.period == so_far
+    assert page.data.previous.period == month.previous_like(TODAY)
+    assert page.data.previous.period.days == min(so_far.days, month.previous().days)

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Calls that read the system's clock directly.
 FORBIDDEN = {("date", "today"), ("datetime", "now"), ("datetime", "today"),
-             ("datetime", "utcnow"), ("time", "time")}
+             ("datetime", "utcnow"), ("time", "time"), ("QDate", "currentDate"),
+             ("QDateTime", "currentDateTime"), ("QTime", "currentTime")}
 
 
 def _clock_reads(path: Path) -> list[str]:

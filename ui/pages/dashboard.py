@@ -26,7 +26,7 @@ from salesdesk import charts, clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.i18n import _, format_money, format_number, format_percent, get_language
-from salesdesk.metrics.definitions import BY_KEY
+from salesdesk.metrics.definitions import BY_KEY, help_text
 from salesdesk.metrics.engine import Period
 from salesdesk.services import activities, deliveries, documents, metrics, tasks, users
 
@@ -213,7 +213,7 @@ class DashboardPage(Page):
                 continue
             card = MetricCard(BY_KEY[key].label_in(get_language()))
             card.setObjectName(f"card_{key}")
-            card.setToolTip(BY_KEY[key].definition_in(get_language()))
+            card.setToolTip(help_text(key, get_language()))
             card.sig_clicked.connect(lambda k=key: self._card_clicked(k))
             self.cards[key] = card
             self.cards_layout.addWidget(card)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from salesdesk import clock
 from salesdesk.i18n import _, format_date, get_language
-from salesdesk.metrics.definitions import BY_KEY
+from salesdesk.metrics.definitions import BY_KEY, help_text
 from salesdesk.metrics.engine import Period
 from salesdesk.services import metrics
 from salesdesk.services.reports import default_report_month, report_months
@@ -44,7 +44,7 @@ def _metric_column(key: str, getter: Any) -> Column:
     metric = BY_KEY[key]
     return Column(metric.label_in(get_language()), lambda r, k=key: getter(r).get(k),
                   kind=KINDS.get(metric.kind, "text"),
-                  tooltip=lambda _r, m=metric: m.definition_in(get_language()))
+                  tooltip=lambda _r, k=key: help_text(k, get_language()))
 
 
 class ReportsPage(Page):
