@@ -520,7 +520,7 @@ class DemoBuilder:
             if not large and closed is not None and (self.today - closed).days < 60:
                 due = closed + timedelta(days=self.rng.randint(5, 20))
                 delivered = (due - timedelta(days=self.rng.randint(0, 3))
-                             if due < self.today and self.rng.random() < 0.7 else None)
+                             if due < self.today and self.rng.random() < 0.88 else None)
                 self.add(Delivery, client_id=client["id"], owner_id=owner.id, invoice_id=None,
                          deal_id=deal["id"], description=title, due_date=due,
                          delivered_on=delivered, note=None, _when=closed)
@@ -648,7 +648,8 @@ class DemoBuilder:
                 age = (self.today - day).days
                 # Most invoices get paid; some are half paid or overdue, as in life.
                 roll = self.rng.random()
-                full, half = (0.8, 0.9) if age > 12 else (0.4, 0.7) if age > 3 else (0, 0)
+                full, half = ((0.95, 0.95) if age > 60 else (0.8, 0.9) if age > 12
+                              else (0.4, 0.7) if age > 3 else (0, 0))
                 paid_part = (totals.total if roll < full else
                              (totals.total / 2).quantize(Decimal("0.01")) if roll < half
                              else Decimal(0))
@@ -661,6 +662,10 @@ class DemoBuilder:
                 doc["status"] = ("paid" if paid_part == totals.total else
                                  "partially_paid" if paid_part else self.rng.choice(
                                      ["issued", "sent"]))
+                if age > 60 and not paid_part:
+                    # An old invoice nobody paid was called off, as offices do.
+                    doc["status"] = "cancelled"
+                    doc["cancelled_reason"] = "Клиент отказался от поставки"
             record = self.add(Document, **doc)
             if kind == "proposal":
                 proposals[deal["id"]] = record

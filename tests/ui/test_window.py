@@ -394,3 +394,17 @@ def test_dashboard_opens_on_a_period_with_data_and_compares_like_with_like(
     assert page.data.current.period == so_far
     assert page.data.previous.period == month.previous_like(TODAY)
     assert page.data.previous.period.days == min(so_far.days, month.previous().days)
+
+
+def test_report_months_are_calendar_months_with_the_default_one_chosen(
+        window_for: Any, qtbot: Any) -> None:
+    from salesdesk.services.reports import default_report_month
+
+    window = window_for("head")
+    page = window.show_page("reports")
+    settle(qtbot)
+    months = [page.month.itemData(i) for i in range(page.month.count())]
+    assert months[0] == TODAY.replace(day=1)
+    assert all(a.day == 1 and (a - b).days in (28, 29, 30, 31)
+               for a, b in zip(months, months[1:], strict=False))
+    assert page.period().start == default_report_month(TODAY)

@@ -60,9 +60,12 @@ class ReportsPage(Page):
         self.month = QComboBox()
         self.month.setObjectName("report_month")
         today = clock.today()
-        for month in report_months(ctx.db, ctx.actor, today):
+        months = report_months(ctx.db, ctx.actor, today)
+        for month in months:
             self.month.addItem(format_date(month, style="month"), month)
-        self.month.setCurrentIndex(max(0, self.month.findData(default_report_month(today))))
+        # (findData cannot compare Python dates: they reach Qt as QDate.)
+        default = default_report_month(today)
+        self.month.setCurrentIndex(months.index(default) if default in months else 0)
         self.month.currentIndexChanged.connect(lambda *_a: self.refresh())
         header.add_filter(QLabel(_("Month:")))
         header.add_filter(self.month)
