@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -406,5 +407,5 @@ def test_report_months_are_calendar_months_with_the_default_one_chosen(
     months = [page.month.itemData(i) for i in range(page.month.count())]
     assert months[0] == TODAY.replace(day=1)
     assert all(a.day == 1 and (a - b).days in (28, 29, 30, 31)
-               for a, b in zip(months, months[1:], strict=False))
+               for a, b in pairwise(months))
     assert page.period().start == default_report_month(TODAY)
