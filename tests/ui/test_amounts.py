@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from salesdesk.i18n import set_language
+from salesdesk.i18n import format_money, set_language
 from salesdesk.money import format_amount
 from salesdesk.services import clients as client_service
 from salesdesk.services import deals as deal_service
@@ -104,6 +104,8 @@ def test_document_line_and_payment(window_for: Any, qtbot: Any, lang: str) -> No
     qtbot.addWidget(reopened)
     assert reopened.table.item(0, 3).text() == format_amount(VALUE, lang)
     assert reopened.table.item(0, 1).text() == format_amount(Decimal("1.5"), lang, "quantity")
+    # The running totals read the cells back in the window's language too.
+    assert format_money(record.total, lang) in reopened.totals.text()
 
     issued = document_service.issue_document(ctx.db, ctx.actor, record.id)
     reopened.show_record(issued)
