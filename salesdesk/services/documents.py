@@ -434,9 +434,13 @@ def issue_document(db: Database, actor: Actor, document_id: uuid.UUID | str,
         doc.doc_date = today
         doc.seq, doc.number = _next_number(ctx, ctx.user.doc_prefix, doc.kind)
         doc.series = ctx.user.doc_prefix
+        # The snapshot first: its queries flush what came before, so that the move out of
+        # draft and the requisites it freezes are one change (a merge at the office
+        # refuses edits to a document that is no longer a draft).
+        snapshot = _snapshot(ctx, doc)
         doc.status = "issued"
         doc.issued_at = utcnow()
-        doc.snapshot = _snapshot(ctx, doc)
+        doc.snapshot = snapshot
         if doc.replaces_id is not None:
             old = uow.session.get(Document, doc.replaces_id)
             if old is not None and old.status not in ("cancelled", "draft"):

@@ -155,6 +155,35 @@ def _peer_for(session: Any, me: SyncSite, login: str | None) -> SyncSite:
     return mine[-1]
 
 
+def may_exchange_with(ctx: policy.Ctx, me: SyncSite | None, peer: SyncSite) -> bool:
+    """Whether the actor may move bundles between this database and ``peer``: on a
+    laptop its own user; at the office the head, and a manager for their team's laptops
+    (a representative exchanges from their laptop, never at the office)."""
+    if me is not None and me.kind == "replica":
+        return me.user_id == ctx.user.id
+    if ctx.role == policy.HEAD:
+        return True
+    return (ctx.role == policy.MANAGER and peer.user_id is not None
+            and policy.in_scope(ctx, peer.user_id))
+
+
+def require_exchange(ctx: policy.Ctx, me: SyncSite | None, peer: SyncSite | None = None
+                     ) -> None:
+    """Refuse an exchange command the actor may not run here (see :func:`may_exchange_with`;
+    without a peer: any exchange at all from this database)."""
+    policy.require(ctx, Action.SYNC)
+    if me is not None and me.kind == "replica":
+        allowed = me.user_id == ctx.user.id
+    elif peer is not None:
+        allowed = may_exchange_with(ctx, me, peer)
+    else:
+        allowed = ctx.role in (policy.HEAD, policy.MANAGER)
+    if not allowed:
+        raise policy.deny(Action.SYNC, _(
+            "At the office the exchange with laptops is the head's, and a manager's for "
+            "their team's laptops; a representative exchanges from their own laptop."))
+
+
 def _user_ctx(session: Any, user_id: uuid.UUID) -> policy.Ctx:
     user = session.get(User, user_id)
     if user is None:
@@ -189,11 +218,12 @@ def _for_peer(line: dict[str, Any], peer_user: uuid.UUID | None) -> dict[str, An
 def sync_status(db: Database, actor: Actor) -> SyncStatus:
     """Where this database stands: its peers, the last exchanges, open conflicts."""
     with reading(db, actor) as ctx:
-        policy.require(ctx, Action.SYNC)
         session = ctx.session
         me = session.scalar(select(SyncSite).where(SyncSite.is_self.is_(True)))
+        require_exchange(ctx, me)
         logins = dict(session.execute(select(User.id, User.login)).all())
-        peers = [] if me is None else _peers(session)
+        peers = [] if me is None else [p for p in _peers(session)
+                                       if may_exchange_with(ctx, me, p)]
         conflicts = 0
         if ctx.role in policy.ROLE_ONLY[Action.CONFLICT_RESOLVE]:
             conflicts = int(session.scalar(select(func.count()).select_from(SyncConflict)
@@ -352,6 +382,7 @@ def export_bundle(db: Database, actor: Actor, target: Path, for_login: str | Non
         session = ctx.session
         me = clock.self_site(session)
         peer = _peer_for(session, me, for_login)
+        require_exchange(ctx, me, peer)
         result = _export(session, me, peer, Path(target))
         uow.commit()
         return result
@@ -404,8 +435,13 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
             raise ValidationError(_("Bundle"), _(
                 "{file} comes from a database this one does not exchange with; nothing was "
                 "changed.").format(file=source.name))
+        require_exchange(ctx, me, peer)
         bundle.verify(source, read, body, peer.secret or "")
         changes = [check_line(line, number) for number, line in enumerate(read.lines, 1)]
+        _check_clocks(source, changes)
+        from_replica = peer.kind == "replica"
+        if from_replica:
+            changes = _as_laptop_user(ctx.session, source, peer, changes)
         held = _held(ctx.session, me)
         for origin, seq in (manifest.get("from") or {}).items():
             if origin != str(me.id) and held.get(origin, 0) < int(seq):
@@ -422,7 +458,7 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
         made_backup = _backup_before(db)
     with writing(db, actor) as (uow, ctx):
         uow.session.info["sync_applying"] = True
-        merger = Merger(uow.session)
+        merger = Merger(uow.session, from_replica=from_replica)
         result = merger.apply_all(changes)
         me = merger.site
         peer = uow.session.get(SyncSite, uuid.UUID(manifest["from_site"]))
@@ -442,6 +478,44 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
         uow.commit()
     return ImportResult(result.applied, result.already_here, result.conflicts, made_backup,
                         peer_name)
+
+
+CLOCK_AHEAD_MS = 24 * 3600 * 1000
+"""How far ahead of this database's clock an incoming change may be dated: a laptop's
+clock a day fast is a wrong clock; a year fast would move every clock of the office."""
+
+
+def _check_clocks(path: Path, changes: list[Any]) -> None:
+    limit = app_clock.now_ms() + CLOCK_AHEAD_MS
+    for number, change in enumerate(changes, 1):
+        if clock.parse(change.hlc)[0] > limit:
+            raise ValidationError(_("Bundle"), _(
+                "{file}: change {n} is dated more than a day ahead of this computer's clock "
+                "(is the other computer's date right?); nothing was changed.").format(
+                file=path.name, n=number))
+
+
+def _as_laptop_user(session: Any, path: Path, peer: SyncSite, changes: list[Any]) -> list[Any]:
+    """A laptop speaks only for its own user: every change it brings is that user's,
+    whatever the line says, and it brings only changes it made itself (one relayed from
+    another database, not already here, is a forgery)."""
+    if peer.user_id is None:
+        raise ValidationError(_("Bundle"), _(
+            "{file} comes from a laptop database whose user is not known here; nothing was "
+            "changed.").format(file=path.name))
+    foreign = [c for c in changes if c.origin != peer.id]
+    known = known_changes(session, foreign) if foreign else set()
+    out = []
+    for change in changes:
+        if change.origin != peer.id:
+            if (change.origin, change.origin_seq) in known:
+                continue  # relayed to the laptop by this office before; nothing new
+            raise ValidationError(_("Bundle"), _(
+                "{file} carries changes the laptop did not make; the bundle is refused and "
+                "nothing was changed.").format(file=path.name))
+        change.user_id = peer.user_id
+        out.append(change)
+    return out
 
 
 def _uuid(value: Any, path: Path) -> uuid.UUID:
@@ -490,8 +564,12 @@ def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> Fold
             select(SyncSite.id).where(SyncSite.is_self.is_(True))) else None
         if me is None:
             raise NotFoundError(_("This database has no replicas yet."))
+        require_exchange(ctx, me)
         my_id = me.id
-        done = {p.id: p.bundles_in for p in _peers(ctx.session)}
+        # Only the laptops the actor may exchange with: a manager's team's.
+        mine = [p for p in _peers(ctx.session) if may_exchange_with(ctx, me, p)]
+        done = {p.id: p.bundles_in for p in mine}
+        allowed = set(done)
     imported: list[ImportResult] = []
     incoming = []
     for path in folder.iterdir():
@@ -506,7 +584,7 @@ def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> Fold
     with writing(db, actor) as (uow, ctx):
         me = clock.self_site(ctx.session)
         for peer in _peers(ctx.session):
-            if me.kind == "replica" and peer.kind != "office":
+            if (me.kind == "replica" and peer.kind != "office") or peer.id not in allowed:
                 continue
             name = f"{me.id.hex}-to-{peer.id.hex}-{peer.bundles_out + 1:06d}{BUNDLE_SUFFIX}"
             exported.append(_export(ctx.session, me, peer, folder / name))

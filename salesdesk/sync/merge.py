@@ -46,7 +46,7 @@ from salesdesk.db.types import utcnow
 from salesdesk.errors import PermissionDenied, ValidationError
 from salesdesk.i18n import _
 from salesdesk.policy import Action
-from salesdesk.sync import clock, codec
+from salesdesk.sync import checks, clock, codec
 
 # Tables only some roles may change at all, and fields that need more than editing.
 ENTITY_ACTIONS: dict[str, Action] = {
@@ -65,6 +65,8 @@ VISIBILITY_FIELDS = frozenset({"owner_id", "client_id", "user_id", "assignee_id"
                                "manager_id", "role", "document_id", "invoice_id"})
 # What anyone may change of their own user record (profile and password).
 OWN_PROFILE = {"name", "position", "phone", "email", "password_hash"}
+# Who a new record belongs to: a representative's new records are their own.
+OWNED_BY = ("owner_id", "user_id", "assignee_id", "author_id")
 
 
 @dataclass
@@ -92,6 +94,19 @@ class Incoming:
         if op not in ("create", "update", "delete", "restore", "remove"):
             raise ValueError(f"unknown operation {op!r}")
         clock.parse(str(data["hlc"]))
+        changes = data.get("changes") or {}
+        if not isinstance(changes, dict) or not all(
+                isinstance(k, str) and isinstance(v, list) and len(v) == 2
+                for k, v in changes.items()):
+            raise ValueError("changes are not pairs of old and new values")
+        for name in ("seen", "row"):
+            part = data.get(name) or {}
+            if not isinstance(part, dict) or not all(isinstance(k, str) for k in part):
+                raise ValueError(f"{name} is not a record")
+        if not all(isinstance(v, str) for v in (data.get("seen") or {}).values()):
+            raise ValueError("seen holds no clock readings")
+        for reading_ in (data.get("seen") or {}).values():
+            clock.parse(reading_)
         return cls(origin=uuid.UUID(data["origin"]), origin_seq=int(data["origin_seq"]),
                    hlc=str(data["hlc"]),
                    user_id=uuid.UUID(data["user_id"]) if data.get("user_id") else None,
@@ -121,8 +136,11 @@ class MergeResult:
 class Merger:
     """Applies a bundle's changes in one session (the caller commits or rolls back)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, from_replica: bool = False) -> None:
         self.session = session
+        # Changes from a laptop: it may only bring what it made (never a "create" of a
+        # record this database holds, which would skip the per-field checks).
+        self.from_replica = from_replica
         self.conn = session.connection()
         self.result = MergeResult()
         self.site = clock.self_site(session)
@@ -142,6 +160,7 @@ class Merger:
         self._new: dict[str, list[Any]] = defaultdict(list)
         self._loaded: set[tuple[str, uuid.UUID]] = set()
         self._users_changed = False  # a user record changed: scopes are read again
+        self._issued_here: set[uuid.UUID] = set()
 
     # --- permissions ------------------------------------------------------------------
 
@@ -182,6 +201,66 @@ class Merger:
             if (key[0] == change.entity and key[1] in change.changes and change.op != "create"
                     and ctx.role not in policy.ROLE_ONLY.get(action, frozenset())):
                 refuse(action)
+        if change.op == "create":
+            row = change.row
+            if change.entity == "clients" and row.get("priority") and \
+                    ctx.role not in policy.ROLE_ONLY[Action.CLIENT_SET_KEY]:
+                refuse(Action.CLIENT_SET_KEY)
+            if ctx.role == policy.REP:
+                # A representative's new records are their own (as the window makes them).
+                for name in OWNED_BY:
+                    if row.get(name) not in (None, str(ctx.user.id)):
+                        refuse(Action.CLIENT_REASSIGN if change.entity == "clients"
+                               else Action.DEAL_REASSIGN)
+        if change.entity == "training_items" and ctx.role == policy.REP and (
+                change.op != "update" or not set(change.changes) <= {"done_on"}):
+            refuse(Action.TRAINING_ASSIGN)
+        status = (change.row if change.op == "create" else
+                  {k: v[1] for k, v in change.changes.items()}).get("status")
+        if change.entity == "documents" and status == "cancelled" and \
+                ctx.role not in policy.ROLE_ONLY[Action.DOCUMENT_CANCEL]:
+            refuse(Action.DOCUMENT_CANCEL)
+        if change.entity == "documents" and status in ("paid", "partially_paid") and \
+                ctx.role not in policy.ROLE_ONLY[Action.PAYMENT_RECORD]:
+            refuse(Action.PAYMENT_RECORD)  # a paid state comes with a payment
+
+    def _check_values(self, ctx: policy.Ctx, change: Incoming, obj: Any) -> None:
+        """The values of a change, as a window edit of the same fields is checked, and
+        the document rules (an issued document is never edited in place)."""
+        author = ctx.user.login
+        if change.op == "create" and obj is not None and self.from_replica:
+            raise checks.refuse(author, change.entity, change.record_id, "id", _(
+                "creates a record this database holds already"))
+        values = (change.row if change.op == "create"
+                  else {name: pair[1] for name, pair in change.changes.items()})
+        checks.check_values(author, change.entity, change.record_id, values,
+                            creating=change.op == "create" and obj is None)
+        if (change.entity == "documents" and values.get("status") not in (None, "draft")
+                and (obj is None or obj.status == "draft")):
+            # Issued by this bundle: what issuing sets may follow in the next change
+            # (older SalesDesk wrote the requisites' snapshot apart).
+            self._issued_here.add(change.record_id)
+        if change.entity == "documents" and obj is not None and obj.status != "draft":
+            fields = set(codec.synced_fields("documents"))
+            allowed = checks.AFTER_ISSUE | (checks.AT_ISSUE if change.record_id
+                                             in self._issued_here else set())
+            edited = {name for name, value in values.items() if name in fields
+                      and name not in allowed
+                      and value != codec.encode(getattr(obj, name))}
+            if edited:
+                raise checks.refuse(author, "documents", change.record_id,
+                                    ", ".join(sorted(edited)),
+                                    _("an issued document is not edited in place"))
+        if change.entity == "document_lines":
+            parent = values.get("document_id") or (str(obj.document_id) if obj else None)
+            doc = None
+            if parent:
+                parent_id = uuid.UUID(str(parent))
+                doc = (self._objects.get(("documents", parent_id))
+                       or self.session.get(Document, parent_id))
+            if doc is not None and doc.status != "draft":
+                raise checks.refuse(author, "document_lines", change.record_id, _("Lines"),
+                                    _("an issued document is not edited in place"))
 
     def check_visibility(self, label: str) -> None:
         """Every record a change touched must be visible to its author, before (if it
@@ -383,6 +462,7 @@ class Merger:
         fields = codec.synced_fields(change.entity)
         key = (change.entity, change.record_id)
         obj = self._objects.get(key)
+        self._check_values(ctx, change, obj)
         self.result.touched[change.entity].add(change.record_id)
         self._users_changed |= change.entity == "users"
         if change.op == "remove":
@@ -504,12 +584,18 @@ class Merger:
                     Payment.invoice_id.in_(chunk), Payment.deleted_at.is_(None))):
                 paid[invoice_id] += amount
             for doc in self.session.scalars(select(Document).where(Document.id.in_(chunk))):
-                if doc.status == "draft":  # an issued document's lines are frozen
+                # An issued document's lines are frozen, and so are its totals; one that
+                # came in with this merge has its totals worked out here, whatever the
+                # bundle said they were.
+                if doc.status == "draft" or ("documents", doc.id) in self._created:
                     documents.retotal(doc, lines[doc.id])
-                if doc.kind == "invoice" and doc.paid_total != paid[doc.id]:
+                if doc.kind == "invoice":
                     doc.paid_total = paid[doc.id]
                     if doc.status in (*documents.OPEN_INVOICE, "paid"):
-                        doc.status = documents.paid_state(doc.total, doc.paid_total)
+                        state = documents.paid_state(doc.total, doc.paid_total)
+                        # "sent" is an unpaid invoice too; a paid state needs payments.
+                        if state != "issued" or doc.status in ("paid", "partially_paid"):
+                            doc.status = state
 
     def _duplicate_check(self, change: Incoming) -> None:
         inn = change.row.get("inn")
