@@ -57,7 +57,7 @@ def read_csv(path: Path) -> Sheet:
                     header = [cell.strip() for cell in record]
                 continue
             if any(cell.strip() for cell in record):
-                rows.append((start, record))
+                rows.append((start, [unneutralise(cell) for cell in record]))
     except csv.Error as exc:
         raise ValidationError(f"{Path(path).name}:{line}", _("the CSV file is damaged ({reason})")
                               .format(reason=exc)) from exc
@@ -80,7 +80,8 @@ def read_xlsx(path: Path) -> Sheet:
         header: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else v for v in values]
+            cells = ["" if v is None else unneutralise(v) if isinstance(v, str) else v
+                     for v in values]
             if not any(str(c).strip() for c in cells):
                 continue
             if header is None:
@@ -118,9 +119,9 @@ def write_table(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(header)
+        sheet.append([xlsx_cell(sheet, h) for h in header])
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
             count += 1
         workbook.save(path)
         return count
@@ -130,17 +131,50 @@ def write_table(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int
         writer = csv.writer(fh, delimiter=";")
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else _text(v) for v in row])
+            writer.writerow(["" if v is None else csv_text(v) for v in row])
             count += 1
     return count
 
 
-def _cell(value: Any) -> Any:
+# A cell that begins with one of these is a formula to Excel and LibreOffice (OWASP's
+# "CSV injection"): "=HYPERLINK(…)" or "=cmd|' /C calc'!A0" in a client's name must
+# reach a spreadsheet as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will not take for a formula: a leading ``'`` where it would
+    (the importer takes it off again, see :func:`unneutralise`)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unneutralise(text: str) -> str:
+    """The text :func:`neutralise` was given."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A value for a write-only XLSX sheet: numbers stay numbers, and text is always a
+    text cell (openpyxl would make a formula of a string that begins with ``=``)."""
     from decimal import Decimal
+
+    from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, Decimal):
         return float(value)  # a number Excel can sum; exact to the kopeck at these sizes
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
     return value
+
+
+def csv_text(value: Any) -> str:
+    """A CSV cell's text; text that a spreadsheet would run as a formula is neutralised
+    (numbers and dates are written as they are)."""
+    if isinstance(value, str):
+        return neutralise(value)
+    return _text(value)
 
 
 def _text(value: Any) -> str:

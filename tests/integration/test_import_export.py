@@ -213,3 +213,37 @@ def test_random_deal_files_are_accepted_or_refused_never_crash(office: Office, t
         import_file(office.db, office.head, "deals", path)
     except ValidationError as exc:
         assert all(str(p).startswith("deals.csv:") for p in exc.problems)
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","Нажми")', "+7 (495) зло",
+            "-1+2", "@SUM(A1:A9)"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_exports_never_hold_a_live_formula_and_import_back_unchanged(
+        office: Office, tmp_path: Path, suffix: str) -> None:
+    """OWASP's CSV injection: a name a spreadsheet would run reaches it as text."""
+    for name in FORMULAS:
+        clients.create_client(office.db, office.rep1, {"name": name})
+    path = tmp_path / f"clients{suffix}"
+    export_file(office.db, office.rep1, "clients", path)
+    if suffix == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            cells = [row[0] for row in csv.reader(fh, delimiter=";")][1:]
+        assert sorted(cells) == sorted("'" + n for n in FORMULAS)
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path).worksheets[0]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+        assert sorted(c.value for c in sheet["A"][1:]) == sorted(FORMULAS)
+    # The neutralising quote goes again on the way in: the names come back as they were.
+    from tests.conftest import build_office
+
+    other = tmp_path / "other.db"
+    from salesdesk.db.migrate import open_database
+
+    fresh = build_office(open_database(other, create=True))
+    import_file(fresh.db, fresh.rep1, "clients", path)
+    with fresh.db.read() as s:
+        assert sorted(s.scalars(select(Client.name))) == sorted(FORMULAS)

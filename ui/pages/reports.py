@@ -139,19 +139,16 @@ class ReportsPage(Page):
 
 def write_workbook(path: Path, sheets: list[tuple[str, RecordTableModel]]) -> None:
     """Each model as a sheet: header row, then the values (numbers stay numbers)."""
-    from decimal import Decimal
 
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    from salesdesk.tabular import xlsx_cell
+
+    workbook = Workbook(write_only=True)
     for title, model in sheets:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append([c.title for c in model.columns])
+        sheet.append([xlsx_cell(sheet, c.title) for c in model.columns])
         for record in model.records:
-            row = []
-            for column in model.columns:
-                value = column.value(record)
-                row.append(float(value) if isinstance(value, Decimal) else value)
-            sheet.append(row)
+            # Text stays text, whatever it begins with (no formula from data).
+            sheet.append([xlsx_cell(sheet, column.value(record)) for column in model.columns])
     workbook.save(path)
