@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from salesdesk.cli.common import EXIT_OK, acting_user, open_db
@@ -64,6 +65,8 @@ def cmd_folder(args: argparse.Namespace) -> int:
         _report_import(imported)
     for exported in result.exported:
         print(exported.summary())
+    for line in result.rejected_lines():
+        print(f"salesdesk: {line}", file=sys.stderr)
     return EXIT_OK
 
 

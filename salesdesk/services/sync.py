@@ -13,7 +13,7 @@ import re
 import secrets
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from salesdesk.db.migrate import open_database
 from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncConflict, SyncSite, User
 from salesdesk.db.schema import HEAD, KNOWN
 from salesdesk.db.types import utcnow
-from salesdesk.errors import NotFoundError, ValidationError
+from salesdesk.errors import NotFoundError, SalesDeskError, ValidationError
 from salesdesk.i18n import N_, _, ngettext, short_person
 from salesdesk.policy import Action
 from salesdesk.services.base import reading, user_by_login, writing
@@ -437,7 +437,8 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
                 "changed.").format(file=source.name))
         require_exchange(ctx, me, peer)
         bundle.verify(source, read, body, peer.secret or "")
-        changes = [check_line(line, number) for number, line in enumerate(read.lines, 1)]
+        lines = bundle.parse_lines(source, read, body)  # only what the signature covers
+        changes = [check_line(line, number) for number, line in enumerate(lines, 1)]
         _check_clocks(source, changes)
         from_replica = peer.kind == "replica"
         if from_replica:
@@ -548,6 +549,13 @@ class FolderResult:
 
     imported: list[ImportResult]
     exported: list[ExportResult]
+    rejected: list[tuple[Path, str]] = field(default_factory=list)
+    """Bundles that could not be taken, moved aside to ``rejected/`` with the reason."""
+
+    def rejected_lines(self) -> list[str]:
+        """A line per rejected bundle, for people."""
+        return [_("{file} was refused and moved to {folder}: {reason}").format(
+            file=path.name, folder=path.parent, reason=reason) for path, reason in self.rejected]
 
 
 def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> FolderResult:
@@ -578,8 +586,15 @@ def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> Fold
             sender = uuid.UUID(match.group(1))
             if sender in done and int(match.group(3)) > done[sender]:
                 incoming.append((sender.hex, int(match.group(3)), path))
+    rejected: list[tuple[Path, str]] = []
     for _sender, _number, path in sorted(incoming):
-        imported.append(import_bundle(db, actor, path))
+        try:
+            imported.append(import_bundle(db, actor, path))
+        except SalesDeskError as exc:
+            # One bad file must not stop the exchange until somebody deletes it by hand:
+            # it goes aside with its reason, and the sender's next bundle (cumulative)
+            # brings its work again.
+            rejected.append((_set_aside(path, str(exc)), str(exc)))
     exported: list[ExportResult] = []
     with writing(db, actor) as (uow, ctx):
         me = clock.self_site(ctx.session)
@@ -594,7 +609,24 @@ def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> Fold
             for old in mine[:-keep]:
                 old.unlink(missing_ok=True)
         uow.commit()
-    return FolderResult(imported, exported)
+    return FolderResult(imported, exported, rejected)
+
+
+REJECTED = "rejected"
+
+
+def _set_aside(path: Path, reason: str) -> Path:
+    """Move a refused bundle to ``rejected/`` beside it, with a ``.txt`` that says why."""
+    target_dir = path.parent / REJECTED
+    try:
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / path.name
+        path.replace(target)
+        target.with_name(target.name + ".txt").write_text(reason.splitlines()[0] + "\n",
+                                                          encoding="utf-8")
+        return target
+    except OSError:
+        return path  # a read-only folder: left where it is, and said so
 
 
 # --- conflicts ----------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,31 +64,109 @@ def _damaged(path: Path, why: str) -> ValidationError:
                                          "nothing was changed.").format(file=path.name, why=why))
 
 
+# Limits a bundle is held to before anything is unpacked: a zip of a few hundred KB can
+# hold gigabytes of repeated bytes, and JSON nested deep enough overflows the parser.
+MAX_FILE = 512 * 1024 * 1024          # the bundle file itself
+MAX_MANIFEST = 1024 * 1024            # manifest.json, unpacked
+MAX_CHANGES = 1024 * 1024 * 1024      # changes.jsonl, unpacked
+MAX_RATIO = 100                       # unpacked ÷ packed, per entry…
+RATIO_FREE = 4 * 1024 * 1024          # …once it unpacks to more than this
+MAX_LINE = 16 * 1024 * 1024           # one change line
+MAX_DEPTH = 64                        # nesting of a change's JSON
+
+
+def _read_entry(path: Path, archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """One entry, checked against its declared and its actual size before and while it
+    is unpacked (a zip's directory may lie)."""
+    info = archive.getinfo(name)
+    if info.file_size > limit or info.file_size > max(MAX_RATIO * info.compress_size,
+                                                       RATIO_FREE):
+        raise _damaged(path, _("{entry} unpacks to more than allowed").format(entry=name))
+    out = bytearray()
+    with archive.open(info) as fh:
+        while chunk := fh.read(1024 * 1024):
+            out += chunk
+            if len(out) > min(limit, max(info.file_size, 0)) or len(out) > limit:
+                raise _damaged(path, _("{entry} unpacks to more than allowed").format(
+                    entry=name))
+    return bytes(out)
+
+
+def _depth_ok(value: Any, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(_depth_ok(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return all(_depth_ok(v, depth + 1) for v in value)
+    return True
+
+
+def _json(path: Path, text: str, what: str) -> Any:
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise _damaged(path, f"{what}: {type(exc).__name__}") from None
+    if not _depth_ok(value):
+        raise _damaged(path, f"{what}: " + _("nested too deep"))
+    return value
+
+
 def read(path: Path) -> tuple[Bundle, bytes]:
-    """Open a bundle file; a file that is not one raises a ValidationError."""
+    """Open a bundle file: its manifest and the raw changes, sized and checksummed but
+    not yet parsed (:func:`parse_lines`, once the signature is verified). A file that is
+    not a bundle, or that would unpack to more than a bundle may, raises a
+    ValidationError before anything large is read."""
     path = Path(path)
     try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
-            body = archive.read(CHANGES)
+        size = path.stat().st_size
     except FileNotFoundError as exc:
         raise ValidationError(_("Bundle"), _("there is no file {file}.").format(
             file=path)) from exc
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError,
-            OSError, EOFError) as exc:
+    except OSError as exc:
+        raise _damaged(path, exc.strerror or type(exc).__name__) from exc
+    if size > MAX_FILE:
+        raise _damaged(path, _("larger than a bundle may be"))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if names != {MANIFEST, CHANGES}:
+                raise _damaged(path, _("unexpected contents"))
+            manifest_bytes = _read_entry(path, archive, MANIFEST, MAX_MANIFEST)
+            body = _read_entry(path, archive, CHANGES, MAX_CHANGES)
+    except ValidationError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError,
+            zlib.error, NotImplementedError, RuntimeError, ValueError, OverflowError) as exc:
+        raise _damaged(path, type(exc).__name__) from exc
+    try:
+        manifest = _json(path, manifest_bytes.decode("utf-8"), MANIFEST)
+    except UnicodeDecodeError as exc:
         raise _damaged(path, type(exc).__name__) from exc
     if not isinstance(manifest, dict):
         raise _damaged(path, "manifest")
     if hashlib.sha256(body).hexdigest() != manifest.get("sha256"):
         raise _damaged(path, _("checksum"))
+    return Bundle(manifest, []), body
+
+
+def parse_lines(path: Path, bundle: Bundle, body: bytes) -> list[dict[str, Any]]:
+    """The change lines of a verified bundle, each within the limits of size and depth."""
     try:
-        lines = [json.loads(line) for line in io.BytesIO(body).read().decode("utf-8")
-                 .splitlines() if line.strip()]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise _damaged(path, type(exc).__name__) from exc
-    if len(lines) != manifest.get("count"):
+    lines = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE:
+            raise _damaged(path, _("line {n} is too long").format(n=number))
+        lines.append(_json(path, line, _("line {n}").format(n=number)))
+    if len(lines) != bundle.manifest.get("count"):
         raise _damaged(path, _("count"))
-    return Bundle(manifest, lines), body
+    bundle.lines = lines
+    return lines
 
 
 def verify(path: Path, bundle: Bundle, body: bytes, secret: str) -> None:

@@ -245,7 +245,8 @@ def test_a_bundle_from_a_newer_salesdesk_is_refused(office: Office, offline_work
     from salesdesk.sync import bundle
 
     _db, _rep1, path = offline_work
-    read, _body = bundle.read(path)
+    read, body = bundle.read(path)
+    bundle.parse_lines(path, read, body)
     with office.db.read() as s:
         from salesdesk.db.models import SyncSite
 

@@ -248,6 +248,7 @@ class SyncDialog(QDialog):
         lines = [describe_import(r) for r in result.imported] or [
             _("Nothing new in the folder.")]
         lines += [describe_export(r) for r in result.exported]
+        lines += result.rejected_lines()
         self._say(lines)
         self._changed(any(r.applied for r in result.imported))
 
