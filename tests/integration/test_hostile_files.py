@@ -4,6 +4,7 @@ its reason while the rest of the exchange goes on."""
 
 from __future__ import annotations
 
+import uuid
 import zipfile
 from pathlib import Path
 
