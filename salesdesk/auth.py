@@ -12,15 +12,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
 from salesdesk.db.types import utcnow
-from salesdesk.errors import AuthenticationError, ValidationError
+from salesdesk.errors import AuthenticationError, DatabaseError, ValidationError
 from salesdesk.i18n import _
 
 MAX_FAILURES = 5
@@ -78,10 +80,16 @@ def _wrong() -> AuthenticationError:
 
 
 def login(db: Database, login_name: str, password: str) -> Actor:
-    """Check the password and return the actor; raises :class:`AuthenticationError`."""
+    """Check the password and return the actor; raises :class:`AuthenticationError`.
+
+    A successful login only reads: the moment of the last login is noted afterwards,
+    best effort and without touching the user's version (:func:`_note_login`), so that
+    logging in never waits for a long import nor conflicts with another command of the
+    same user. Only a failed login, or a hash made with older settings, writes.
+    """
     login_name = (login_name or "").strip()
-    with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.login == login_name))
+    with db.read() as session:
+        user = session.scalar(select(User).where(User.login == login_name))
         if user is None:
             # Same work as for a real login, so timing does not tell which logins exist.
             with contextlib.suppress(VerificationError):
@@ -96,24 +104,70 @@ def login(db: Database, login_name: str, password: str) -> Actor:
         try:
             hasher().verify(user.password_hash, password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + LOCK_TIME
-                user.failed_logins = 0
-            uow.session.info["audit_skip"] = True  # bookkeeping, not a business change
-            uow.commit()
+            _note_failure(db, user.id, now)
             raise _wrong() from None
         if not user.active:
             raise AuthenticationError(_("This user is deactivated. Ask the head of sales."))
-        uow.session.info["audit_skip"] = True
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        if hasher().check_needs_rehash(user.password_hash):
-            # The user's own profile change: the change log (and other databases) must
-            # know whose it is.
-            uow.session.info["actor_id"] = user.id
-            user.password_hash = hasher().hash(password)
         actor = actor_of(user)
+        rehash = hasher().check_needs_rehash(user.password_hash)
+        reset = bool(user.failed_logins or user.locked_until)
+    if rehash:
+        _rehash(db, actor.id, password)
+    _note_login(db, actor.id, now, reset)
+    return actor
+
+
+def _note_failure(db: Database, user_id: uuid.UUID, now: Any) -> None:
+    """Count a failed attempt; the fifth in a row locks the login for a minute."""
+    with contextlib.suppress(DatabaseError, OperationalError), db.unit_of_work() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            return
+        table = User.__table__
+        failures = user.failed_logins + 1
+        values: dict[str, Any] = {"failed_logins": failures}
+        if failures >= MAX_FAILURES:
+            values = {"failed_logins": 0, "locked_until": now + LOCK_TIME}
+        # Bookkeeping, not a business change: no version bump, no audit, not exchanged.
+        uow.session.execute(update(table).where(table.c.id == user_id).values(**values))
         uow.commit()
-        return actor
+
+
+def _rehash(db: Database, user_id: uuid.UUID, password: str) -> None:
+    """A hash made with older settings is made again (the user's own profile change,
+    exchanged like any); skipped, to be done next time, when the database is busy."""
+    with contextlib.suppress(DatabaseError, OperationalError), db.unit_of_work(user_id) as uow:
+        user = uow.session.get(User, user_id)
+        if user is not None:
+            uow.session.info["audit_skip"] = True
+            user.password_hash = hasher().hash(password)
+            uow.commit()
+
+
+LOGIN_NOTE_WAIT_MS = 200
+"""How long noting a login may wait for another writer before it gives up."""
+
+
+def _note_login(db: Database, user_id: uuid.UUID, now: Any, reset: bool) -> None:
+    """Note the moment of the login, best effort: a plain update of local bookkeeping
+    columns (no version bump, no change log), given up at once when another command
+    holds the database (a long import) rather than making the login wait or fail."""
+    table = User.__table__
+    values: dict[str, Any] = {"last_login_at": now}
+    if reset:
+        values.update(failed_logins=0, locked_until=None)
+    try:
+        with db.engine.connect() as conn:
+            wait = (f"PRAGMA busy_timeout={LOGIN_NOTE_WAIT_MS}" if db.is_sqlite
+                    else f"SET lock_timeout = {LOGIN_NOTE_WAIT_MS}")
+            conn.exec_driver_sql(wait)
+            try:
+                conn.execute(update(table).where(table.c.id == user_id).values(**values))
+                conn.commit()
+            finally:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA busy_timeout=5000" if db.is_sqlite
+                                     else "SET lock_timeout = 0")
+                conn.commit()
+    except (DBAPIError, OperationalError, OSError):
+        pass  # only bookkeeping: the login itself has succeeded
