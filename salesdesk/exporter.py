@@ -17,6 +17,7 @@ from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, Deal, Document, User
 from salesdesk.errors import ValidationError
+from salesdesk.files import atomic_target
 from salesdesk.i18n import _
 from salesdesk.policy import Ctx
 from salesdesk.services.base import reading
@@ -84,14 +85,9 @@ def export_file(db: Database, actor: Actor, kind: str, path: Path) -> int:
         raise ValidationError(_("Kind"), _("must be one of {rates}").format(
             rates=", ".join(KINDS)))
     path = Path(path)
-    if not path.parent.exists():
-        raise ValidationError(str(path), _("the folder does not exist"))
-    with reading(db, actor) as ctx:
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise ValidationError(path.name, _("must be a .csv or .xlsx file"))
+    with reading(db, actor) as ctx, atomic_target(path) as tmp:
         # Written beside the target and renamed: a failed export leaves no half file.
-        tmp = path.with_name(f".{path.stem}.part{path.suffix}")
-        try:
-            count = write_table(tmp, HEADERS[kind], _rows(ctx, kind))
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return count
+        return write_table(tmp, HEADERS[kind],
+                           _rows(ctx, kind), suffix=path.suffix)

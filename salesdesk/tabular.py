@@ -108,11 +108,13 @@ def read_table(path: Path) -> Sheet:
     raise ValidationError(path.name, _("must be a .csv or .xlsx file"))
 
 
-def write_table(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
+def write_table(path: Path, header: list[str], rows: Iterable[list[Any]],
+                suffix: str | None = None) -> int:
     """Write ``.csv`` (UTF-8 with BOM and ``;``, what Excel opens in Russia) or ``.xlsx``
-    by the suffix; returns the number of rows written."""
+    by the suffix (``suffix`` when the path is a temporary name); returns the number of
+    rows written."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = (suffix or path.suffix).lower()
     count = 0
     if suffix == ".xlsx":
         from openpyxl import Workbook
@@ -123,7 +125,12 @@ def write_table(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int
         for row in rows:
             sheet.append([xlsx_cell(sheet, v) for v in row])
             count += 1
-        workbook.save(path)
+        # Zipped in memory, then written: a disk that fills up fails the plain write,
+        # not openpyxl half-way through its archive (which then complains at exit).
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        with open(path, "wb") as fh:
+            fh.write(buffer.getbuffer())
         return count
     if suffix != ".csv":
         raise ValidationError(path.name, _("must be a .csv or .xlsx file"))

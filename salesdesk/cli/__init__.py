@@ -73,6 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SalesDeskError as exc:
         print(f"salesdesk: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except OSError as exc:
+        # The environment, not the user: a full disk, a read-only or missing folder.
+        from salesdesk.files import cause_of
+
+        where = exc.filename or _("a file")
+        print(_("salesdesk: {path}: {cause}").format(path=where, cause=cause_of(exc)),
+              file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         print(_("salesdesk: interrupted; nothing half-done was saved."), file=sys.stderr)
         return EXIT_REFUSED

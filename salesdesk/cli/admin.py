@@ -76,8 +76,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent online backup (head only)."""
+    from salesdesk.files import check_folder
     from salesdesk.services.maintenance import backup
 
+    if args.output:
+        check_folder(Path(args.output))  # a folder the user named must exist
     db = open_db(args)
     actor = acting_user(args, db)
     target = backup(db, actor, Path(args.output) if args.output else None)

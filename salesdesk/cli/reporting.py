@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from salesdesk.cli.common import EXIT_OK, acting_user, open_db, print_json, print_table
+from salesdesk.files import write_atomically
 from salesdesk.i18n import _
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file next to its final name, then rename: never a half-written PDF."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:

@@ -84,10 +84,15 @@ def copy_rows(src_engine: Engine, dst_engine: Engine, batch: int = 5000) -> None
 
 def backup_to_file(db: Database, target: Path) -> Path:
     """Write a consistent copy of ``db`` to ``target`` (replaced atomically)."""
+    from salesdesk.files import ENVIRONMENT_ERRORS, output_error
+
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".salesdesk-backup-", dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".salesdesk-backup-", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise output_error(target, exc) from None
     tmp = Path(tmp_name)
     try:
         if db.is_sqlite:
@@ -113,6 +118,9 @@ def backup_to_file(db: Database, target: Path) -> Path:
             finally:
                 dst_engine.dispose()
         os.replace(tmp, target)
+    except ENVIRONMENT_ERRORS as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error(target, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, column, inspect, select, table
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from salesdesk import clock
 from salesdesk.db.engine import Database, create_db_engine, sqlite_path, to_url
@@ -178,6 +178,9 @@ def open_database(path_or_url: str | Path, create: bool = False,
     except DBAPIError as exc:
         raise DatabaseError(_("Cannot open the database {name}: {reason}").format(
             name=path or url, reason=str(exc.orig).splitlines()[0])) from exc
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(_("{url} is not a database SalesDesk can open: give a file path "
+                              "or a postgresql+psycopg:// URL.").format(url=url)) from exc
     except Exception as exc:
         if path is None and "psycopg" in str(exc):
             raise DatabaseError(_("Cannot connect to the database server: {reason}").format(

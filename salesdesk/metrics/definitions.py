@@ -110,8 +110,8 @@ COMMON_RULES = N_(
 
 def help_text(key: str, lang: str) -> str:
     """A metric's on-screen help: its definition and the rules common to all."""
-    t = Tr(lang)
-    return f"{BY_KEY[key].definition_in(lang)}\n\n{t._(COMMON_RULES)}"
+    rules = Tr(lang)._(COMMON_RULES)
+    return BY_KEY[key].definition_in(lang) + "\n\n" + rules
 
 FUNNEL_DEFINITION = N_(
     "Deals opened in the period by the furthest stage they have reached: an open deal has "

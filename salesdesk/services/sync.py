@@ -9,6 +9,8 @@ as each may see it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import secrets
 import uuid
@@ -30,7 +32,8 @@ from salesdesk.db.migrate import open_database
 from salesdesk.db.models import ChangeEntry, Company, FieldClock, SyncConflict, SyncSite, User
 from salesdesk.db.schema import HEAD, KNOWN
 from salesdesk.db.types import utcnow
-from salesdesk.errors import NotFoundError, SalesDeskError, ValidationError
+from salesdesk.errors import DatabaseError, NotFoundError, SalesDeskError, ValidationError
+from salesdesk.files import ENVIRONMENT_ERRORS, check_folder, output_error
 from salesdesk.i18n import N_, _, ngettext, short_person
 from salesdesk.policy import Action
 from salesdesk.services.base import reading, user_by_login, writing
@@ -267,7 +270,15 @@ def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path
         held = _held(ctx.session, me)
         replica_id, secret = uuid.uuid4(), secrets.token_hex(32)
         company = ctx.session.scalar(select(Company.name).where(Company.deleted_at.is_(None)))
-        replica = open_database(target, create=True)
+        # Made under a temporary name beside the target and renamed when complete: a
+        # full disk or a read-only folder leaves no empty "replica" behind.
+        building = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
+        check_folder(target)
+        try:
+            replica = open_database(building, create=True)
+        except (DatabaseError, *ENVIRONMENT_ERRORS) as exc:
+            _remove_db_files(building)
+            raise output_error(target, exc) from None
         try:
             _copy_visible(ctx.session, _user_ctx(ctx.session, user.id), replica)
             with replica.engine.begin() as conn:
@@ -282,12 +293,21 @@ def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path
                     {**base, "id": me.id, "kind": "office", "is_self": False, "user_id": None,
                      "name": company or _("Office"), "secret": secret, "hlc_ms": 0,
                      "hlc_counter": 0, "acked": dict(held)}])
+        except ENVIRONMENT_ERRORS as exc:
+            replica.dispose()
+            _remove_db_files(building)
+            raise output_error(target, exc) from None
         except BaseException:
             replica.dispose()
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(target) + suffix).unlink(missing_ok=True)
+            _remove_db_files(building)
             raise
         replica.dispose()
+        try:
+            os.replace(building, target)
+        except OSError as exc:
+            _remove_db_files(building)
+            raise output_error(target, exc) from None
+        _remove_db_files(building)  # its -wal and -shm, if any are left
         ctx.session.add(SyncSite(id=replica_id, kind="replica", is_self=False, user_id=user.id,
                                  name=_("{name}'s laptop").format(name=user.name),
                                  secret=secret, hlc_ms=0, hlc_counter=0, acked=dict(held),
@@ -295,6 +315,12 @@ def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path
                                  last_out_count=0))
         uow.commit()
     return target
+
+
+def _remove_db_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(str(path) + suffix).unlink()
 
 
 def _copy_visible(session: Any, ctx: policy.Ctx, replica: Database) -> None:

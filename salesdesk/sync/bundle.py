@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from salesdesk.errors import ValidationError
+from salesdesk.files import atomic_target
 from salesdesk.i18n import _
 
 FORMAT = 1
@@ -51,11 +52,10 @@ def write(path: Path, manifest: dict[str, Any], lines: list[dict[str, Any]],
                 "sha256": hashlib.sha256(body).hexdigest()}
     manifest["hmac"] = _mac(secret, manifest, body)
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.partial")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with atomic_target(path) as tmp, zipfile.ZipFile(
+            tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
         archive.writestr(CHANGES, body)
-    tmp.replace(path)
     return path
 
 

@@ -64,7 +64,15 @@ class PdfPreview(QDialog):
         """Write the PDF where the user says."""
         name, _f = QFileDialog.getSaveFileName(self, _("Save as"), self.file_name, "PDF (*.pdf)")
         if name:
-            Path(name).write_bytes(self.pdf)
+            from salesdesk.errors import SalesDeskError
+            from salesdesk.files import write_atomically
+
+            from ..errors import show_error
+
+            try:
+                write_atomically(name, self.pdf)
+            except SalesDeskError as exc:  # a full disk, a read-only folder
+                show_error(self, exc)
 
     def print_(self) -> None:
         """The system's print dialog, then every page at the printer's resolution."""

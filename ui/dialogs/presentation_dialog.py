@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -64,5 +63,14 @@ class PresentationDialog(QDialog):
            self.chosen()).success(lambda pdf: self._write(name, pdf)).run()
 
     def _write(self, name: str, pdf: bytes) -> None:
-        Path(name).write_bytes(pdf)
+        from salesdesk.errors import SalesDeskError
+        from salesdesk.files import write_atomically
+
+        from ..errors import show_error
+
+        try:
+            write_atomically(name, pdf)
+        except SalesDeskError as exc:  # a full disk, a read-only folder
+            show_error(self, exc)
+            return
         self.accept()

@@ -126,8 +126,16 @@ class ReportsPage(Page):
         name, _f = QFileDialog.getSaveFileName(self, _("Export to XLSX"), "metrics.xlsx",
                                                _("Excel (*.xlsx)"))
         if name:
-            write_workbook(Path(name), [(_("By person"), self.people),
-                                        (_("By month"), self.months)])
+            from salesdesk.errors import SalesDeskError
+
+            from ..errors import show_error
+
+            try:
+                write_workbook(Path(name), [(_("By person"), self.people),
+                                            (_("By month"), self.months)])
+            except SalesDeskError as exc:  # a full disk, a read-only folder
+                show_error(self, exc)
+                return
             QMessageBox.information(self, _("Export"), _("Saved to {file}.").format(file=name))
 
     def monthly_report(self) -> None:
@@ -151,4 +159,7 @@ def write_workbook(path: Path, sheets: list[tuple[str, RecordTableModel]]) -> No
         for record in model.records:
             # Text stays text, whatever it begins with (no formula from data).
             sheet.append([xlsx_cell(sheet, column.value(record)) for column in model.columns])
-    workbook.save(path)
+    from salesdesk.files import atomic_target
+
+    with atomic_target(path) as tmp:
+        workbook.save(tmp)
