@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from salesdesk.errors import SalesDeskError
-from tests.integration.test_cli import office_db, run  # noqa: F401 (office_db: a fixture)
+from tests.integration import test_cli
+
+
+run = test_cli.run
+office_db = test_cli.office_db  # the command-line tests' office, a fixture here too
 
 
 def _mount(size: str, read_only: bool = False) -> Iterator[Path]:
