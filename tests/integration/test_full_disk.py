@@ -14,7 +14,6 @@ import pytest
 from salesdesk.errors import SalesDeskError
 from tests.integration import test_cli
 
-
 run = test_cli.run
 office_db = test_cli.office_db  # the command-line tests' office, a fixture here too
 
