@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,14 +25,64 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
 
 
-def _decode(data: bytes) -> str:
+def _where(data: bytes, position: int) -> tuple[int, int]:
+    """The line (1-based) and the byte value at a position of the file."""
+    return data.count(b"\n", 0, position) + 1, data[position]
+
+
+# Letters of Windows-1251 that Russian text does not use (Serbian and Macedonian): many
+# of them mean the bytes were written in another encoding (Shift-JIS, say).
+_ODD_1251 = set("ЂЃѓЉЊЌЋЏђљњќћџЈјЅѕ‚„†‡‰‹›™¤¦")
+_WORD = re.compile(r"[А-Яа-яЁё]{2,}")
+
+
+def _naturalness(text: str) -> int:
+    """How much ``text`` reads like Russian: Title-case words ("Альфа") count for it,
+    words with the case turned inside out ("аЛЬФА", what KOI8-R read as Windows-1251
+    looks like) against it. All-capital and all-small words say nothing: the two
+    encodings swap exactly those."""
+    score = 0
+    for word in _WORD.findall(text):
+        if word[0].isupper() and word[1:].islower():
+            score += 1
+        elif word[0].islower() and word[1:].isupper():
+            score -= 2
+    return score
+
+
+def _decode(data: bytes, name: str = "") -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM) or Windows-1251.
+
+    A byte that is valid in neither is refused with its line; a file that decodes as
+    Windows-1251 but reads like another encoding (KOI8-R, Shift-JIS) is refused rather
+    than stored as mojibake.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, byte = _where(data, exc.start + 3)
+            raise ValidationError(f"{name}:{line}", _(
+                "byte 0x{byte:02X} is not valid UTF-8 (the file says it is UTF-8); save it "
+                "again as UTF-8").format(byte=byte)) from None
+    with contextlib.suppress(UnicodeDecodeError):
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Russian Excel saves CSV in Windows-1251.
-        return data.decode("cp1251")
+    try:
+        text = data.decode("cp1251")  # Russian Excel saves CSV in Windows-1251
+    except UnicodeDecodeError as exc:
+        # The first byte Windows-1251 cannot take (UTF-8 failed before it, or at it).
+        line, byte = _where(data, exc.start)
+        raise ValidationError(f"{name}:{line}", _(
+            "byte 0x{byte:02X} is valid neither in UTF-8 nor in Windows-1251; save the file "
+            "as UTF-8").format(byte=byte)) from None
+    letters = sum(1 for c in text if c.isalpha() and not c.isascii())
+    odd = sum(1 for c in text if c in _ODD_1251)
+    koi8 = data.decode("koi8_r", errors="replace")
+    if odd * 20 > max(letters, 1) or _naturalness(koi8) > max(_naturalness(text), 0):
+        raise ValidationError(name, _(
+            "the file is in an encoding SalesDesk cannot be sure of (it is neither UTF-8 nor "
+            "Russian Windows-1251: KOI8-R or Shift-JIS, perhaps); save it as UTF-8"))
+    return text
 
 
 def _delimiter(text: str) -> str:
@@ -43,7 +95,7 @@ def _delimiter(text: str) -> str:
 
 def read_csv(path: Path) -> Sheet:
     """A CSV file's rows; line numbers are the file's physical lines."""
-    text = _decode(Path(path).read_bytes())
+    text = _decode(Path(path).read_bytes(), Path(path).name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[tuple[int, list[Any]]] = []
     header: list[str] | None = None
@@ -77,6 +129,10 @@ def read_xlsx(path: Path) -> Sheet:
                               .format(reason=type(exc).__name__)) from exc
     try:
         sheet = workbook.worksheets[0]
+        # The <dimension> a file declares may be wrong (A1:B2 over seven rows): read what
+        # the sheet holds, not what it says it holds.
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
         header: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -88,6 +144,9 @@ def read_xlsx(path: Path) -> Sheet:
                 header = [str(c).strip() for c in cells]
                 continue
             rows.append((number, cells))
+    except Exception as exc:  # damaged XML, a DTD or entities (defusedxml refuses them)
+        raise ValidationError(Path(path).name, _("is not a readable XLSX workbook ({reason})")
+                              .format(reason=type(exc).__name__)) from exc
     finally:
         workbook.close()
     if header is None:
