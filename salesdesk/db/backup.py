@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     insert,
+    inspect,
     select,
     table,
     text,
@@ -139,6 +141,7 @@ def check_backup_file(path: Path) -> str:
     Returns its schema revision; raises :class:`DatabaseError` otherwise.
     """
     from salesdesk.db.migrate import SQLITE_HEADER, known_revisions, preflight_sqlite_file
+    from salesdesk.db.schema import missing_tables
 
     path = Path(path)
     if not path.is_file():
@@ -153,9 +156,20 @@ def check_backup_file(path: Path) -> str:
         if "alembic_version" not in tables or "users" not in tables:
             raise DatabaseError(_("{path} is not a SalesDesk backup.").format(path=path))
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        missing = missing_tables(row[0] if row else None, tables)
+        if missing and (row[0] if row else None) in known_revisions():
+            raise DatabaseError(_("{path} is not a SalesDesk backup (the table {table} is "
+                                  "missing).").format(path=path, table=missing[0]))
         if conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0:
             raise DatabaseError(_("{path} holds no users: it is not a usable backup.")
                                 .format(path=path))
+        if conn.execute("SELECT count(*) FROM company").fetchone()[0] == 0:
+            raise DatabaseError(_("{path} holds no company: it is not a usable backup.")
+                                .format(path=path))
+        damage = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if damage != ["ok"]:
+            raise DatabaseError(_("{path} is damaged (integrity check failed); it cannot be "
+                                  "restored.").format(path=path))
     finally:
         conn.close()
     revision = row[0] if row else None
@@ -175,6 +189,7 @@ def restore_from_file(db: Database, source: Path) -> Path:
 
     source = Path(source)
     revision = check_backup_file(source)
+    _check_same_office(db, source)
     safety = (db.path.with_name(f"{db.path.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}")
               if db.path is not None else None)
     if safety is None:
@@ -231,6 +246,36 @@ def restore_from_file(db: Database, source: Path) -> Path:
     return safety
 
 
+def _identity(rows: list[tuple[Any, ...]]) -> Any:
+    return rows[0][0] if rows else None
+
+
+def _check_same_office(db: Database, source: Path) -> None:
+    """A backup goes back only over its own office: the same company, and a laptop's
+    database never over the office's (the head could not even log in to undo it)."""
+    conn = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        theirs = _identity(conn.execute("SELECT id FROM company").fetchall())
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        their_kind = (_identity(conn.execute("SELECT kind FROM sync_sites WHERE is_self = 1")
+                                .fetchall()) if "sync_sites" in tables else None) or "office"
+    finally:
+        conn.close()
+    with db.engine.connect() as here:
+        ours = _identity(here.execute(text("SELECT id FROM company")).fetchall())
+        names = set(inspect(here).get_table_names())
+        our_kind = (_identity(here.execute(text(
+            "SELECT kind FROM sync_sites WHERE is_self = :yes"), {"yes": True}).fetchall())
+            if "sync_sites" in names else None) or "office"
+    if ours is not None and theirs is not None and uuid.UUID(str(ours)) != uuid.UUID(
+            str(theirs)):
+        raise DatabaseError(_("{path} is a backup of another office's database; it was not "
+                              "restored.").format(path=source))
+    if their_kind == "replica" and our_kind == "office":
+        raise DatabaseError(_("{path} is a laptop's database, not a backup of the office; it "
+                              "was not restored.").format(path=source))
+
+
 def integrity_problems(db: Database) -> list[str]:
     """What ``salesdesk check`` reports: storage integrity, foreign keys, schema version."""
     from salesdesk.db.migrate import head_revision, schema_state
@@ -244,8 +289,32 @@ def integrity_problems(db: Database) -> list[str]:
             for row in conn.execute(text("PRAGMA foreign_key_check")):
                 problems.append(_("foreign key: table {table} row {rowid} refers to a missing "
                                   "{parent}").format(table=row[0], rowid=row[1], parent=row[2]))
-    state = schema_state(db.engine)
+    try:
+        state = schema_state(db.engine)
+    except DatabaseError as exc:
+        return [*problems, _("schema: {problem}").format(problem=exc)]
     if state.revision != head_revision():
         problems.append(_("schema: revision {found}, expected {expected}").format(
             found=state.revision, expected=head_revision()))
+    problems.extend(schema_problems(db))
     return problems
+
+
+def schema_problems(db: Database) -> list[str]:
+    """Every table and column of this SalesDesk's models that the database lacks."""
+    from salesdesk.db.base import Base
+
+    out: list[str] = []
+    with db.engine.connect() as conn:
+        inspector = inspect(conn)
+        present = set(inspector.get_table_names())
+        for model_table in Base.metadata.sorted_tables:
+            if model_table.name not in present:
+                out.append(_("schema: the table {table} is missing").format(
+                    table=model_table.name))
+                continue
+            columns = {c["name"] for c in inspector.get_columns(model_table.name)}
+            out.extend(_("schema: the column {table}.{column} is missing").format(
+                table=model_table.name, column=c.name)
+                for c in model_table.columns if c.name not in columns)
+    return out

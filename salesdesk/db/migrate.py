@@ -89,7 +89,7 @@ def preflight_sqlite_file(path: Path) -> SchemaState:
         if VERSION_TABLE not in tables:
             return SchemaState("foreign", None)
         row = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
-        return _classify(row[0] if row else None)
+        return _whole(_classify(row[0] if row else None), tables, path)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(_("{path} is damaged or not a database ({reason}); it was not "
                               "changed.").format(path=path, reason=exc)) from exc
@@ -107,7 +107,26 @@ def schema_state(engine: Engine) -> SchemaState:
             return SchemaState("foreign", None)
         versions = table(VERSION_TABLE, column("version_num"))
         revision = conn.execute(select(versions.c.version_num)).scalar()
-    return _classify(revision)
+    return _whole(_classify(revision), names, engine.url.render_as_string())
+
+
+def _whole(state: SchemaState, tables: set[str], name: object) -> SchemaState:
+    """A database that names a known revision must hold that revision's tables: without
+    most of them it is another program's (its own Alembic at "0001", say), and it is
+    refused untouched; without a few it is a damaged SalesDesk database."""
+    from salesdesk.db.schema import TABLES, missing_tables
+
+    if state.status not in ("current", "older"):
+        return state
+    missing = missing_tables(state.revision, tables)
+    if not missing:
+        return state
+    expected = TABLES[state.revision or ""]
+    if len(missing) * 2 >= len(expected) or "company" in missing or "users" in missing:
+        return SchemaState("foreign", state.revision)
+    raise DatabaseError(_("{name} is not a whole SalesDesk database: the table {table} is "
+                          "missing. Restore it from a backup; it was not changed.").format(
+        name=name, table=missing[0]))
 
 
 def _classify(revision: str | None) -> SchemaState:
