@@ -28,3 +28,11 @@ def default_database() -> str:
 def demo_database() -> Path:
     """The demo database opened by ``salesdesk --demo``."""
     return data_dir() / "demo.db"
+
+
+def backup_dir() -> Path:
+    """Where backups of a server database go before a sync import or a restore:
+    ``SALESDESK_BACKUP_DIR`` if set (a folder the office backs up, say), else ``backups/``
+    in the user data folder."""
+    env = os.environ.get("SALESDESK_BACKUP_DIR")
+    return Path(env).expanduser() if env else data_dir() / "backups"

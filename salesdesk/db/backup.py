@@ -193,9 +193,9 @@ def restore_from_file(db: Database, source: Path) -> Path:
     safety = (db.path.with_name(f"{db.path.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}")
               if db.path is not None else None)
     if safety is None:
-        from salesdesk.paths import data_dir
+        from salesdesk.paths import backup_dir
 
-        safety = data_dir() / f"server-before-restore-{clock.now():%Y%m%d-%H%M%S}.sqlite"
+        safety = backup_dir() / f"server-before-restore-{clock.now():%Y%m%d-%H%M%S}.sqlite"
     backup_to_file(db, safety)
 
     # Work on a private copy: the backup file itself is never modified, and an older

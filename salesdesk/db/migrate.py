@@ -156,9 +156,9 @@ def _backup_before_upgrade(db: Database, revision: str) -> Path | None:
     if db.path is not None:
         target = db.path.with_name(f"{db.path.name}.before-upgrade-{revision}-{stamp}")
     else:
-        from salesdesk.paths import data_dir
+        from salesdesk.paths import backup_dir
 
-        target = data_dir() / f"server-before-upgrade-{revision}-{stamp}.sqlite"
+        target = backup_dir() / f"server-before-upgrade-{revision}-{stamp}.sqlite"
     backup_to_file(db, target)
     return target
 

@@ -667,12 +667,11 @@ def find_by_number(db: Database, actor: Actor, number: str) -> DocumentRecord:
     with reading(db, actor) as ctx:
         doc = ctx.session.scalar(select(Document).where(
             Document.number == (number or "").strip().upper(), Document.deleted_at.is_(None)))
-        if doc is None:
+        # One answer for "no such number" and "not yours": numbers follow each other,
+        # and a different answer would tell whose they are.
+        if doc is None or not policy.is_visible(ctx, Document, doc.id):
             raise NotFoundError(_("There is no document with the number {number}.").format(
                 number=number))
-        if not policy.is_visible(ctx, Document, doc.id):
-            raise policy.deny(Action.DOCUMENT_EDIT, _("It belongs to somebody outside your "
-                                                      "team."))
         return _load(ctx, doc)
 
 

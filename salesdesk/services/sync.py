@@ -495,7 +495,12 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
             if origin != str(me.id):
                 acked[origin] = max(int(acked.get(origin, 0)), int(seq))
         me.acked = acked
-        peer.acked = {k: int(v) for k, v in (manifest.get("to") or {}).items()}
+        # What the other side holds only grows: an older bundle read after a newer one
+        # must not make this database think the laptop lost what it has.
+        held_there = {k: int(v) for k, v in (peer.acked or {}).items()}
+        for origin, seq in (manifest.get("to") or {}).items():
+            held_there[origin] = max(held_there.get(origin, 0), int(seq))
+        peer.acked = held_there
         # Remembered even when nothing was new: the folder mode skips what it has read,
         # and the status tells when the other side was last heard from.
         peer.bundles_in = max(peer.bundles_in, int(manifest.get("number", 0)))
@@ -555,13 +560,15 @@ def _uuid(value: Any, path: Path) -> uuid.UUID:
 
 
 def _backup_before(db: Database) -> Path:
-    """A backup next to a SQLite file; for a server database, in the user data folder."""
-    from salesdesk.paths import data_dir
+    """A backup next to a SQLite file; for a server database, in the backup folder
+    (``SALESDESK_BACKUP_DIR``, else ``backups/`` in the user data folder), which the
+    import's summary names."""
+    from salesdesk.paths import backup_dir
 
     stamp = app_clock.stamp()
     if db.path is not None:
         return backup_to_file(db, db.path.with_name(f"{db.path.name}.before-sync-{stamp}"))
-    return backup_to_file(db, data_dir() / "backups" / f"server.before-sync-{stamp}.backup")
+    return backup_to_file(db, backup_dir() / f"server.before-sync-{stamp}.backup")
 
 
 # --- a shared folder ----------------------------------------------------------------------

@@ -251,3 +251,47 @@ def test_the_exchange_commands_are_for_those_whose_laptops_they_are(
     with pytest.raises(PermissionDenied):
         sync_service.import_bundle(office.db, office.manager2, path)
     assert sync_service.import_bundle(office.db, office.manager1, path).peer_name
+
+
+def test_document_numbers_cannot_be_probed(office: Office, setting: dict[str, Any]) -> None:
+    from salesdesk.errors import NotFoundError
+
+    theirs = document_service.issue_document(office.db, office.rep3,
+                                             document_service.create_document(
+        office.db, office.rep3, "invoice", setting["theirs"].id,
+        lines=[{"description": "Монтаж", "quantity": "1", "price": "100"}]).id)
+    answers = []
+    for number in (theirs.number, "ZZ-9999"):
+        with pytest.raises(NotFoundError) as info:
+            document_service.find_by_number(office.db, office.rep1, number)
+        answers.append(str(info.value).replace(number, "N"))
+    assert answers[0] == answers[1]
+
+
+def test_an_older_bundle_after_a_newer_changes_nothing(
+        office: Office, setting: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rep_db, mine = setting["rep_db"], setting["mine"]
+    rep1 = auth.login(rep_db, "rep1", PASSWORD)
+    backups = tmp_path / "office-backups"
+    monkeypatch.setenv("SALESDESK_BACKUP_DIR", str(backups))
+    clients.update_client(rep_db, rep1, mine.id, {"city": "Тверь"})
+    older = tmp_path / "older.sdsync"
+    sync_service.export_bundle(rep_db, rep1, older)
+    clients.update_client(rep_db, rep1, mine.id, {"city": "Псков"})
+    newer = tmp_path / "newer.sdsync"
+    sync_service.export_bundle(rep_db, rep1, newer)
+    result = sync_service.import_bundle(office.db, office.head, newer)
+    # A server database's backup goes to the folder named for it (a file's, beside it).
+    assert result.backup is not None
+    assert result.backup.parent == (backups if office.db.path is None else office.db.path.parent)
+
+    def bookkeeping() -> dict[str, int]:
+        with office.db.read() as s:
+            peer = s.scalar(select(SyncSite).where(SyncSite.is_self.is_(False)))
+            return dict(peer.acked)
+
+    before = bookkeeping()
+    again = sync_service.import_bundle(office.db, office.head, older)
+    assert again.applied == 0 and bookkeeping() == before
+    assert clients.get_client(office.db, office.head, mine.id).city == "Псков"
