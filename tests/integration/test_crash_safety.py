@@ -48,7 +48,14 @@ def test_kill_9_during_writes_keeps_every_acknowledged_commit(tmp_path: Path) ->
         reader = threading.Thread(target=lambda p=proc, out=lines: out.extend(p.stdout),
                                   daemon=True)
         reader.start()
-        time.sleep(rng.uniform(1.0, 2.5))
+        # Killed after a number of acknowledged commits, not after a time: a busy shared
+        # machine may take seconds just to start Python, and the test must not depend on
+        # how fast it runs. The kill then lands in the middle of the next write.
+        wanted = rng.randint(5, 60)
+        deadline = time.monotonic() + 120
+        while len(lines) < wanted and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.05))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         reader.join(timeout=10)
