@@ -111,6 +111,9 @@ def login(db: Database, login_name: str, password: str) -> Actor:
         actor = actor_of(user)
         rehash = hasher().check_needs_rehash(user.password_hash)
         reset = bool(user.failed_logins or user.locked_until)
+    from salesdesk.sync import keys
+
+    keys.on_login(db, actor.id, password)  # a laptop's exchange key, for this process
     if rehash:
         _rehash(db, actor.id, password)
     _note_login(db, actor.id, now, reset)

@@ -37,6 +37,9 @@ def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(auth, "hasher", lambda: cheap)
     monkeypatch.setattr(auth, "_dummy_hash", lambda: cheap.hash("dummy"))
+    from salesdesk.sync import keys
+
+    monkeypatch.setattr(keys, "SCRYPT_N", 2**4)  # the laptop key's wrapping, likewise
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,7 @@ from salesdesk.files import ENVIRONMENT_ERRORS, check_folder, output_error
 from salesdesk.i18n import N_, _, ngettext, short_person
 from salesdesk.policy import Action
 from salesdesk.services.base import reading, user_by_login, writing
-from salesdesk.sync import bundle, clock, codec
+from salesdesk.sync import bundle, clock, codec, keys
 from salesdesk.sync.merge import Merger, check_line, known_changes, to_json
 
 # Everyone's replica gets these whole, whatever its user's scope.
@@ -409,19 +409,20 @@ def export_bundle(db: Database, actor: Actor, target: Path, for_login: str | Non
         me = clock.self_site(session)
         peer = _peer_for(session, me, for_login)
         require_exchange(ctx, me, peer)
-        result = _export(session, me, peer, Path(target))
+        result = _export(db, session, me, peer, Path(target))
         uow.commit()
         return result
 
 
-def _export(session: Any, me: SyncSite, peer: SyncSite, target: Path) -> ExportResult:
+def _export(db: Database, session: Any, me: SyncSite, peer: SyncSite, target: Path
+            ) -> ExportResult:
     lines = _changes_for(session, me, peer)
     held = _held(session, me)
     peer.bundles_out += 1
     manifest = {"from_site": str(me.id), "to_site": str(peer.id), "schema": HEAD,
                 "number": peer.bundles_out, "created_at": utcnow().isoformat(),
                 "from": dict(peer.acked or {}), "to": held}
-    path = bundle.write(target, manifest, lines, peer.secret or "")
+    path = bundle.write(target, manifest, lines, keys.secret_for(db, peer))
     peer.last_export_at = utcnow()
     peer.last_out_count = len(lines)
     return ExportResult(path, len(lines), _name_of(session, peer))
@@ -462,7 +463,7 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
                 "{file} comes from a database this one does not exchange with; nothing was "
                 "changed.").format(file=source.name))
         require_exchange(ctx, me, peer)
-        bundle.verify(source, read, body, peer.secret or "")
+        bundle.verify(source, read, body, keys.secret_for(db, peer))
         lines = bundle.parse_lines(source, read, body)  # only what the signature covers
         changes = [check_line(line, number) for number, line in enumerate(lines, 1)]
         _check_clocks(source, changes)
@@ -635,7 +636,7 @@ def sync_folder(db: Database, actor: Actor, folder: Path, keep: int = 5) -> Fold
             if (me.kind == "replica" and peer.kind != "office") or peer.id not in allowed:
                 continue
             name = f"{me.id.hex}-to-{peer.id.hex}-{peer.bundles_out + 1:06d}{BUNDLE_SUFFIX}"
-            exported.append(_export(ctx.session, me, peer, folder / name))
+            exported.append(_export(db, ctx.session, me, peer, folder / name))
             mine = sorted(p for p in folder.iterdir()
                           if (m := _NAME.match(p.name)) and m.group(1) == me.id.hex
                           and m.group(2) == peer.id.hex)

@@ -234,6 +234,9 @@ def change_own_password(db: Database, actor: Actor, old: str, new: str) -> None:
             raise ValidationError(_("Current password"), _("is wrong")) from None
         ctx.user.password_hash = hash_password(new)
         uow.commit()
+    from salesdesk.sync import keys
+
+    keys.rewrap(db, actor.id, new)  # on a laptop, its exchange key follows the password
 
 
 def update_profile(db: Database, actor: Actor, user_id: uuid.UUID, name: str,

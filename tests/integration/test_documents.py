@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from salesdesk.documents.words import amount_in_words_ru
-from salesdesk.errors import ConflictError, PermissionDenied, ValidationError
+from salesdesk.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from salesdesk.services import auditlog, clients, contacts, deliveries, documents, products
 from tests.conftest import Office
 
@@ -319,7 +319,8 @@ def test_draft_pdf_is_marked_and_presentation(office: Office, setup: dict,
 
 def test_other_teams_cannot_print(office: Office, setup: dict) -> None:
     invoice = _issue(office, setup, "invoice", _lines(setup)[:1])
-    with pytest.raises(PermissionDenied):
+    # Not theirs reads as not there: a number must not tell whose it is.
+    with pytest.raises(NotFoundError, match="no document with the number"):
         documents.pdf_by_number(office.db, office.rep3, invoice.number)
     record, pdf = documents.pdf_by_number(office.db, office.manager1, "rep1-0001")
     assert record.id == invoice.id and pdf.startswith(b"%PDF")

@@ -295,3 +295,39 @@ def test_an_older_bundle_after_a_newer_changes_nothing(
     again = sync_service.import_bundle(office.db, office.head, older)
     assert again.applied == 0 and bookkeeping() == before
     assert clients.get_client(office.db, office.head, mine.id).city == "Псков"
+
+
+def test_the_laptop_file_alone_holds_no_key_to_sign_with(
+        office: Office, setting: dict[str, Any], tmp_path: Path) -> None:
+    """Wrapped with its user's password at the first login on the laptop: copying the
+    file gives nothing to sign with, the password does (and follows a new password)."""
+    from salesdesk.db.migrate import open_database
+    from salesdesk.errors import AuthenticationError
+    from salesdesk.services import users
+    from salesdesk.sync import keys
+
+    rep_db = setting["rep_db"]
+    with office.db.read() as s:
+        laptop_site = s.scalar(select(SyncSite).where(SyncSite.user_id == office.rep1.id))
+        clear = laptop_site.secret
+    auth.login(rep_db, "rep1", PASSWORD)
+    rep_db.dispose()
+    files = [p for p in rep_db.path.parent.iterdir() if p.name.startswith(rep_db.path.name)]
+    assert all(clear.encode() not in p.read_bytes() for p in files)
+    with rep_db.read() as s:
+        stored = s.scalar(select(SyncSite.secret).where(SyncSite.is_self.is_(False)))
+    assert keys.is_wrapped(stored) and keys.unwrap(stored, "wrong", laptop_site.id) is None
+    # A copy opened without logging in cannot sign.
+    copy = open_database(rep_db.path)
+    keys.forget(copy)
+    with pytest.raises(AuthenticationError, match="locked"):
+        sync_service.export_bundle(copy, office.rep1, tmp_path / "x.sdsync")
+    # The user's new password opens it from now on; the bundle still reaches the office.
+    rep1 = auth.login(copy, "rep1", PASSWORD)
+    users.change_own_password(copy, rep1, PASSWORD, "new-secret-1")
+    keys.forget(copy)
+    rep1 = auth.login(copy, "rep1", "new-secret-1")
+    clients.update_client(copy, rep1, setting["mine"].id, {"city": "Тверь"})
+    path = tmp_path / "up.sdsync"
+    sync_service.export_bundle(copy, rep1, path)
+    assert sync_service.import_bundle(office.db, office.head, path).applied
