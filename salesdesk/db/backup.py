@@ -140,7 +140,12 @@ def check_backup_file(path: Path) -> str:
 
     Returns its schema revision; raises :class:`DatabaseError` otherwise.
     """
-    from salesdesk.db.migrate import SQLITE_HEADER, known_revisions, preflight_sqlite_file
+    from salesdesk.db.migrate import (
+        SQLITE_HEADER,
+        known_revisions,
+        preflight_sqlite_file,
+        read_only_connection,
+    )
     from salesdesk.db.schema import missing_tables
 
     path = Path(path)
@@ -150,7 +155,7 @@ def check_backup_file(path: Path) -> str:
         if fh.read(16) != SQLITE_HEADER:
             raise DatabaseError(_("{path} is not a SalesDesk backup.").format(path=path))
     preflight_sqlite_file(path)
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    conn = read_only_connection(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables or "users" not in tables:
@@ -202,7 +207,9 @@ def restore_from_file(db: Database, source: Path) -> Path:
     # backup is upgraded in the copy before it replaces anything.
     with tempfile.TemporaryDirectory() as tmpdir:
         work = Path(tmpdir) / "restore.sqlite"
-        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        from salesdesk.db.migrate import read_only_connection
+
+        src = read_only_connection(source)
         dst = sqlite3.connect(work)
         try:
             src.backup(dst)
@@ -253,7 +260,9 @@ def _identity(rows: list[tuple[Any, ...]]) -> Any:
 def _check_same_office(db: Database, source: Path) -> None:
     """A backup goes back only over its own office: the same company, and a laptop's
     database never over the office's (the head could not even log in to undo it)."""
-    conn = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    from salesdesk.db.migrate import read_only_connection
+
+    conn = read_only_connection(source)
     try:
         theirs = _identity(conn.execute("SELECT id FROM company").fetchall())
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

@@ -77,11 +77,13 @@ class Database:
     the schema first.
     """
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    def __init__(self, url: str, engine: Engine, read_only: bool = False) -> None:
         self.url = url
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self.path = sqlite_path(url)
+        self.read_only = read_only
+        """Opened from a medium that cannot be written: every write is refused."""
         write_engine = (engine.execution_options(sqlite_begin="IMMEDIATE")
                         if self.is_sqlite else engine)
         self._read = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
@@ -141,6 +143,10 @@ class UnitOfWork:
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
+        if self.db.read_only:
+            self.session.close()
+            raise DatabaseError(_("The database is on a medium that cannot be written (it "
+                                  "was opened read-only): nothing can be changed in it."))
         # Start the write transaction now (BEGIN IMMEDIATE on SQLite): reads made in
         # this unit of work see the state the writes will be applied to.
         try:
@@ -198,11 +204,40 @@ def translate_db_error(exc: DBAPIError) -> DatabaseError:
         detail=str(exc.orig or exc).splitlines()[0]))
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine with SalesDesk's settings for the URL's database."""
+def create_db_engine(url: str, read_only: bool = False) -> Engine:
+    """An engine with SalesDesk's settings for the URL's database.
+
+    ``read_only`` opens a SQLite file on a medium that cannot be written (a CD, a
+    write-protected stick, a read-only share) as immutable: WAL mode needs to write
+    beside the file, so such a file could not even be read otherwise.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if read_only and parsed.database:
+            import sqlite3
+
+            location = Path(parsed.database).resolve().as_uri() + "?mode=ro&immutable=1"
+
+            def connect() -> Any:
+                return sqlite3.connect(location, uri=True, check_same_thread=False)
+
+            engine = create_engine("sqlite://", creator=connect)
+            _install_read_only_settings(engine)
+            return engine
         engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
         _install_sqlite_settings(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _install_read_only_settings(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")  # no IMMEDIATE: nothing is ever written here

@@ -58,6 +58,19 @@ class SchemaState:
     revision: str | None
 
 
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that never writes, even beside the file: on a medium that cannot be
+    written, WAL's shared-memory file cannot be made, so the file is read as immutable."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        return sqlite3.connect(uri + "&immutable=1", uri=True)
+
+
 def preflight_sqlite_file(path: Path) -> SchemaState:
     """Refuse, without writing a byte, a file that is not a healthy SQLite database;
     classify a healthy one through a read-only connection."""
@@ -74,7 +87,7 @@ def preflight_sqlite_file(path: Path) -> SchemaState:
         raise DatabaseError(_("{path} is not a SalesDesk database (not a SQLite file).")
                             .format(path=path))
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = read_only_connection(path)
     except sqlite3.Error as exc:
         raise DatabaseError(_("{path} cannot be opened: {reason}").format(
             path=path, reason=exc)) from exc
@@ -163,6 +176,22 @@ def _backup_before_upgrade(db: Database, revision: str) -> Path | None:
     return target
 
 
+def _writable(path: Path) -> bool:
+    """Whether SalesDesk can write the file and beside it (WAL mode keeps two files next
+    to the database): tried, since permissions do not tell a read-only medium for root."""
+    import os
+    import tempfile
+
+    if not os.access(path, os.W_OK):
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError:
+        return False
+    return True
+
+
 def _refuse(state: SchemaState, name: object) -> None:
     if state.status == "foreign":
         raise DatabaseError(_("{name} is not a SalesDesk database.").format(name=name))
@@ -190,9 +219,10 @@ def open_database(path_or_url: str | Path, create: bool = False,
                     folder=path.parent))
         else:
             _refuse(preflight_sqlite_file(path), path)
+    read_only = path is not None and path.exists() and not _writable(path)
     try:
-        engine = create_db_engine(url)
-        db = Database(url, engine)
+        engine = create_db_engine(url, read_only=read_only)
+        db = Database(url, engine, read_only=read_only)
         state = schema_state(engine)
     except DBAPIError as exc:
         raise DatabaseError(_("Cannot open the database {name}: {reason}").format(
@@ -208,6 +238,11 @@ def open_database(path_or_url: str | Path, create: bool = False,
     if state.status in ("foreign", "newer"):
         db.dispose()
         _refuse(state, path or url)
+    if read_only and state.status != "current":
+        db.dispose()
+        raise DatabaseError(_("{name} is on a medium that cannot be written and needs an "
+                              "upgrade first: copy it to a disk and open the copy.").format(
+            name=path))
     if state.status == "empty":
         if not create:
             db.dispose()

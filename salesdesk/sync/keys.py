@@ -16,12 +16,14 @@ readable after.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import uuid
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
 from salesdesk.db.engine import Database
 from salesdesk.db.models import SyncSite
@@ -102,7 +104,9 @@ def on_login(db: Database, user_id: uuid.UUID, password: str) -> None:
                 _unlocked[(db.url, peer_id)] = key
             continue
         _unlocked[(db.url, peer_id)] = stored
-        _store(db, peer_id, wrap(stored, password, peer_id))
+        if not db.read_only:
+            with contextlib.suppress(DBAPIError, OSError):  # wrapped at the next login
+                _store(db, peer_id, wrap(stored, password, peer_id))
 
 
 def rewrap(db: Database, user_id: uuid.UUID, password: str) -> None:

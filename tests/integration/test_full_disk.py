@@ -115,3 +115,36 @@ def test_an_unknown_database_driver_is_one_line(tmp_path: Path) -> None:
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "not a database SalesDesk can open" in result.stderr
+
+
+def test_a_database_on_a_read_only_medium_can_be_read(tmp_path: Path) -> None:
+    """A database on a CD or a write-protected stick opens for reading; writes are
+    refused in one line."""
+    import shutil
+
+    from salesdesk import auth
+    from salesdesk.db.migrate import open_database
+    from salesdesk.services import clients
+    from tests.conftest import PASSWORD, build_office
+
+    source = tmp_path / "office.db"
+    office = build_office(open_database(source, create=True))
+    clients.create_client(office.db, office.rep1, {"name": "ООО «На диске»"})
+    office.db.dispose()
+    for where in _mount("4m"):
+        shutil.copy(source, where / "office.db")
+        remounted = subprocess.run(["mount", "-o", "remount,ro", str(where)],
+                                   capture_output=True)
+        if remounted.returncode != 0:
+            pytest.skip("cannot remount read-only here")
+        db = open_database(where / "office.db")
+        try:
+            assert db.read_only
+            rep1 = auth.login(db, "rep1", PASSWORD)
+            assert [c.name for c in clients.list_clients(db, rep1)] == ["ООО «На диске»"]
+            with pytest.raises(SalesDeskError, match="cannot be written"):
+                clients.create_client(db, rep1, {"name": "ООО «Новый»"})
+        finally:
+            db.dispose()
+        result = run(where / "office.db", "users", "list", user="head", password=PASSWORD)
+        assert result.returncode == 0, result.stderr
