@@ -205,14 +205,17 @@ def numbered_canvas(header: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     return NumberedCanvas
 
 
-def watermark(canvas: Canvas, text: str) -> None:
-    """A light word across the middle of the page (drafts, cancelled documents).
+def watermark(canvas: Canvas, text: str, color: Any = None) -> None:
+    """A word across the middle of the page: light grey for drafts, or ``color``.
 
     Horizontal on purpose: rotated text comes out of ``pdftotext`` as scattered letters
-    mixed into the document's own words.
+    mixed into the document's own words. Sized to the page whatever the word's length.
     """
     canvas.saveState()
-    canvas.setFont(FONT_BOLD, 64)
-    canvas.setFillColor(colors.Color(0.80, 0.80, 0.80, alpha=0.45))
+    size = 64.0
+    while size > 20 and canvas.stringWidth(text, FONT_BOLD, size) > PAGE_WIDTH * 0.85:
+        size -= 2
+    canvas.setFont(FONT_BOLD, size)
+    canvas.setFillColor(color or colors.Color(0.80, 0.80, 0.80, alpha=0.45))
     canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, text)
     canvas.restoreState()

@@ -10,6 +10,7 @@ accountant. Long tables break across pages with their header repeated.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from reportlab.lib import colors
@@ -50,6 +51,7 @@ from salesdesk.documents.totals import compute_document
 from salesdesk.documents.words import amount_in_words_ru
 from salesdesk.domain import vat_rate_label
 from salesdesk.i18n import Tr
+from salesdesk.money import ZERO, round_money
 
 
 def _requisites(party: dict[str, Any], t: Tr, with_contacts: bool = True) -> str:
@@ -213,6 +215,14 @@ def _title(doc: Any, t: Tr) -> str:
     return f"{kind} No. {number} of {t.date(doc.doc_date, 'long')}"
 
 
+def payable(doc: Any) -> Decimal:
+    """What is left to pay on an invoice: nothing on a cancelled or paid one, the total
+    less the payments on one partly paid."""
+    if doc.status in ("cancelled", "paid", "draft") or doc.kind != "invoice":
+        return ZERO
+    return max(ZERO, doc.total - (doc.paid_total or ZERO))
+
+
 def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
     st = styles()
     supplier, buyer = parties["supplier"], parties["buyer"]
@@ -222,17 +232,22 @@ def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) ->
         image.hAlign = "LEFT"
         story += [image, Spacer(1, 3 * mm)]
     qr = None
-    if doc.number and doc.total > 0 and supplier.get("settlement_account"):
+    left = payable(doc)
+    if doc.number and left > 0 and supplier.get("settlement_account"):
         purpose = f"Оплата по счёту № {doc.number} от {t.date(doc.doc_date, 'numeric')}"
-        if doc.vat_total > 0:
-            purpose += f", в т.ч. НДС {amount(doc.vat_total, t)} руб."
-        else:
+        if all(line.vat_rate == "none" for line in doc.lines):
             purpose += ", без НДС"
+        else:
+            # The VAT of what is paid now (the whole VAT when nothing was paid yet).
+            vat = round_money(doc.vat_total * left / doc.total) if doc.total else ZERO
+            purpose += f", в т.ч. НДС {amount(vat, t)} руб."
         data = payment_string(supplier.get("name") or "", supplier["settlement_account"],
                               supplier.get("bank_name") or "", supplier.get("bik") or "",
-                              supplier.get("corr_account") or "", doc.total, purpose,
+                              supplier.get("corr_account") or "", left, purpose,
                               supplier.get("inn"), supplier.get("kpp"))
-        qr = QRCode(qr_matrix(data), 29 * mm)
+        matrix = qr_matrix(data)
+        # At least 0.5 mm a module: a phone reads it from a page printed at 150 dpi.
+        qr = QRCode(matrix, min(40 * mm, max(29 * mm, len(matrix) * 0.5 * mm)))
     story.append(_bank_block(supplier, t, qr))
     story.append(Spacer(1, 5 * mm))
     story.append(para(_title(doc, t), st.title))
@@ -388,7 +403,8 @@ def render_document(doc: Any, parties: dict[str, Any], logo: bytes | None = None
         if draft:
             watermark(canvas, t._("DRAFT"))
         elif cancelled:
-            watermark(canvas, t._("CANCELLED"))
+            # Across every page, in red: a cancelled invoice must not be paid by mistake.
+            watermark(canvas, t._("CANCELLED"), colors.Color(0.85, 0.1, 0.1, alpha=0.55))
 
     template = SimpleDocTemplate(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
                                  leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,

@@ -324,3 +324,42 @@ def test_other_teams_cannot_print(office: Office, setup: dict) -> None:
         documents.pdf_by_number(office.db, office.rep3, invoice.number)
     record, pdf = documents.pdf_by_number(office.db, office.manager1, "rep1-0001")
     assert record.id == invoice.id and pdf.startswith(b"%PDF")
+
+
+def test_the_payment_qr_follows_the_standard(office: Office, setup: dict, tmp_path: Path
+                                             ) -> None:
+    """ГОСТ Р 56042-2014: names cut at a word to their limits, the mandatory block within
+    300 bytes, another separator when a value holds "|", the sum left to pay, and no
+    code on a cancelled or a paid invoice (which says CANCELLED across the page)."""
+    from salesdesk.documents.qr import BANK_MAX, MANDATORY_MAX_BYTES, NAME_MAX
+    from salesdesk.services import company
+
+    long_name = "Торговый дом «Северный | Южный» " + "и партнёры по поставкам " * 10
+    company.update_company(office.db, office.head, {
+        "name": long_name.strip(), "bank_name": "Публичное акционерное общество Сбербанк "
+                                                "России, Московский банк"})
+    invoice = _issue(office, setup, "invoice", _lines(setup)[:1])
+    documents.record_payment(office.db, office.manager1, invoice.id, "10000", DAY)
+    paid_part = documents.get_document(office.db, office.head, invoice.id)
+    qr = decode_qr(documents.document_pdf(office.db, office.rep1, invoice.id), tmp_path)
+    separator = qr[7]
+    assert qr.startswith("ST00012") and separator != "|" and "|" in qr
+    fields = dict(part.split("=", 1) for part in qr.split(separator)[1:])
+    assert len(fields["Name"]) <= NAME_MAX and len(fields["BankName"]) <= BANK_MAX
+    full = "ООО " + long_name  # the legal form goes first
+    assert full.startswith(fields["Name"]) and full[len(fields["Name"])] == " "  # at a word
+    mandatory = separator.join(qr.split(separator)[:6])
+    assert len(mandatory.encode("utf-8")) <= MANDATORY_MAX_BYTES
+    assert int(fields["Sum"]) == int((paid_part.total - paid_part.paid_total) * 100)
+    assert "НДС" in fields["Purpose"]
+    documents.record_payment(office.db, office.manager1, invoice.id,
+                             str(paid_part.total - paid_part.paid_total), DAY)
+    other = _issue(office, setup, "invoice", _lines(setup)[:1])
+    documents.cancel_document(office.db, office.manager1, other.id, "Ошибка в реквизитах")
+    for number, document_id in enumerate((invoice.id, other.id)):
+        pdf = documents.document_pdf(office.db, office.rep1, document_id)
+        folder = tmp_path / f"no-code-{number}"
+        folder.mkdir()
+        with pytest.raises(subprocess.CalledProcessError):  # zbarimg finds no code
+            decode_qr(pdf, folder)
+    assert "АННУЛИРОВАН" in pdftotext(pdf, tmp_path, "cancelled")[0]
