@@ -274,6 +274,9 @@ def _import_clients(imp: _Importer, report: ImportReport, skip_invalid: bool) ->
                 values[column] = value
         owner = imp.user(row, "owner", problems, Action.CLIENT_CREATE)
         created = imp.parse(row, "created", parse_date, False, problems)
+        if values.get("kpp") and len(values.get("inn") or "") == 12:
+            problems.append(FieldProblem(imp.where(row, "kpp"), _(
+                "an individual entrepreneur (12-digit INN) has no KPP: leave it empty")))
         if problems:
             report.problems.extend(problems)
             continue

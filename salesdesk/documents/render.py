@@ -117,7 +117,9 @@ def _totals_table(doc: Any, t: Tr) -> Table:
         rows.append([para(t._("Without tax (VAT):"), st.cell_bold_right),
                      para("—", st.cell_bold_right)])
     else:
-        for rate in sorted(totals.vat_by_rate, key=lambda r: (r == "none", r)):
+        # In numeric order (0, 5, 7, 10, 22 %), "without VAT" last.
+        for rate in sorted(totals.vat_by_rate,
+                           key=lambda r: (r == "none", int(r) if r.isdigit() else 0)):
             if rate == "none":
                 continue
             rows.append([para(_vat_title(rate, doc.vat_included, t), st.cell_bold_right),

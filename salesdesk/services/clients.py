@@ -17,6 +17,7 @@ from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, Contact, User
 from salesdesk.db.types import utcnow
 from salesdesk.domain import CLIENT_KINDS, CLIENT_STATUS_LABELS
+from salesdesk.errors import ValidationError
 from salesdesk.fields import Field, checked, choice, digits, normalize_name, one_of, text, validate
 from salesdesk.i18n import LANGUAGES, N_, _
 from salesdesk.policy import Action, Ctx
@@ -271,6 +272,7 @@ def create_client(db: Database, actor: Actor, values: dict[str, Any],
         client = Client(id=uuid.uuid4(), owner_id=owner.id, **data)
         client.kind = client.kind or ("person" if client.inn and len(client.inn) == 12
                                       else "company")
+        _check_kpp_fits_inn(client)
         client.status = client.status or "active"
         client.document_language = client.document_language or "ru"
         refresh_search_text(uow.session, client)
@@ -278,6 +280,14 @@ def create_client(db: Database, actor: Actor, values: dict[str, Any],
         uow.session.add(client)
         uow.commit()
         return SavedClient(_row(client, owner.name), duplicates)
+
+
+def _check_kpp_fits_inn(client: Client) -> None:
+    """A KPP belongs to an organisation: an individual entrepreneur (a 12-digit INN) has
+    none."""
+    if client.kpp and client.inn and len(client.inn) == 12:
+        raise ValidationError(_("KPP"), _("an individual entrepreneur (12-digit INN) has no "
+                                          "KPP: leave it empty"))
 
 
 def update_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
@@ -291,6 +301,7 @@ def update_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
             if value is None and key in ("kind", "status", "document_language"):
                 continue  # cleared in a form: keep the value these columns must have
             setattr(client, key, value)
+        _check_kpp_fits_inn(client)
         refresh_search_text(uow.session, client)
         duplicates = find_duplicates(ctx, client.name, client.inn, client.email,
                                      client.phone, exclude=client.id)

@@ -256,3 +256,14 @@ def test_audit_log_has_old_and_new_values_for_each_kind_of_change(office: Office
     assert moved.changes["closed_on"] == [None, TODAY.isoformat()]
     secret = auditlog.list_audit(db, office.head, entity="users")[0]
     assert secret.changes == {"password_hash": ["***", "***"]}
+
+
+def test_an_entrepreneur_has_no_kpp(office: Office) -> None:
+    with pytest.raises(ValidationError, match="KPP"):
+        clients.create_client(office.db, office.rep1, {"name": "ИП Орлов П. С.",
+                                                       "inn": "500100732259",
+                                                       "kpp": "773601001"})
+    made = clients.create_client(office.db, office.rep1, {"name": "ИП Орлов П. С.",
+                                                          "inn": "500100732259"}).client
+    with pytest.raises(ValidationError, match="KPP"):
+        clients.update_client(office.db, office.rep1, made.id, {"kpp": "773601001"})
