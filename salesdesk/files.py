@@ -56,15 +56,21 @@ def output_error(path: Path | str, exc: BaseException) -> OutputError:
 ENVIRONMENT_ERRORS = (OSError, sqlite3.OperationalError, sqlite3.DatabaseError)
 
 
+def _existing_folder(target: Path) -> Path:
+    """The target's folder, or the one-line error when it does not exist."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(_("Cannot write {path}: {cause}.").format(
+            path=target, cause=_("the folder does not exist")))
+    return folder
+
+
 def check_folder(path: Path | str) -> None:
     """Refuse, naming the cause, a target whose folder is missing or cannot be written
     (found by writing a probe file there: the only test that tells a read-only medium,
     a full disk and missing permissions apart, for root as for anyone)."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(_("Cannot write {path}: {cause}.").format(
-            path=target, cause=_("the folder does not exist")))
+    folder = _existing_folder(target)
     try:
         with tempfile.TemporaryFile(dir=folder) as probe:
             probe.write(b"\0" * 4096)
@@ -80,10 +86,7 @@ def atomic_target(path: Path | str) -> Iterator[Path]:
     ends without an error, removed otherwise. Errors of the environment are raised as
     :class:`OutputError` naming ``path``."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(_("Cannot write {path}: {cause}.").format(
-            path=target, cause=_("the folder does not exist")))
+    folder = _existing_folder(target)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
         os.close(fd)
