@@ -18,7 +18,7 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin, records, reporting, syncing
+    from salesdesk.cli import admin, documents, records, reporting, syncing
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.register(sub)
     reporting.register(sub)
     syncing.register(sub)
+    documents.register(sub)
     return parser
 
 

@@ -142,3 +142,46 @@ def test_output_into_a_closed_pipe_ends_quietly(office_db: Path) -> None:
     _out, err = producer.communicate(timeout=120)
     assert producer.returncode == 0
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+
+
+def test_documents_from_the_command_line(tmp_path: Path) -> None:
+    """A proposal for a client by name, issued, made an invoice, paid in two parts, listed
+    as JSON; a representative cannot cancel; amounts in the machine form."""
+    from salesdesk.db.migrate import open_database
+    from salesdesk.services import clients, company, products
+    from tests.conftest import PASSWORD as TEST_PASSWORD
+    from tests.conftest import build_office
+
+    path = tmp_path / "docs.db"
+    office = build_office(open_database(path, create=True))
+    clients.create_client(office.db, office.rep1, {"name": "ООО «Альфа-Трейд»",
+                                                   "inn": "7736050003"})
+    products.create_product(office.db, office.manager1, {
+        "name": "Кресло офисное", "sku": "CH-1", "price": "12900", "unit": "шт",
+        "vat_rate": "22"})
+    company.update_company(office.db, office.head, {
+        "bik": "044525225", "corr_account": "30101810400000000225",
+        "settlement_account": "40702810938000012345", "bank_name": "ПАО Сбербанк"})
+    office.db.dispose()
+
+    def cli(*args: str, user: str = "rep1") -> subprocess.CompletedProcess[str]:
+        return run(path, *args, user=user, password=TEST_PASSWORD)
+
+    made = cli("documents", "new", "--kind", "proposal", "--client", "Альфа-Трейд",
+               "--line", "CH-1;3", "--line", "Доставка;1;2500.00;22;;усл", "--issue")
+    assert made.returncode == 0, made.stderr
+    proposal = made.stdout.strip()
+    assert proposal.startswith("REP1-P")
+    invoice = cli("documents", "invoice", proposal).stdout.strip()
+    assert invoice.startswith("REP1-")
+    assert cli("documents", "cancel", invoice).returncode == 1  # a manager's
+    assert cli("documents", "pay", invoice, "1 000,00", user="manager1").returncode == 1
+    assert cli("documents", "pay", invoice, "10000.00", user="manager1").returncode == 0
+    listed = json.loads(cli("documents", "list", "--kind", "invoice", "--json").stdout)
+    assert [(d["number"], d["status"], d["total"], d["paid"]) for d in listed] == [
+        (invoice, "partially_paid", "41200.00", "10000.00")]
+    assert cli("documents", "pay", invoice, "31200.00", user="manager1").returncode == 0
+    assert json.loads(cli("documents", "list", "--status", "paid", "--json").stdout)[0][
+        "number"] == invoice
+    bad = cli("documents", "new", "--kind", "invoice", "--client", "Нет такого")
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
