@@ -74,6 +74,35 @@ def _vat_title(rate: str, included: bool, t: Tr) -> str:
     return t._("VAT {rate}:").format(rate=label)
 
 
+ROW_TEXT_LINES = 20
+"""How many lines of a description one table row holds; more go on in the next rows."""
+ROW_TEXT_CHARS = 1200
+
+
+def description_parts(text: str) -> list[str]:
+    """A line's description in pieces a table row can hold: at line breaks, at most
+    :data:`ROW_TEXT_LINES` lines and :data:`ROW_TEXT_CHARS` characters each."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for piece in (text or "").split("\n"):
+        while len(piece) > ROW_TEXT_CHARS:  # one very long line: cut at a space
+            cut = piece.rfind(" ", 0, ROW_TEXT_CHARS)
+            cut = cut if cut > ROW_TEXT_CHARS // 2 else ROW_TEXT_CHARS
+            if current:
+                parts.append("\n".join(current))
+                current, size = [], 0
+            parts.append(piece[:cut])
+            piece = piece[cut:].lstrip()
+        if current and (len(current) >= ROW_TEXT_LINES or size + len(piece) > ROW_TEXT_CHARS):
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(piece)
+        size += len(piece)
+    parts.append("\n".join(current))
+    return parts
+
+
 def _lines_table(doc: Any, t: Tr, show_discount: bool) -> Table:
     st = styles()
     head = ["№", t._("Goods (work, services)"), t._("Qty"), t._("Unit"), t._("Price")]
@@ -87,7 +116,8 @@ def _lines_table(doc: Any, t: Tr, show_discount: bool) -> Table:
     widths[1] = CONTENT_WIDTH - fixed
     data: list[list[Any]] = [[para(h, st.header_cell) for h in head]]
     for line in doc.lines:
-        row = [para(str(line.position), st.cell_right), para(line.description, st.cell),
+        first, *more = description_parts(line.description)
+        row = [para(str(line.position), st.cell_right), para(first, st.cell),
                para(qty(line.quantity, t), st.cell_right), para(line.unit, st.cell),
                para(amount(line.price, t), st.cell_right)]
         if show_discount:
@@ -95,6 +125,10 @@ def _lines_table(doc: Any, t: Tr, show_discount: bool) -> Table:
             row.append(para(discount, st.cell_right))
         row.append(para(amount(line.amount, t), st.cell_right))
         data.append(row)
+        # A long description goes on in rows of its own, which may fall on the next page
+        # (a table row taller than a page cannot be laid out at all).
+        data.extend([para("", st.cell), para(part, st.cell)] + [para("", st.cell)] * (
+            len(head) - 2) for part in more)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, LINE),

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from salesdesk.documents.words import amount_in_words_ru
 from salesdesk.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
@@ -363,3 +365,34 @@ def test_the_payment_qr_follows_the_standard(office: Office, setup: dict, tmp_pa
         with pytest.raises(subprocess.CalledProcessError):  # zbarimg finds no code
             decode_qr(pdf, folder)
     assert "АННУЛИРОВАН" in pdftotext(pdf, tmp_path, "cancelled")[0]
+
+
+def test_a_line_with_seventy_line_breaks_still_prints(office: Office, setup: dict,
+                                                      tmp_path: Path) -> None:
+    """Whatever the services accept renders: a long description runs on across rows and
+    pages instead of stopping the PDF with a layout error."""
+    text = "\n".join(f"{n}. монтаж" for n in range(75))
+    assert len(text) <= 1000 and text.count("\n") >= 70
+    invoice = _issue(office, setup, "invoice", [
+        {"description": text, "quantity": "1", "unit": "усл", "price": "1500"},
+        *_lines(setup)[:1]])
+    pages = pdftotext(documents.document_pdf(office.db, office.rep1, invoice.id), tmp_path)
+    joined = "\n".join(pages)
+    assert "0. монтаж" in joined and "74. монтаж" in joined
+    assert "Всего к оплате" in joined
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
+                                           whitelist_characters="\n"),
+                    min_size=1, max_size=1000).filter(lambda s: s.strip()))
+def test_every_description_the_services_accept_renders(office: Office, setup: dict,
+                                                        text: str) -> None:
+    try:
+        draft = documents.create_document(office.db, office.rep1, "invoice",
+                                          setup["client"].id, lines=[
+            {"description": text, "quantity": "2", "unit": "шт", "price": "100"}])
+    except ValidationError:
+        return  # refused with a message: nothing to print
+    assert documents.document_pdf(office.db, office.rep1, draft.id).startswith(b"%PDF")
