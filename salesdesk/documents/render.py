@@ -74,6 +74,16 @@ def _vat_title(rate: str, included: bool, t: Tr) -> str:
     return t._("VAT {rate}:").format(rate=label)
 
 
+CELL_PADDING = 12.5  # a table cell's left and right padding (6 pt each) and a little air
+
+
+def text_width(text: str, style: Any) -> float:
+    """How wide ``text`` is in a paragraph style (no wrapping)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(text or "", style.fontName, style.fontSize))
+
+
 ROW_TEXT_LINES = 20
 """How many lines of a description one table row holds; more go on in the next rows."""
 ROW_TEXT_CHARS = 1200
@@ -112,6 +122,23 @@ def _lines_table(doc: Any, t: Tr, show_discount: bool) -> Table:
         widths.append(18 * mm)
     head.append(t._("Amount"))
     widths.append(26 * mm)
+    # Each figure column as wide as its widest value or header word (a number, a unit or
+    # a header word never splits); the description takes what is left.
+    texts: list[list[str]] = [[str(ln.position) for ln in doc.lines], [],
+                              [qty(ln.quantity, t) for ln in doc.lines],
+                              [ln.unit for ln in doc.lines],
+                              [amount(ln.price, t) for ln in doc.lines]]
+    if show_discount:
+        texts.append([t.percent(ln.discount_pct) if ln.discount_pct else ""
+                      for ln in doc.lines])
+    texts.append([amount(ln.amount, t) for ln in doc.lines])
+    for index, values in enumerate(texts):
+        if index == 1:
+            continue
+        words = [w for w in head[index].split() if w]
+        needed = max([text_width(v, st.cell_right) for v in values]
+                     + [text_width(w, st.header_cell) for w in words] + [0]) + CELL_PADDING
+        widths[index] = max(widths[index] or 0, needed)
     fixed = sum(w for w in widths if w is not None)
     widths[1] = CONTENT_WIDTH - fixed
     data: list[list[Any]] = [[para(h, st.header_cell) for h in head]]
@@ -161,7 +188,9 @@ def _totals_table(doc: Any, t: Tr) -> Table:
     rows.append([para(t._("Total to pay:") if doc.kind == "invoice" else t._("Grand total:"),
                       st.cell_bold_right),
                  para(amount(totals.total, t), st.cell_bold_right)])
-    table = Table(rows, colWidths=[CONTENT_WIDTH - 30 * mm, 30 * mm])
+    figures = max(30 * mm, max(text_width(row[1].text, st.cell_bold_right) for row in rows)
+                  + CELL_PADDING)
+    table = Table(rows, colWidths=[CONTENT_WIDTH - figures, figures])
     table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return table
@@ -169,7 +198,7 @@ def _totals_table(doc: Any, t: Tr) -> Table:
 
 def _bank_block(supplier: dict[str, Any], t: Tr, qr: QRCode | None) -> Table:
     st = styles()
-    width = CONTENT_WIDTH - (33 * mm if qr else 0)
+    width = CONTENT_WIDTH - (qr.size + 3 * mm if qr else 0)
     c2, c3 = 15 * mm, 55 * mm
     half = (width - c2 - c3) / 2
     small = st.tiny
@@ -202,7 +231,7 @@ def _bank_block(supplier: dict[str, Any], t: Tr, qr: QRCode | None) -> Table:
     if qr is None:
         return table
     caption = para(t._("Pay by QR code"), st.tiny)
-    outer = Table([[table, [qr, caption]]], colWidths=[width + 3 * mm, 30 * mm])
+    outer = Table([[table, [qr, caption]]], colWidths=[width + 3 * mm, qr.size])
     outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -283,7 +312,8 @@ def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) ->
                               supplier.get("inn"), supplier.get("kpp"))
         matrix = qr_matrix(data)
         # At least 0.5 mm a module: a phone reads it from a page printed at 150 dpi.
-        qr = QRCode(matrix, min(40 * mm, max(29 * mm, len(matrix) * 0.5 * mm)))
+        # (The code's width holds a quiet zone of four modules on each side.)
+        qr = QRCode(matrix, min(44 * mm, max(29 * mm, (len(matrix) + 8) * 0.5 * mm)))
     story.append(_bank_block(supplier, t, qr))
     story.append(Spacer(1, 5 * mm))
     story.append(para(_title(doc, t), st.title))
