@@ -97,12 +97,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _by_number(db: Any, actor: Any, number: str) -> Any:
-    from salesdesk.services import documents as docs
-
-    return docs.find_by_number(db, actor, number)
-
-
 def cmd_issue(args: argparse.Namespace) -> int:
     """Issue a draft (by the id ``documents new`` printed); prints its number."""
     from salesdesk.services import documents as docs
@@ -118,7 +112,7 @@ def cmd_invoice(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = acting_user(args, db)
-    proposal = _by_number(db, actor, args.number)
+    proposal = docs.find_by_number(db, actor, args.number)
     print(docs.invoice_from_proposal(db, actor, proposal.id, issue=True).number)
     return EXIT_OK
 
@@ -129,7 +123,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = acting_user(args, db)
-    record = docs.cancel_document(db, actor, _by_number(db, actor, args.number).id,
+    record = docs.cancel_document(db, actor, docs.find_by_number(db, actor, args.number).id,
                                   args.reason or "")
     print(_("{number} is cancelled.").format(number=record.number))
     return EXIT_OK
@@ -147,7 +141,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
         raise ValidationError("AMOUNT", str(exc)) from None
     db = open_db(args)
     actor = acting_user(args, db)
-    record = docs.record_payment(db, actor, _by_number(db, actor, args.number).id, amount,
+    record = docs.record_payment(db, actor, docs.find_by_number(db, actor, args.number).id, amount,
                                  args.date or clock.today())
     print(_("{number}: {paid} paid of {total}.").format(
         number=record.number, paid=record.paid_total, total=record.total))
@@ -164,14 +158,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     db = open_db(args)
     actor = acting_user(args, db)
     if args.overdue:
-        rows = docs.overdue_invoices(db, actor)
+        rows = [r for r in docs.overdue_invoices(db, actor)
+                if args.kind in (None, r.kind)]
     else:
-        rows = docs.list_documents(db, actor, docs.DocumentQuery(
-            kind=args.kind, statuses=(args.status,) if args.status else None, limit=None))
+        rows = docs.list_documents(db, actor, docs.DocumentQuery(kind=args.kind, limit=None))
     today = clock.today()
-    if args.kind:
-        rows = [r for r in rows if r.kind == args.kind]
     if args.status:
+        # The state people read (overdue, expired) is worked out, not stored: filtered
+        # here rather than in SQL.
         rows = [r for r in rows if r.state(today) == args.status or r.status == args.status]
     if args.json:
         print(json.dumps([{

@@ -17,9 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select, type_coerce
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import NullType
 
 from salesdesk import clock
 from salesdesk.db.models import (
@@ -35,15 +34,10 @@ from salesdesk.db.models import (
 from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, STAGES
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
-from salesdesk.metrics.sqlfuncs import days_between, month_key, msum
+from salesdesk.metrics.sqlfuncs import days_between, month_key, msum, raw
 from salesdesk.money import ZERO, from_minor, round_money, round_to
 
 HUNDRED = Decimal(100)
-
-
-def _raw_kopecks(column: Any) -> Any:
-    """A sum of a money column as the driver gives it: integer kopecks."""
-    return type_coerce(column, NullType())
 
 
 @dataclass(frozen=True)
@@ -248,7 +242,7 @@ def round_kopecks(value: Fraction) -> Decimal:
 def plan(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Decimal:
     """The targets of users in scope for the months the period touches, each prorated by
     the share of its days in the period; summed exactly, rounded once."""
-    key = _raw_kopecks(func.sum(Target.__table__.c.amount))
+    key = raw(func.sum(Target.__table__.c.amount))  # integer kopecks
     rows = session.execute(select(Target.month, key).where(
         Target.deleted_at.is_(None), Target.month.between(p.start.replace(day=1), p.end),
         _in(Target.user_id, scope)).group_by(Target.month))

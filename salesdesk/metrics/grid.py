@@ -26,32 +26,22 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.types import NullType
 
 from salesdesk import clock
 from salesdesk.db.models import Activity, Client, Deal, Document, MarketingSpend, Payment, Target
 from salesdesk.domain import OPEN_STAGES
 from salesdesk.metrics import engine
 from salesdesk.metrics.engine import CustomerCounts, Period, live_client
-from salesdesk.metrics.sqlfuncs import days_between
+from salesdesk.metrics.sqlfuncs import days_between, raw
 from salesdesk.money import from_minor
 
 Users = frozenset[uuid.UUID] | None
 """Whose work a cell counts: user ids, or ``None`` for everybody."""
 
 
-def _raw(column: Any) -> Any:
-    """A column as the driver returns it, without SQLAlchemy's per-row conversion.
-
-    Turning a hundred thousand values into UUIDs, dates and Decimals one by one cost
-    more than reading them; the few distinct ones are converted once (``_Raw``).
-    """
-    return type_coerce(column, _PASS)
-
-
-_PASS = NullType()
+_raw = raw  # the few distinct values are converted once (_Raw)
 
 
 class _Raw:
