@@ -252,6 +252,9 @@ class DemoBuilder:
         self._documents()
 
     def _company(self) -> None:
+        from salesdesk.branding import prepare_image
+        from salesdesk.demo_images import signature_png, stamp_png
+
         bik = "044525225"
         self.add(Company, name="Торговый дом „Вектор“", legal_form="ООО",
                  inn="7714837492", kpp="771401001", ogrn="1187746123454",
@@ -265,6 +268,13 @@ class DemoBuilder:
                  proposal_valid_days=14, invoice_due_days=5,
                  payment_terms="Оплата 100 % по счёту в течение 5 банковских дней.",
                  delivery_terms="Доставка по Москве — в течение 3 рабочих дней после оплаты.",
+                 payment_terms_en="Payment in full within 5 banking days of the invoice.",
+                 delivery_terms_en="Delivery within Moscow in 3 working days after payment.",
+                 # Through the same checks and scaling as an image the head picks.
+                 stamp=prepare_image(stamp_png("ООО «ТОРГОВЫЙ ДОМ ВЕКТОР»", "7714837492",
+                                               "1187746123454", "г. Москва"), "stamp"),
+                 signature_head=prepare_image(signature_png(1), "signature_head"),
+                 signature_accountant=prepare_image(signature_png(2), "signature_accountant"),
                  activity_window_days=365, department_name="Отдел продаж",
                  stage_probabilities={k: str(v) for k, v in DEFAULT_STAGE_PROBABILITIES.items()
                                       if k in OPEN_STAGES},

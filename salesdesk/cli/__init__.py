@@ -18,7 +18,7 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin, documents, records, reporting, syncing
+    from salesdesk.cli import admin, company, documents, records, reporting, syncing
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     reporting.register(sub)
     syncing.register(sub)
     documents.register(sub)
+    company.register(sub)
     return parser
 
 

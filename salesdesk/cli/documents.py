@@ -33,6 +33,28 @@ def _client(db: Any, actor: Any, reference: str) -> Any:
         ref=reference, n=len(named)))
 
 
+def _contact(db: Any, actor: Any, client: Any, name: str) -> Any:
+    """The client's contact person by full name, or by the one name that starts so."""
+    from salesdesk.services import contacts
+
+    people = contacts.list_contacts(db, actor, client.id)
+    wanted = " ".join(name.casefold().replace("ё", "е").split())
+
+    def key(person: Any) -> str:
+        return " ".join(person.name.casefold().replace("ё", "е").split())
+
+    exact = [p for p in people if key(p) == wanted]
+    found = exact or [p for p in people if wanted in key(p)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFoundError(_("--contact: {client} has no contact '{name}' (contacts: "
+                              "{names}).").format(client=client.name, name=name, names=", ".join(
+                                  p.name for p in people) or "—"))
+    raise ValidationError("--contact", _("'{name}' names {n} contacts: give the full name.")
+                          .format(name=name, n=len(found)))
+
+
 def _line(text: str, catalogue: list[Any], number: int) -> dict[str, Any]:
     """``NAME_OR_SKU;QTY;PRICE[;VAT%[;DISCOUNT%[;UNIT]]]``: a catalogue product by SKU or
     name (its price, rate and unit unless given), else a free-text line."""
@@ -87,7 +109,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise NotFoundError(_("--from-deal: the client has no deal '{title}'.").format(
                 title=args.from_deal))
         deal_id = matches[0].id
-    values = {"title": args.title} if args.title else {}
+    values: dict[str, Any] = {"title": args.title} if args.title else {}
+    if args.contact:
+        values["contact_id"] = _contact(db, actor, client, args.contact).id
     draft = docs.create_document(db, actor, args.kind, client.id, values=values, lines=lines,
                                  deal_id=deal_id)
     if args.issue:
@@ -192,6 +216,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("--client", required=True, help=_("the client's INN or name"))
     q.add_argument("--line", action="append",
                    help="NAME_OR_SKU;QTY;PRICE[;VAT%%[;DISCOUNT%%[;UNIT]]] (1234.50)")
+    q.add_argument("--contact", help=_("the client's contact person it is addressed to "
+                                       "(default: the first contact)"))
     q.add_argument("--from-deal", help=_("the client's deal, by title"))
     q.add_argument("--title", help=_("the proposal's title"))
     q.add_argument("--issue", action="store_true", help=_("issue it at once (prints the "

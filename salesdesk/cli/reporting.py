@@ -18,7 +18,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = acting_user(args, db)
-    record, data = pdf_by_number(db, actor, args.number)
+    record, data = pdf_by_number(db, actor, args.number, stamped=args.stamped)
     target = Path(args.output) if args.output else Path(f"{record.number}.pdf")
     write_atomically(target, data)
     print(_("{document} written to {file}.").format(document=record.display_name(),
@@ -140,4 +140,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("pdf", help=_("render a proposal or an invoice to PDF"))
     p.add_argument("number")
     p.add_argument("-o", "--output", help=_("PDF file (default: NUMBER.pdf)"))
+    p.add_argument("--stamped", action="store_true",
+                   help=_("with the company's stamp and signatures (a copy to e-mail)"))
     p.set_defaults(func=cmd_pdf)

@@ -5,8 +5,8 @@ revision is compared with these constants; Alembic is loaded only to upgrade. A 
 checks they match the migration scripts.
 """
 
-HEAD = "0004"
-KNOWN = ("0001", "0002", "0003", "0004")
+HEAD = "0005"
+KNOWN = ("0001", "0002", "0003", "0004", "0005")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -20,6 +20,7 @@ TABLES: dict[str, frozenset[str]] = {
     "0002": _BASE_TABLES,
     "0003": _BASE_TABLES | _SYNC_TABLES,
     "0004": _BASE_TABLES | _SYNC_TABLES,
+    "0005": _BASE_TABLES | _SYNC_TABLES,
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is

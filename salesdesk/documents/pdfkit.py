@@ -29,6 +29,9 @@ from salesdesk.i18n import Tr
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
+SYMBOLS = "SymbolaEmoji"
+"""Emoji and symbols DejaVu lacks (a subset of Symbola): a "✅" or "📦" in a line prints
+as itself, in black and white, instead of an empty box."""
 GREY = colors.Color(0.45, 0.45, 0.45)
 LIGHT = colors.Color(0.93, 0.94, 0.96)
 LINE = colors.Color(0.55, 0.55, 0.55)
@@ -46,13 +49,19 @@ def register_fonts() -> None:
 
     faces = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
              "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
-             "DejaVuSans-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
+             "DejaVuSans-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+             SYMBOLS: "SymbolaEmoji.ttf"}
     for name, filename in faces.items():
         pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
     addMapping(FONT, 0, 0, FONT)
     addMapping(FONT, 1, 0, FONT_BOLD)
     addMapping(FONT, 0, 1, "DejaVuSans-Oblique")
     addMapping(FONT, 1, 1, "DejaVuSans-BoldOblique")
+    # A table cell holding a plain string (even an empty one) sets reportlab's default
+    # font, Helvetica, which is not embedded; every SalesDesk PDF uses its own font only.
+    from reportlab.platypus.tables import CellStyle
+
+    CellStyle.fontname = FONT
 
 
 @dataclass(frozen=True)
@@ -98,11 +107,40 @@ def styles() -> Styles:
     )
 
 
+# Joiners, variation selectors and skin tones shape colour emoji; one font cannot.
+_INVISIBLE = dict.fromkeys([0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])
+
+
+@lru_cache(maxsize=1)
+def _coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """The characters of the main font and of the symbols font."""
+    from fontTools.ttLib import TTFont as Reader
+
+    main = Reader(str(resource_path("fonts", "DejaVuSans.ttf")), lazy=True).getBestCmap()
+    symbols = Reader(str(resource_path("fonts", "SymbolaEmoji.ttf")), lazy=True).getBestCmap()
+    return frozenset(main), frozenset(symbols)
+
+
 def esc(value: Any) -> str:
-    """Text safe inside a reportlab Paragraph (which reads a little XML)."""
+    """Text safe inside a reportlab Paragraph (which reads a little XML), with the
+    characters DejaVu lacks set in the symbols font."""
     text = "" if value is None else str(value)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\n", "<br/>"))
+    if text.isascii() or max(text) < "\u2190":
+        return text
+    main, symbols = _coverage()
+    out: list[str] = []
+    in_symbols = False
+    for char in text.translate(_INVISIBLE):
+        wanted = ord(char) not in main and ord(char) in symbols
+        if wanted != in_symbols:
+            out.append(f'<font name="{SYMBOLS}">' if wanted else "</font>")
+            in_symbols = wanted
+        out.append(char)
+    if in_symbols:
+        out.append("</font>")
+    return "".join(out)
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
@@ -187,6 +225,10 @@ def numbered_canvas(header: Callable[[Canvas, int, int], None]) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start in the embedded font: reportlab's default (Helvetica, not embedded)
+            # would otherwise be named in every page's resources.
+            register_fonts()
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 

@@ -10,14 +10,18 @@ accountant. Long tables break across pages with their header repeated.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
+    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -38,6 +42,7 @@ from salesdesk.documents.pdfkit import (
     PAGE_WIDTH,
     QRCode,
     amount,
+    esc,
     logo_flowable,
     numbered_canvas,
     para,
@@ -47,6 +52,7 @@ from salesdesk.documents.pdfkit import (
     watermark,
 )
 from salesdesk.documents.qr import payment_string, qr_matrix
+from salesdesk.documents.signatures import SignatureBlock, Signer
 from salesdesk.documents.totals import compute_document
 from salesdesk.documents.words import amount_in_words_ru
 from salesdesk.domain import vat_rate_label
@@ -113,58 +119,141 @@ def description_parts(text: str) -> list[str]:
     return parts
 
 
-def _lines_table(doc: Any, t: Tr, show_discount: bool) -> Table:
-    st = styles()
+FIGURE_SIZES = (8.5, 7.5, 6.5)
+"""Font sizes of the figure columns, tried in turn before the description gets too narrow."""
+MIN_DESCRIPTION = 55 * mm
+
+
+@dataclass(frozen=True)
+class _Columns:
+    head: list[str]
+    widths: list[float]
+    size: float
+
+
+def _columns(doc: Any, t: Tr, show_discount: bool, vat_column: bool) -> _Columns:
+    """The table's columns: each figure column as wide as its widest value or header word,
+    in the largest of :data:`FIGURE_SIZES` that leaves the description room (a number, a
+    unit or a header word never splits); the description takes what is left."""
     head = ["№", t._("Goods (work, services)"), t._("Qty"), t._("Unit"), t._("Price")]
-    widths = [9 * mm, None, 17 * mm, 13 * mm, 24 * mm]
-    if show_discount:
-        head.append(t._("Discount"))
-        widths.append(18 * mm)
-    head.append(t._("Amount"))
-    widths.append(26 * mm)
-    # Each figure column as wide as its widest value or header word (a number, a unit or
-    # a header word never splits); the description takes what is left.
     texts: list[list[str]] = [[str(ln.position) for ln in doc.lines], [],
                               [qty(ln.quantity, t) for ln in doc.lines],
                               [ln.unit for ln in doc.lines],
                               [amount(ln.price, t) for ln in doc.lines]]
+    floors = [9 * mm, 0, 12 * mm, 11 * mm, 20 * mm]
     if show_discount:
-        texts.append([t.percent(ln.discount_pct) if ln.discount_pct else ""
-                      for ln in doc.lines])
+        head.append(t._("Discount"))
+        texts.append([_discount(ln, t) for ln in doc.lines])
+        floors.append(14 * mm)
+    if vat_column:
+        head += [t._("VAT rate"), t._("VAT")]
+        texts += [[_rate(ln, t) for ln in doc.lines],
+                  [amount(ln.vat_amount, t) if ln.vat_rate != "none" else "—"
+                   for ln in doc.lines]]
+        floors += [12 * mm, 18 * mm]
+    head.append(t._("Amount"))
     texts.append([amount(ln.amount, t) for ln in doc.lines])
-    for index, values in enumerate(texts):
-        if index == 1:
-            continue
-        words = [w for w in head[index].split() if w]
-        needed = max([text_width(v, st.cell_right) for v in values]
-                     + [text_width(w, st.header_cell) for w in words] + [0]) + CELL_PADDING
-        widths[index] = max(widths[index] or 0, needed)
-    fixed = sum(w for w in widths if w is not None)
-    widths[1] = CONTENT_WIDTH - fixed
-    data: list[list[Any]] = [[para(h, st.header_cell) for h in head]]
+    floors.append(22 * mm)
+    for size in FIGURE_SIZES:
+        value_style, head_style = _sized(size)
+        widths: list[float] = []
+        for index, values in enumerate(texts):
+            if index == 1:
+                widths.append(0)
+                continue
+            words = [w for w in head[index].split() if w]
+            needed = max([text_width(v, value_style) for v in values]
+                         + [text_width(w, head_style) for w in words] + [0]) + CELL_PADDING
+            widths.append(max(floors[index] * size / FIGURE_SIZES[0], needed))
+        widths[1] = CONTENT_WIDTH - sum(widths)
+        if widths[1] >= MIN_DESCRIPTION:
+            break
+    return _Columns(head, widths, size)
+
+
+@lru_cache(maxsize=8)
+def _sized(size: float) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """The figure cell and header styles at ``size`` points."""
+    st = styles()
+    leading = size * 10.5 / 8.5
+    return (ParagraphStyle(f"cell_right_{size}", parent=st.cell_right, fontSize=size,
+                           leading=leading),
+            ParagraphStyle(f"header_cell_{size}", parent=st.header_cell, fontSize=size,
+                           leading=leading))
+
+
+def _discount(line: Any, t: Tr) -> str:
+    return t.percent(line.discount_pct) if line.discount_pct else ""
+
+
+def _rate(line: Any, t: Tr) -> str:
+    return t._("no VAT") if line.vat_rate == "none" else vat_rate_label(line.vat_rate, t.lang)
+
+
+def _lines_table(doc: Any, t: Tr, show_discount: bool, tail: list[Any] | None = None,
+                 vat_column: bool = False) -> Table:
+    """The lines, with the header repeated on every page.
+
+    ``tail`` (the totals, the amount in words, the signatures) becomes the table's last
+    row, and the table is never split between its last two item rows and that row: the
+    totals never start a page alone, and never part from one another.
+    """
+    st = styles()
+    columns = _columns(doc, t, show_discount, vat_column)
+    right, header = _sized(columns.size)
+    plain = ParagraphStyle(f"cell_{columns.size}", parent=st.cell, fontSize=columns.size,
+                           leading=right.leading)
+    # Mark the lines without VAT of a document that has VAT elsewhere (a VAT column says
+    # it in its own cell; a document without any VAT says it under the totals).
+    mixed = not vat_column and {ln.vat_rate == "none" for ln in doc.lines} == {True, False}
+    no_vat = ' <font size="{size}" color="#555555">({text})</font>'.format(
+        size=st.tiny.fontSize, text=esc(t._("no VAT")))
+    data: list[list[Any]] = [[para(h, header) for h in columns.head]]
+    width = len(columns.head)
     for line in doc.lines:
         first, *more = description_parts(line.description)
-        row = [para(str(line.position), st.cell_right), para(first, st.cell),
-               para(qty(line.quantity, t), st.cell_right), para(line.unit, st.cell),
-               para(amount(line.price, t), st.cell_right)]
+        description = Paragraph(esc(first) + (
+            no_vat if mixed and line.vat_rate == "none" and not more else ""), st.cell)
+        row = [para(str(line.position), right), description,
+               para(qty(line.quantity, t), right), para(line.unit, plain),
+               para(amount(line.price, t), right)]
         if show_discount:
-            discount = t.percent(line.discount_pct) if line.discount_pct else ""
-            row.append(para(discount, st.cell_right))
-        row.append(para(amount(line.amount, t), st.cell_right))
+            row.append(para(_discount(line, t), right))
+        if vat_column:
+            row += [para(_rate(line, t), right),
+                    para(amount(line.vat_amount, t) if line.vat_rate != "none" else "—",
+                         right)]
+        row.append(para(amount(line.amount, t), right))
         data.append(row)
         # A long description goes on in rows of its own, which may fall on the next page
         # (a table row taller than a page cannot be laid out at all).
-        data.extend([para("", st.cell), para(part, st.cell)] + [para("", st.cell)] * (
-            len(head) - 2) for part in more)
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, LINE),
-        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        for index, part in enumerate(more):
+            text = esc(part)
+            if mixed and line.vat_rate == "none" and index == len(more) - 1:
+                text += no_vat
+            data.append([para("", st.cell), Paragraph(text, st.cell)]
+                        + [para("", st.cell)] * (width - 2))
+    last_item = len(data) - 1
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, last_item), 0.5, LINE),
+        ("BOX", (0, 0), (-1, last_item), 1.2, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]))
+        ("TOPPADDING", (0, 0), (-1, last_item), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, last_item), 2.5),
+    ]
+    if tail:
+        data.append([tail] + [""] * (width - 1))
+        row = len(data) - 1
+        commands += [("SPAN", (0, row), (-1, row)),
+                     ("LEFTPADDING", (0, row), (-1, row), 0),
+                     ("RIGHTPADDING", (0, row), (-1, row), 0),
+                     ("TOPPADDING", (0, row), (-1, row), 2 * mm),
+                     ("BOTTOMPADDING", (0, row), (-1, row), 0),
+                     # The last two item rows stay with the totals (one when there is one).
+                     ("NOSPLIT", (0, max(1, last_item - 1)), (-1, row))]
+    table = Table(data, colWidths=columns.widths, repeatRows=1)
+    table.setStyle(TableStyle(commands))
     return table
 
 
@@ -200,6 +289,9 @@ def _bank_block(supplier: dict[str, Any], t: Tr, qr: QRCode | None) -> Table:
     st = styles()
     width = CONTENT_WIDTH - (qr.size + 3 * mm if qr else 0)
     c2, c3 = 15 * mm, 55 * mm
+    # The INN and KPP cells as wide as their text (an INN never wraps), the rest shared.
+    inn = text_width(t._("INN {inn}").format(inn=supplier.get("inn") or "0" * 12), st.cell)
+    first = max((width - c2 - c3) / 2, inn + CELL_PADDING)
     half = (width - c2 - c3) / 2
     small = st.tiny
     data = [
@@ -213,7 +305,7 @@ def _bank_block(supplier: dict[str, Any], t: Tr, qr: QRCode | None) -> Table:
         [para(supplier.get("name") or "", st.cell), "", "", ""],
         [para(t._("Payee"), small), "", "", ""],
     ]
-    table = Table(data, colWidths=[half, half, c2, c3])
+    table = Table(data, colWidths=[first, 2 * half - first, c2, c3])
     table.setStyle(TableStyle([
         ("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1)),
         ("SPAN", (0, 3), (1, 3)), ("SPAN", (0, 4), (1, 4)),
@@ -250,22 +342,13 @@ def _parties_table(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _signatures(supplier: dict[str, Any], t: Tr) -> Table:
-    st = styles()
-    data = [[para(t._("Director"), st.cell), "", para(short_name(supplier.get("head_name")),
-                                                    st.cell),
-             para(t._("Chief accountant"), st.cell), "",
-             para(short_name(supplier.get("accountant_name")), st.cell)]]
-    widths = [26 * mm, 30 * mm, 31 * mm, 25 * mm, 30 * mm, 31 * mm]
-    table = Table(data, colWidths=widths, rowHeights=[9 * mm])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        # The lines to sign on.
-        ("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
-        ("LINEBELOW", (4, 0), (4, 0), 0.6, colors.black),
-    ]))
-    return table
+def _signatures(supplier: dict[str, Any], t: Tr, brand: Branding) -> SignatureBlock:
+    stamped = brand.stamped
+    signers = [Signer(t._("Director"), short_name(supplier.get("head_name")),
+                      brand.signature_head if stamped else None),
+               Signer(t._("Chief accountant"), short_name(supplier.get("accountant_name")),
+                      brand.signature_accountant if stamped else None)]
+    return SignatureBlock(signers, CONTENT_WIDTH, brand.stamp if stamped else None)
 
 
 def _title(doc: Any, t: Tr) -> str:
@@ -288,11 +371,11 @@ def payable(doc: Any) -> Decimal:
     return max(ZERO, doc.total - (doc.paid_total or ZERO))
 
 
-def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
+def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, brand: Branding) -> list[Any]:
     st = styles()
     supplier, buyer = parties["supplier"], parties["buyer"]
     story: list[Any] = []
-    image = logo_flowable(logo, 50 * mm, 16 * mm)
+    image = logo_flowable(brand.logo, 50 * mm, 16 * mm)
     if image is not None:
         image.hAlign = "LEFT"
         story += [image, Spacer(1, 3 * mm)]
@@ -324,8 +407,6 @@ def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) ->
         rows.append((t._("Basis:"), doc.basis))
     story.append(_parties_table(rows))
     story.append(Spacer(1, 3 * mm))
-    story.append(_lines_table(doc, t, any(ln.discount_pct for ln in doc.lines)))
-    story.append(Spacer(1, 2 * mm))
     count = len(doc.lines)
     tail: list[Any] = [_totals_table(doc, t), Spacer(1, 2 * mm),
                        para(f"Всего наименований {count}, на сумму {amount(doc.total, t)} руб.",
@@ -334,19 +415,36 @@ def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) ->
     tail.append(Spacer(1, 3 * mm))
     if doc.due_date:
         tail.append(para(f"Оплатить не позднее {t.date(doc.due_date, 'long')}", st.body))
-    if doc.payment_terms:
-        tail.append(para(doc.payment_terms, st.small))
-    if doc.delivery_terms:
-        tail.append(para(doc.delivery_terms, st.small))
-    tail += [Spacer(1, 2 * mm), _rule(1.5), Spacer(1, 7 * mm), _signatures(supplier, t)]
-    story.append(KeepTogether(tail))
-    return story
+    terms = [para(text, st.small) for text in (doc.payment_terms, doc.delivery_terms) if text]
+    sign = [Spacer(1, 2 * mm), _rule(1.5), Spacer(1, 7 * mm), _signatures(supplier, t, brand)]
+    return story + _table_and_tail(doc, t, brand, tail, terms, sign)
 
 
-def _invoice_en(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
+TAIL_TERMS_CHARS = 1500
+"""Terms up to this long stay in the unsplittable block after the lines; longer terms
+run on across pages by themselves (a block taller than a page cannot be laid out)."""
+
+
+def _table_and_tail(doc: Any, t: Tr, brand: Branding, tail: list[Any], terms: list[Any],
+                    sign: list[Any]) -> list[Any]:
+    """The lines table with the totals kept to its last rows, then the terms and the
+    signatures. The signatures never start a page alone: when the terms are too long to
+    stay in the block, the last paragraph of them goes over with the signatures."""
+    length = len(doc.payment_terms or "") + len(doc.delivery_terms or "")
+    if length <= TAIL_TERMS_CHARS:
+        return [_lines_table(doc, t, _discounted(doc), tail + terms + sign, brand.vat_column)]
+    return [_lines_table(doc, t, _discounted(doc), tail, brand.vat_column), *terms[:-1],
+            KeepTogether([terms[-1], *sign])]
+
+
+def _discounted(doc: Any) -> bool:
+    return any(ln.discount_pct for ln in doc.lines)
+
+
+def _invoice_en(doc: Any, parties: dict[str, Any], t: Tr, brand: Branding) -> list[Any]:
     st = styles()
     supplier, buyer = parties["supplier"], parties["buyer"]
-    story: list[Any] = _letterhead(supplier, logo, t)
+    story: list[Any] = _letterhead(supplier, brand.logo, t)
     story.append(para(_title(doc, t), st.title))
     story.append(_rule(1.5))
     info = [(t._("Supplier:"), _requisites(supplier, t)), (t._("Bill to:"),
@@ -357,22 +455,25 @@ def _invoice_en(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) ->
         info.append((t._("Basis:"), doc.basis))
     story.append(_parties_table(info))
     story.append(Spacer(1, 3 * mm))
-    story.append(_lines_table(doc, t, any(ln.discount_pct for ln in doc.lines)))
-    story.append(Spacer(1, 2 * mm))
     bank = t._("Bank: {bank}, BIK {bik}, corr. account {corr}, account {account}").format(
         bank=supplier.get("bank_name") or "", bik=supplier.get("bik") or "",
         corr=supplier.get("corr_account") or "", account=supplier.get("settlement_account") or "")
     tail: list[Any] = [_totals_table(doc, t),
                        para(t._("All amounts in {currency}.").format(currency=doc.currency),
                             st.tiny), Spacer(1, 3 * mm)]
+    terms: list[Any] = []
     if doc.payment_terms:
-        tail += [para(t._("Payment terms"), st.bold), para(doc.payment_terms, st.small)]
+        terms.append(_titled(t._("Payment terms"), doc.payment_terms, st.small))
     if doc.delivery_terms:
-        tail += [para(t._("Delivery terms"), st.bold), para(doc.delivery_terms, st.small)]
-    tail += [Spacer(1, 2 * mm), para(t._("Bank details"), st.bold), para(bank, st.small),
-             Spacer(1, 2 * mm), _rule(1.5), Spacer(1, 7 * mm), _signatures(supplier, t)]
-    story.append(KeepTogether(tail))
-    return story
+        terms.append(_titled(t._("Delivery terms"), doc.delivery_terms, st.small))
+    terms.append(_titled(t._("Bank details"), bank, st.small))
+    sign = [Spacer(1, 2 * mm), _rule(1.5), Spacer(1, 7 * mm), _signatures(supplier, t, brand)]
+    return story + _table_and_tail(doc, t, brand, tail, terms, sign)
+
+
+def _titled(title: str, text: str, style: ParagraphStyle) -> Paragraph:
+    """A bold title and its text in one paragraph (they never part at a page break)."""
+    return Paragraph(f"<b>{esc(title)}</b><br/>{esc(text)}", style, )
 
 
 def _letterhead(supplier: dict[str, Any], logo: bytes | None, t: Tr) -> list[Any]:
@@ -395,10 +496,10 @@ def _letterhead(supplier: dict[str, Any], logo: bytes | None, t: Tr) -> list[Any
     return [table, Spacer(1, 5 * mm)]
 
 
-def _proposal(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> list[Any]:
+def _proposal(doc: Any, parties: dict[str, Any], t: Tr, brand: Branding) -> list[Any]:
     st = styles()
     supplier, buyer, author = parties["supplier"], parties["buyer"], parties["author"]
-    story: list[Any] = _letterhead(supplier, logo, t)
+    story: list[Any] = _letterhead(supplier, brand.logo, t)
     story.append(para(_title(doc, t), st.title))
     story.append(_rule(1.5))
     rows = [(t._("To:"), _requisites(buyer, t, with_contacts=False))]
@@ -416,21 +517,17 @@ def _proposal(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> l
         story.append(Spacer(1, 3 * mm))
     story.append(para(t._("We offer:"), st.bold))
     story.append(Spacer(1, 1.5 * mm))
-    story.append(_lines_table(doc, t, any(ln.discount_pct for ln in doc.lines)))
-    story.append(Spacer(1, 2 * mm))
-    story.append(_totals_table(doc, t))
+    tail: list[Any] = [_totals_table(doc, t)]
     if t.lang != "ru":
-        story.append(para(t._("All amounts in {currency}.").format(currency=doc.currency),
-                          st.tiny))
-    story.append(Spacer(1, 3 * mm))
+        tail.append(para(t._("All amounts in {currency}.").format(currency=doc.currency),
+                         st.tiny))
+    terms: list[Any] = []
     if doc.payment_terms:
-        story += [para(t._("Payment terms"), st.bold), para(doc.payment_terms, st.body),
-                  Spacer(1, 2 * mm)]
+        terms.append(_titled(t._("Payment terms"), doc.payment_terms, st.body))
     if doc.delivery_terms:
-        story += [para(t._("Delivery terms"), st.bold), para(doc.delivery_terms, st.body),
-                  Spacer(1, 2 * mm)]
+        terms.append(_titled(t._("Delivery terms"), doc.delivery_terms, st.body))
     if doc.valid_until:
-        story.append(para(t._("The offer is valid until {date}").format(
+        terms.append(para(t._("The offer is valid until {date}").format(
             date=t.date(doc.valid_until, "long")), st.bold))
     contact_bits = [author.get("name") or "", author.get("position") or ""]
     reach = ", ".join(x for x in (author.get("phone"), author.get("email")) if x)
@@ -439,8 +536,11 @@ def _proposal(doc: Any, parties: dict[str, Any], t: Tr, logo: bytes | None) -> l
     if reach:
         sign.append(para(reach, st.body))
     sign.append(para(supplier.get("name") or "", st.small))
-    story.append(KeepTogether(sign))
-    return story
+    if terms:
+        tail.append(Spacer(1, 3 * mm))
+        for paragraph in terms:
+            paragraph.style = ParagraphStyle("term", parent=paragraph.style, spaceAfter=2 * mm)
+    return story + _table_and_tail(doc, t, brand, tail, terms, sign)
 
 
 def _rule(weight: float) -> Table:
@@ -449,8 +549,24 @@ def _rule(weight: float) -> Table:
     return table
 
 
-def render_document(doc: Any, parties: dict[str, Any], logo: bytes | None = None) -> bytes:
+@dataclass(frozen=True)
+class Branding:
+    """The company's images and print settings a document is rendered with."""
+
+    logo: bytes | None = None
+    stamp: bytes | None = None
+    signature_head: bytes | None = None
+    signature_accountant: bytes | None = None
+    vat_column: bool = False
+    """Print each line's VAT rate and amount."""
+    stamped: bool = False
+    """Print the stamp and the signatures (a copy sent by e-mail)."""
+
+
+def render_document(doc: Any, parties: dict[str, Any], branding: Branding | None = None
+                    ) -> bytes:
     """The PDF of a proposal or an invoice (a ``DocumentRecord``) in its language."""
+    brand = branding or Branding()
     t = Tr(doc.language)
     buffer = io.BytesIO()
     title = _title(doc, t)
@@ -478,8 +594,8 @@ def render_document(doc: Any, parties: dict[str, Any], logo: bytes | None = None
                                  title=title, author=parties["supplier"].get("name") or "",
                                  creator="SalesDesk")
     if doc.kind == "invoice":
-        story = (_invoice_ru if t.lang == "ru" else _invoice_en)(doc, parties, t, logo)
+        story = (_invoice_ru if t.lang == "ru" else _invoice_en)(doc, parties, t, brand)
     else:
-        story = _proposal(doc, parties, t, logo)
+        story = _proposal(doc, parties, t, brand)
     template.build(story, canvasmaker=numbered_canvas(frame))
     return buffer.getvalue()

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from salesdesk import policy
 from salesdesk.auth import Actor, actor_of, check_password_rules, hash_password
+from salesdesk.branding import KINDS as IMAGE_KINDS
+from salesdesk.branding import prepare_image
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Company, User
 from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, VAT_RATES
@@ -30,7 +32,7 @@ from salesdesk.validation import (
     check_text,
 )
 
-MAX_LOGO_BYTES = 2 * 1024 * 1024
+IMAGES = frozenset(IMAGE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,16 @@ class CompanyRecord:
     default_vat_rate: str
     document_language: str
     logo: bytes | None
+    stamp: bytes | None
+    signature_head: bytes | None
+    signature_accountant: bytes | None
     proposal_valid_days: int
     invoice_due_days: int
     payment_terms: str | None
     delivery_terms: str | None
+    payment_terms_en: str | None
+    delivery_terms_en: str | None
+    vat_column: bool
     activity_window_days: int
     stage_probabilities: dict[str, Decimal]
     department_name: str | None
@@ -75,12 +83,27 @@ class CompanyRecord:
 
         return company_full_name(self.legal_form, self.name)
 
+    def terms(self, language: str) -> tuple[str | None, str | None]:
+        """The payment and delivery terms new documents in ``language`` start with."""
+        return terms_for(self, language)
+
+
+def terms_for(company: Any, language: str) -> tuple[str | None, str | None]:
+    """Payment and delivery terms in a document language (Russian ones are the fallback
+    for English only when no English text was written: an English reader is better
+    served by Russian terms than by none)."""
+    if language == "en" and (company.payment_terms_en or company.delivery_terms_en):
+        return company.payment_terms_en, company.delivery_terms_en
+    return company.payment_terms, company.delivery_terms
+
 
 EDITABLE = (
     "name", "legal_form", "inn", "kpp", "ogrn", "address", "phone", "email", "bank_name",
     "bik", "corr_account", "settlement_account", "head_name", "head_position",
     "accountant_name", "vat_included", "default_vat_rate", "document_language", "logo",
-    "proposal_valid_days", "invoice_due_days", "payment_terms", "delivery_terms",
+    "stamp", "signature_head", "signature_accountant", "proposal_valid_days",
+    "invoice_due_days", "payment_terms", "delivery_terms", "payment_terms_en",
+    "delivery_terms_en", "vat_column",
     "activity_window_days", "stage_probabilities", "department_name",
 )
 
@@ -187,7 +210,7 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
             attempt(key, lambda v=value: check_phone(v))
         elif key == "ogrn":
             attempt(key, lambda v=value: _check_ogrn(v))
-        elif key == "vat_included":
+        elif key in ("vat_included", "vat_column"):
             out[key] = bool(value)
         elif key == "default_vat_rate":
             if str(value) not in VAT_RATES:
@@ -217,14 +240,12 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
                 out[key] = _check_probabilities(value)
             except ValidationError as exc:
                 problems.extend(exc.problems)
-        elif key == "logo":
-            if value is not None and (not isinstance(value, bytes) or len(value) > MAX_LOGO_BYTES
-                                      or not (value.startswith(b"\x89PNG")
-                                              or value.startswith(b"\xff\xd8"))):
-                problems.append(FieldProblem(_("Logo"), _("must be a PNG or JPEG image up to "
-                                                          "2 MB")))
+        elif key in IMAGES:
+            # None removes the image; anything else is checked, scaled and kept as PNG.
+            if value is None:
+                out[key] = None
             else:
-                out[key] = value
+                attempt(key, lambda v=value, k=key: prepare_image(v, k))
         else:
             attempt(key, lambda v=value, k=key: check_text(v, k, max_length=2000))
     if problems:

@@ -45,7 +45,7 @@ from salesdesk.fields import validate as validate_fields
 from salesdesk.i18n import LANGUAGES, N_, Tr, _
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import check_version, get_record, names_of, reading, writing
-from salesdesk.services.company import load_company
+from salesdesk.services.company import load_company, terms_for
 
 HEADER_FIELDS: dict[str, Field] = {
     "doc_date": Field(N_("Date"), parse_date),
@@ -146,6 +146,8 @@ class DocumentRecord:
     version: int
     lines: list[LineRecord] = field(default_factory=list)
     payments: list[PaymentRecord] = field(default_factory=list)
+    contact_id: uuid.UUID | None = None
+    """The client's contact person it is addressed to (the first contact when none)."""
 
     def state(self, today: date | None = None) -> str:
         """The effective status on ``today`` (expired, overdue) — what lists show."""
@@ -187,7 +189,8 @@ def _record(doc: Document, client_name: str, owner_name: str,
                           price=ln.price, discount_pct=ln.discount_pct, vat_rate=ln.vat_rate,
                           amount=ln.amount, vat_amount=ln.vat_amount) for ln in lines or []],
         payments=[PaymentRecord(id=p.id, paid_on=p.paid_on, amount=p.amount, note=p.note)
-                  for p in payments or []])
+                  for p in payments or []],
+        contact_id=doc.contact_id)
 
 
 def _load(ctx: Ctx, doc: Document) -> DocumentRecord:
@@ -282,8 +285,7 @@ def _defaults(ctx: Ctx, doc: Document, client: Client, today: date) -> None:
     doc.vat_included = company.vat_included
     doc.currency = company.base_currency
     doc.doc_date = today
-    doc.payment_terms = company.payment_terms
-    doc.delivery_terms = company.delivery_terms
+    doc.payment_terms, doc.delivery_terms = terms_for(company, doc.language)
     if doc.kind == "proposal":
         doc.valid_until = today + timedelta(days=company.proposal_valid_days)
     else:
@@ -310,7 +312,10 @@ def create_document(db: Database, actor: Actor, kind: str, client_id: uuid.UUID 
         doc = Document(id=uuid.uuid4(), kind=kind, status="draft", client_id=client.id,
                        deal_id=deal.id if deal else None, owner_id=ctx.user.id)
         _defaults(ctx, doc, client, today)
-        for key, value in validate_fields(HEADER_FIELDS, values or {}, partial=True).items():
+        values = dict(values or {})
+        if "contact_id" in values:
+            doc.contact_id = _contact_of(ctx, client.id, values.pop("contact_id"))
+        for key, value in validate_fields(HEADER_FIELDS, values, partial=True).items():
             if value is not None or key not in ("doc_date", "language"):
                 setattr(doc, key, value)
         uow.session.add(doc)
@@ -330,7 +335,10 @@ def update_draft(db: Database, actor: Actor, document_id: uuid.UUID | str,
         doc = get_record(ctx, Document, document_id, _("Document"), Action.DOCUMENT_EDIT)
         check_version(doc, expected_version)
         _require_draft(doc)
-        for key, value in validate_fields(HEADER_FIELDS, values or {}, partial=True).items():
+        values = dict(values or {})
+        if "contact_id" in values:
+            doc.contact_id = _contact_of(ctx, doc.client_id, values.pop("contact_id"))
+        for key, value in validate_fields(HEADER_FIELDS, values, partial=True).items():
             if value is not None or key not in ("doc_date", "language"):
                 setattr(doc, key, value)
         if lines is not None:
@@ -363,13 +371,29 @@ def _next_number(ctx: Ctx, prefix: str, kind: str) -> tuple[int, str]:
     return seq, number
 
 
+def _contact_of(ctx: Ctx, client_id: uuid.UUID, value: Any) -> uuid.UUID | None:
+    """The contact a document is addressed to: one of its client's live contacts."""
+    if value in (None, ""):
+        return None
+    try:
+        contact_id = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError(_("Contact"), _("is not a record id")) from None
+    contact = ctx.session.get(Contact, contact_id)
+    if contact is None or contact.deleted_at is not None or contact.client_id != client_id:
+        raise ValidationError(_("Contact"), _("is not a contact of this client"))
+    return contact.id
+
+
 def _snapshot(ctx: Ctx, doc: Document) -> dict[str, Any]:
     company = load_company(ctx.session)
     client = ctx.session.get(Client, doc.client_id)
     author = ctx.session.get(User, doc.owner_id)
-    contact = ctx.session.scalar(select(Contact).where(
-        Contact.client_id == doc.client_id, Contact.deleted_at.is_(None))
-        .order_by(Contact.created_at))
+    contact = ctx.session.get(Contact, doc.contact_id) if doc.contact_id else None
+    if contact is None or contact.deleted_at is not None:
+        contact = ctx.session.scalar(select(Contact).where(
+            Contact.client_id == doc.client_id, Contact.deleted_at.is_(None))
+            .order_by(Contact.created_at))
     supplier_name = company_full_name(company.legal_form, company.name)
     return {
         "supplier": {"name": supplier_name, "inn": company.inn, "kpp": company.kpp,
@@ -533,6 +557,7 @@ def _copy(ctx: Ctx, doc: Document, kind: str, today: date) -> Document:
     _defaults(ctx, copy, client, today)  # type: ignore[arg-type]
     copy.language, copy.vat_included = doc.language, doc.vat_included
     copy.title, copy.lead, copy.notes = doc.title, doc.lead, doc.notes
+    copy.contact_id = doc.contact_id
     copy.payment_terms, copy.delivery_terms = doc.payment_terms, doc.delivery_terms
     session.add(copy)
     session.flush()
@@ -715,22 +740,29 @@ def _live_parties(ctx: Ctx, doc: Document) -> dict[str, Any]:
     return doc.snapshot if doc.snapshot else _snapshot(ctx, doc)
 
 
-def document_pdf(db: Database, actor: Actor, document_id: uuid.UUID | str) -> bytes:
-    """The PDF of a visible document (drafts carry a "DRAFT" watermark)."""
-    from salesdesk.documents.render import render_document
+def document_pdf(db: Database, actor: Actor, document_id: uuid.UUID | str,
+                 stamped: bool = False) -> bytes:
+    """The PDF of a visible document (drafts carry a "DRAFT" watermark); ``stamped``
+    prints the company's stamp and signatures on an invoice (a copy sent by e-mail)."""
+    from salesdesk.documents.render import Branding, render_document
 
     with reading(db, actor) as ctx:
         doc = get_record(ctx, Document, document_id, _("Document"))
         record = _load(ctx, doc)
         parties = _live_parties(ctx, doc)
-        logo = load_company(ctx.session).logo
-    return render_document(record, parties, logo)
+        company = load_company(ctx.session)
+        branding = Branding(logo=company.logo, stamp=company.stamp,
+                            signature_head=company.signature_head,
+                            signature_accountant=company.signature_accountant,
+                            vat_column=company.vat_column, stamped=stamped)
+    return render_document(record, parties, branding)
 
 
-def pdf_by_number(db: Database, actor: Actor, number: str) -> tuple[DocumentRecord, bytes]:
+def pdf_by_number(db: Database, actor: Actor, number: str, stamped: bool = False
+                  ) -> tuple[DocumentRecord, bytes]:
     """The document with ``number`` and its PDF (the command line's ``pdf``)."""
     record = find_by_number(db, actor, number)
-    return record, document_pdf(db, actor, record.id)
+    return record, document_pdf(db, actor, record.id, stamped)
 
 
 def product_presentation(db: Database, actor: Actor, client_id: uuid.UUID | str,

@@ -185,3 +185,63 @@ def test_documents_from_the_command_line(tmp_path: Path) -> None:
         "number"] == invoice
     bad = cli("documents", "new", "--kind", "invoice", "--client", "Нет такого")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_company_images_contact_and_a_stamped_pdf(tmp_path: Path) -> None:
+    """``company set`` takes the stamp and signatures (head only, checked), ``documents
+    new --contact`` addresses the person, ``pdf --stamped`` prints the images."""
+    from salesdesk.db.migrate import open_database
+    from salesdesk.services import clients, company, contacts
+    from tests.conftest import PASSWORD as TEST_PASSWORD
+    from tests.conftest import build_office
+    from tests.integration.test_branding import png
+
+    path = tmp_path / "brand.db"
+    office = build_office(open_database(path, create=True))
+    client = clients.create_client(office.db, office.rep1, {"name": "ООО «Альфа-Трейд»",
+                                                            "inn": "7736050003"}).client
+    for name in ("Орлов Павел Сергеевич", "Смирнова Анна Игоревна"):
+        contacts.add_contact(office.db, office.rep1, client.id, {"name": name})
+    company.update_company(office.db, office.head, {
+        "bik": "044525225", "corr_account": "30101810400000000225",
+        "settlement_account": "40702810938000012345", "bank_name": "ПАО Сбербанк"})
+    office.db.dispose()
+    (tmp_path / "stamp.png").write_bytes(png())
+    (tmp_path / "sign.png").write_bytes(png(400, 120))
+    (tmp_path / "fake.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+
+    def cli(*args: str, user: str = "rep1") -> subprocess.CompletedProcess[str]:
+        return run(path, *args, user=user, password=TEST_PASSWORD)
+
+    refused = cli("company", "set", "--stamp", str(tmp_path / "stamp.png"))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    bad = cli("company", "set", "--stamp", str(tmp_path / "fake.png"), user="head")
+    assert bad.returncode == 1 and "Stamp" in bad.stderr and "Traceback" not in bad.stderr
+    missing = cli("company", "set", "--logo", str(tmp_path / "nope.png"), user="head")
+    assert missing.returncode == 1 and "--logo" in missing.stderr
+    done = cli("company", "set", "--stamp", str(tmp_path / "stamp.png"), "--signature-head",
+               str(tmp_path / "sign.png"), "--signature-accountant", str(tmp_path / "sign.png"),
+               "--payment-terms-en", "Pay in 5 days.", user="head")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(cli("company", "show", "--json").stdout)
+    assert shown["stamp"].endswith("px") and shown["payment_terms_en"] == "Pay in 5 days."
+
+    made = cli("documents", "new", "--kind", "invoice", "--client", "7736050003", "--contact",
+               "смирнова", "--line", "Стол;1;1000.00", "--issue")
+    assert made.returncode == 0, made.stderr
+    number = made.stdout.strip()
+    assert cli("documents", "new", "--kind", "invoice", "--client", "7736050003",
+               "--contact", "Петров", "--line", "Стол;1;1000.00").returncode == 1
+    out = tmp_path / "stamped.pdf"
+    assert cli("pdf", number, "--stamped", "-o", str(out)).returncode == 0
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len([row for row in images if row.split()[2] == "image"]) == 3
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Альфа-Трейд" in text
+    db = open_database(path)
+    from salesdesk.services import documents
+
+    record = documents.find_by_number(db, office.rep1, number)
+    assert record.snapshot["buyer"]["contact"] == "Смирнова Анна Игоревна"

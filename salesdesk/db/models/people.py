@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from salesdesk.db.base import Base, Record
@@ -67,10 +67,21 @@ class Company(Record, Base):
     default_vat_rate: Mapped[str] = mapped_column(String(8), nullable=False, default="22")
     document_language: Mapped[str] = mapped_column(String(2), nullable=False, default="ru")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The stamp (печать) and the signatures (факсимиле) printed on invoices sent by
+    # e-mail: PNGs with a transparent background, checked and scaled by branding.py.
+    stamp: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_head: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_accountant: Mapped[bytes | None] = mapped_column(LargeBinary)
     proposal_valid_days: Mapped[int] = mapped_column(Integer, nullable=False, default=14)
     invoice_due_days: Mapped[int] = mapped_column(Integer, nullable=False, default=5)
     payment_terms: Mapped[str | None] = mapped_column(Text)
     delivery_terms: Mapped[str | None] = mapped_column(Text)
+    # The terms of documents in English (the two above are the Russian ones).
+    payment_terms_en: Mapped[str | None] = mapped_column(Text)
+    delivery_terms_en: Mapped[str | None] = mapped_column(Text)
+    # Print each line's VAT rate and amount, so that the lines add up visibly.
+    vat_column: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                             server_default=false())
     # METRICS.md: the activity window W of customer metrics, in days.
     activity_window_days: Mapped[int] = mapped_column(Integer, nullable=False, default=365)
     # {"new": "10", "qualified": "25", ...}: percent as strings (exact decimals).
