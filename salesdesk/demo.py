@@ -253,7 +253,7 @@ class DemoBuilder:
 
     def _company(self) -> None:
         from salesdesk.branding import prepare_image
-        from salesdesk.demo_images import signature_png, stamp_png
+        from salesdesk.demo_images import logo_png, signature_png, stamp_png
 
         bik = "044525225"
         self.add(Company, name="Торговый дом „Вектор“", legal_form="ООО",
@@ -271,6 +271,7 @@ class DemoBuilder:
                  payment_terms_en="Payment in full within 5 banking days of the invoice.",
                  delivery_terms_en="Delivery within Moscow in 3 working days after payment.",
                  # Through the same checks and scaling as an image the head picks.
+                 logo=prepare_image(logo_png("Вектор"), "logo"),
                  stamp=prepare_image(stamp_png("ООО «ТОРГОВЫЙ ДОМ ВЕКТОР»", "7714837492",
                                                "1187746123454", "г. Москва"), "stamp"),
                  signature_head=prepare_image(signature_png(1), "signature_head"),

@@ -82,3 +82,15 @@ def _png(image: object) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)  # type: ignore[attr-defined]
     return out.getvalue()
+
+
+def logo_png(name: str) -> bytes:
+    """A plain logo: an arrow in a square and the company's name beside it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (900, 240), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((10, 10, 230, 230), radius=36, fill=INK)
+    draw.polygon([(60, 170), (120, 60), (180, 170), (120, 135)], fill=(255, 255, 255, 255))
+    draw.text((260, 120), name, font=_font(92), fill=(30, 41, 59, 255), anchor="lm")
+    return _png(image.crop(image.getbbox()))

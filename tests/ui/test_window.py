@@ -217,8 +217,14 @@ def test_build_issue_and_pay_an_invoice(window_for: Any, qtbot: Any, tmp_path: P
     assert manager_editor.state_label.text() in ("Оплачен", "Paid")
 
 
-def test_pdf_preview_shows_the_pages(window_for: Any, qtbot: Any, tmp_path: Path) -> None:
+def test_pdf_preview_prints_without_waiting(window_for: Any, qtbot: Any,
+                                            tmp_path: Path) -> None:
+    """"Print to file" writes the vector PDF itself at once; a printer gets the pages from
+    a background job, at no more than 600 dpi, while the window stays live."""
+    from PySide6.QtPrintSupport import QPrinter
+
     from salesdesk_ui.dialogs.pdf_preview import PdfPreview
+    from salesdesk_ui.dialogs.printing import render_dpi
 
     window = window_for("rep1")
     ctx = window.ctx
@@ -228,14 +234,90 @@ def test_pdf_preview_shows_the_pages(window_for: Any, qtbot: Any, tmp_path: Path
     preview = PdfPreview(pdf, invoice.display_name(), "x.pdf", window)
     qtbot.addWidget(preview)
     assert preview.page_count() == 1
-    from PySide6.QtPrintSupport import QPrinter
-
-    printer = QPrinter()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     target = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(target))
-    preview.print_to(printer)
-    assert target.stat().st_size > 1000
+    assert preview.print_to(printer) is None
+    assert target.read_bytes() == pdf  # the vector PDF, text and all
+    printer.setResolution(1200)
+    assert render_dpi(printer) == 600
+    raster = tmp_path / "raster.pdf"
+    printer.setOutputFileName(str(raster))
+    job = preview.print_pages(printer)
+    assert not preview.print_button.isEnabled()  # one job at a time
+    qtbot.waitUntil(lambda: preview.job is None, timeout=60_000)
+    assert job.pages_done == 1 and raster.stat().st_size > 10_000
+    assert preview.print_button.isEnabled()
+
+
+def test_stamp_choice_contact_and_company_images(window_for: Any, qtbot: Any,
+                                                 tmp_path: Path) -> None:
+    """The head sets a stamp in Settings; an invoice's preview offers "with stamp and
+    signatures"; a document names the contact chosen in the editor."""
+    from salesdesk.services import company as company_service
+    from salesdesk.services import contacts as contact_service
+    from salesdesk_ui.dialogs.document_editor import DocumentEditor
+    from salesdesk_ui.dialogs.pdf_preview import PdfPreview
+    from tests.integration.test_branding import png
+
+    head = window_for("head")
+    page = head.show_page("settings")
+    settle(qtbot)
+    slot = page.image_slots["stamp"]
+    assert slot.choose.isVisible()
+    (tmp_path / "stamp.png").write_bytes(png())
+    page.set_image("stamp", tmp_path / "stamp.png")
+    settle(qtbot)
+    assert page.ctx.company.stamp and not slot.preview.pixmap().isNull()
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    page.set_image("stamp", tmp_path / "bad.png")
+    settle(qtbot)
+    assert company_service.get_company(head.ctx.db, head.ctx.actor).stamp == \
+        page.ctx.company.stamp  # a bad file changed nothing
+    head.grab().save(str(tmp_path / "settings.png"))
+
+    rep = window_for("rep1")
+    ctx = rep.ctx
+    assert not rep.show_page("settings").image_slots["stamp"].choose.isVisible()
+    ctx.company = company_service.get_company(ctx.db, ctx.actor)
+    client = client_service.list_clients(ctx.db, ctx.actor)[0]
+    second = contact_service.add_contact(ctx.db, ctx.actor, client.id,
+                                         {"name": "Яковлева Ирина Павловна"})
+    editor = DocumentEditor(ctx, kind="invoice", client_id=client.id, parent=rep)
+    qtbot.addWidget(editor)
+    settle(qtbot)
+    editor.contact.setCurrentIndex(editor.contact.findData(str(second.id)))
+    assert editor.contact.currentIndex() > 0
+    editor.add_line({"description": "Стол", "quantity": "1", "unit": "шт", "price": "1000",
+                     "vat_rate": "22"})
+    editor.save_draft()
+    settle(qtbot)
+    assert editor.record is not None and editor.record.contact_id == second.id
+    issued = document_service.issue_document(ctx.db, ctx.actor, editor.record.id)
+    assert issued.snapshot["buyer"]["contact"] == "Яковлева Ирина Павловна"
+    editor.show_record(issued)
+    shown: list[PdfPreview] = []
+    from salesdesk_ui.dialogs import pdf_preview
+
+    def capture(self: PdfPreview) -> int:
+        shown.append(self)
+        return 0
+
+    original = pdf_preview.PdfPreview.exec
+    pdf_preview.PdfPreview.exec = capture  # type: ignore[method-assign]
+    try:
+        editor.preview()
+        settle(qtbot)
+    finally:
+        pdf_preview.PdfPreview.exec = original  # type: ignore[method-assign]
+    [preview] = shown
+    qtbot.addWidget(preview)
+    assert preview.stamped.isVisibleTo(preview)
+    plain = preview.pdf
+    preview.stamped.setChecked(True)
+    settle(qtbot)
+    assert preview.pdf != plain and len(preview.pdf) > len(plain)
 
 
 def test_dashboard_cards_charts_and_today(window_for: Any, qtbot: Any) -> None:

@@ -55,6 +55,10 @@ def _number(text: str, default: Decimal, kind: str) -> Decimal:
         return default
 
 
+def _id_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 class DocumentEditor(QDialog):
     """Edit a draft, or act on an issued document."""
 
@@ -108,10 +112,12 @@ class DocumentEditor(QDialog):
         self.actions = QHBoxLayout()
         layout.addLayout(self.actions)
         self._filling = False
+        self._filling_contacts = False
         self._dirty = False
         if record is None:
             self._new_defaults()
         self.show_record(record)
+        self._load_contacts()
 
     # --- building ---------------------------------------------------------------------------
 
@@ -134,6 +140,12 @@ class DocumentEditor(QDialog):
         left.addRow(_("Date"), self.doc_date)
         left.addRow(_("Valid until") if self.kind == "proposal" else _("Pay by"), self.until)
         left.addRow(_("Document language"), self.language)
+        self._filling_contacts = True  # filling the choice is not an edit
+        self.contact = QComboBox()
+        self.contact.setObjectName("contact")
+        self.contact.addItem(_("The first contact"), None)
+        self.contact.currentIndexChanged.connect(self._mark_dirty_index)
+        left.addRow(_("Contact"), self.contact)
         if self.kind == "proposal":
             left.addRow(_("Title"), self.title_edit)
             right.addRow(_("Introduction"), self.lead)
@@ -183,8 +195,9 @@ class DocumentEditor(QDialog):
         self.until.set_value(today + timedelta(days=days))
         client = clients.get_client(self.ctx.db, self.ctx.actor, self.client_id)
         self.language.setCurrentIndex(max(0, self.language.findData(client.document_language)))
-        self.payment_terms.setPlainText(company.payment_terms or "")
-        self.delivery_terms.setPlainText(company.delivery_terms or "")
+        payment, delivery = company.terms(client.document_language)
+        self.payment_terms.setPlainText(payment or "")
+        self.delivery_terms.setPlainText(delivery or "")
         self.client_label.setText(client.name)
 
     # --- lines ----------------------------------------------------------------------------------
@@ -322,6 +335,11 @@ class DocumentEditor(QDialog):
             self.payment_terms.setPlainText(record.payment_terms or "")
             self.delivery_terms.setPlainText(record.delivery_terms or "")
             self.language.setCurrentIndex(max(0, self.language.findData(record.language)))
+            if self.contact.count() > 1:
+                self._filling_contacts = True
+                self.contact.setCurrentIndex(max(0, self.contact.findData(
+                    _id_text(record.contact_id))))
+                self._filling_contacts = False
             self.table.setRowCount(0)
             self._filling = False
             for line in record.lines:
@@ -330,7 +348,7 @@ class DocumentEditor(QDialog):
                                "price": line.price, "discount_pct": line.discount_pct,
                                "vat_rate": line.vat_rate})
         for widget in (self.doc_date, self.until, self.title_edit, self.lead, self.basis,
-                       self.payment_terms, self.delivery_terms, self.language,
+                       self.payment_terms, self.delivery_terms, self.language, self.contact,
                        self.product_pick, self.add_free, self.remove):
             widget.setEnabled(draft)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers if draft
@@ -395,9 +413,34 @@ class DocumentEditor(QDialog):
 
     # --- saving and steps ------------------------------------------------------------------------
 
+    def _mark_dirty_index(self, _index: int) -> None:
+        if not self._filling_contacts:
+            self._mark_dirty()
+
+    def _load_contacts(self) -> None:
+        """The client's contacts for the "Contact" choice (read in the background)."""
+        from salesdesk.services import contacts
+
+        Op(self, contacts.list_contacts, self.ctx.db, self.ctx.actor, self.client_id,
+           busy=False).success(self._fill_contacts).run()
+
+    def _fill_contacts(self, people: list[Any]) -> None:
+        self._filling_contacts = True
+        try:
+            self.contact.clear()
+            self.contact.addItem(_("The first contact"), None)
+            for person in people:
+                shown = person.name + (f", {person.position}" if person.position else "")
+                self.contact.addItem(shown, str(person.id))  # Qt compares strings, not UUIDs
+            wanted = self.record.contact_id if self.record is not None else None
+            self.contact.setCurrentIndex(max(0, self.contact.findData(_id_text(wanted))))
+        finally:
+            self._filling_contacts = False
+
     def header_values(self) -> dict[str, Any]:
         """The header as the service takes it."""
         values: dict[str, Any] = {
+            "contact_id": self.contact.currentData(),
             "doc_date": self.doc_date.value(),
             "payment_terms": self.payment_terms.toPlainText(),
             "delivery_terms": self.delivery_terms.toPlainText(),
@@ -478,10 +521,24 @@ class DocumentEditor(QDialog):
         """The PDF inside the window (drafts are saved first and carry "DRAFT")."""
         from .pdf_preview import PdfPreview
 
-        def show(record: DocumentRecord) -> None:
-            pdf = documents.document_pdf(self.ctx.db, self.ctx.actor, record.id)
+        company = self.ctx.company
+        brandable = (company.stamp or company.signature_head or company.signature_accountant)
+
+        def render(record: DocumentRecord, stamped: bool = False) -> bytes:
+            return documents.document_pdf(self.ctx.db, self.ctx.actor, record.id, stamped)
+
+        def open_preview(record: DocumentRecord, pdf: bytes) -> None:
             name = (record.number or _("draft")) + ".pdf"
-            PdfPreview(pdf, record.display_name(), name, self).exec()
+            restamp = None
+            if record.kind == "invoice" and brandable and record.number:
+                def restamp(stamped: bool) -> bytes:
+                    return render(record, stamped)
+            PdfPreview(pdf, record.display_name(), name, self, restamp=restamp).exec()
+
+        def show(record: DocumentRecord) -> None:
+            # Rendered off the GUI thread: a long invoice takes a moment.
+            Op(self, render, record).success(lambda pdf: open_preview(record, pdf)) \
+                .failure(self._failed).run()
 
         if self.record is None or (self.record.status == "draft" and self._dirty):
             self.save_draft(then=show)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,39 +24,78 @@ from PySide6.QtWidgets import (
 from salesdesk.i18n import _
 
 from .. import theme
+from .printing import PrintJob, is_pdf_file
 
 
 class PdfPreview(QDialog):
-    """Shows a PDF; Print and Save as act on exactly these bytes."""
+    """Shows a PDF; Print and Save as act on exactly these bytes.
+
+    ``restamp`` (an invoice whose company has a stamp or signatures) adds the choice
+    "with stamp and signatures": it makes the other copy, in the background.
+    """
 
     def __init__(self, pdf: bytes, title: str, file_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 restamp: Callable[[bool], bytes] | None = None) -> None:
         super().__init__(parent)
         self.pdf = pdf
         self.file_name = file_name
+        self.restamp = restamp
+        self.job: PrintJob | None = None
+        self.progress: QProgressDialog | None = None
         self.setWindowTitle(title)
         self.setObjectName("pdf_preview")
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        print_button = QPushButton(theme.icon("mdi6.printer-outline"), _("Print…"))
-        print_button.clicked.connect(self.print_)
+        self.print_button = QPushButton(theme.icon("mdi6.printer-outline"), _("Print…"))
+        self.print_button.clicked.connect(self.print_)
         save = QPushButton(theme.icon("mdi6.content-save-outline"), _("Save as…"))
         save.clicked.connect(self.save_as)
-        row.addWidget(print_button)
+        row.addWidget(self.print_button)
         row.addWidget(save)
+        self.stamped = QCheckBox(_("With stamp and signatures"))
+        self.stamped.setObjectName("stamped")
+        self.stamped.setToolTip(_("For a copy sent by e-mail: the company's stamp and the "
+                                  "signatures set in Settings"))
+        self.stamped.setVisible(restamp is not None)
+        self.stamped.toggled.connect(self._restamp)
+        row.addWidget(self.stamped)
         row.addStretch(1)
         layout.addLayout(row)
         self.document = QPdfDocument(self)
-        self._bytes = QByteArray(pdf)
-        self._buffer = QBuffer(self._bytes, self)
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         layout.addWidget(self.view, 1)
+        self._load(pdf)
         self.resize(820, 900)
+
+    def _load(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        self._bytes = QByteArray(pdf)
+        self._buffer = QBuffer(self._bytes, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.close()
+        self.document.load(self._buffer)
+
+    def _restamp(self, stamped: bool) -> None:
+        from ..worker import Op
+
+        assert self.restamp is not None
+        self.stamped.setEnabled(False)
+        Op(self, self.restamp, stamped).success(self._restamped) \
+            .failure(self._restamp_failed).run()
+
+    def _restamped(self, pdf: bytes) -> None:
+        self.stamped.setEnabled(True)
+        self._load(pdf)
+
+    def _restamp_failed(self, exc: BaseException) -> None:
+        from ..errors import show_error
+
+        self.stamped.setEnabled(True)
+        show_error(self, exc)
 
     def page_count(self) -> int:
         """How many pages the preview shows."""
@@ -64,40 +105,84 @@ class PdfPreview(QDialog):
         """Write the PDF where the user says."""
         name, _f = QFileDialog.getSaveFileName(self, _("Save as"), self.file_name, "PDF (*.pdf)")
         if name:
-            from salesdesk.errors import SalesDeskError
-            from salesdesk.files import write_atomically
+            self._write(name)
 
-            from ..errors import show_error
+    def _write(self, name: str) -> bool:
+        from salesdesk.errors import SalesDeskError
+        from salesdesk.files import write_atomically
 
-            try:
-                write_atomically(name, self.pdf)
-            except SalesDeskError as exc:  # a full disk, a read-only folder
-                show_error(self, exc)
+        from ..errors import show_error
+
+        try:
+            write_atomically(name, self.pdf)
+        except SalesDeskError as exc:  # a full disk, a read-only folder
+            show_error(self, exc)
+            return False
+        return True
 
     def print_(self) -> None:
-        """The system's print dialog, then every page at the printer's resolution."""
+        """The system's print dialog, then the document in the background."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.windowTitle())
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> None:
-        """Render the pages onto a printer (or a PDF printer in tests)."""
-        painter = QPainter(printer)
-        try:
-            dpi = printer.resolution()
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                points = self.document.pagePointSize(page)
-                size = QSize(int(points.width() / 72 * dpi), int(points.height() / 72 * dpi))
-                image = self.document.render(page, size)
-                target = painter.viewport()
-                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(0, 0, image.scaled(scaled))
-        finally:
-            painter.end()
+    def print_to(self, printer: QPrinter) -> PrintJob | None:
+        """Send the document to ``printer``: a PDF file gets the PDF itself at once; a
+        printer gets the pages from a background job (returned) with progress and cancel."""
+        if is_pdf_file(printer):
+            self._write(printer.outputFileName())
+            return None
+        return self.print_pages(printer)
+
+    def print_pages(self, printer: QPrinter) -> PrintJob:
+        """Render the pages onto ``printer`` in the background."""
+        self.job = PrintJob(self.pdf, printer)
+        self.progress = QProgressDialog(_("Printing…"), _("Cancel"), 0,
+                                        max(1, self.page_count()), self)
+        self.progress.setWindowTitle(_("Print"))
+        self.progress.setMinimumDuration(300)  # a one-page job shows nothing at all
+        self.progress.canceled.connect(self.job.cancel)
+        self.job.sig_page.connect(self._printed_page)
+        self.job.sig_failed.connect(self._print_failed)
+        self.job.finished.connect(self._print_finished)
+        self.print_button.setEnabled(False)
+        self.job.start()
+        return self.job
+
+    def _printed_page(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+            self.progress.setLabelText(_("Printing page {page} of {total}…").format(
+                page=min(done + 1, total), total=total))
+
+    def _print_failed(self, why: str) -> None:
+        from salesdesk.errors import SalesDeskError
+
+        from ..errors import show_error
+
+        show_error(self, SalesDeskError(_("The document was not printed: {why}.").format(
+            why=why)))
+
+    def _print_finished(self) -> None:
+        self.print_button.setEnabled(True)
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress.deleteLater()
+            self.progress = None
+        if self.job is not None:
+            self.job.deleteLater()
+            self.job = None
+
+    def done(self, result: int) -> None:
+        """Closing waits for a print job to stop (a running thread must not be freed)."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait(30_000)
+        super().done(result)
 
 
 def temp_pdf(pdf: bytes, name: str) -> Path:

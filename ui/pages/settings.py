@@ -3,18 +3,22 @@ language, backups and the audit log (the head)."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesdesk import clock
+from salesdesk.branding import image_kinds
 from salesdesk.domain import VAT_RATES, vat_rate_label
 from salesdesk.i18n import N_, _, format_date, get_language
 from salesdesk.services import auditlog, company, maintenance, users
@@ -48,11 +53,63 @@ COMPANY_FIELDS = [
     ("document_language", N_("Document language"), "choice"),
     ("proposal_valid_days", N_("Proposal validity, days"), "text"),
     ("invoice_due_days", N_("Invoice payment term, days"), "text"),
+    ("vat_column", N_("Print each line's VAT"), "bool"),
     ("payment_terms", N_("Payment terms"), "multiline"),
     ("delivery_terms", N_("Delivery terms"), "multiline"),
+    ("payment_terms_en", N_("Payment terms (English documents)"), "multiline"),
+    ("delivery_terms_en", N_("Delivery terms (English documents)"), "multiline"),
     ("activity_window_days", N_("Activity window, days"), "text"),
     ("department_name", N_("Department"), "text"),
 ]
+
+
+class ImageSlot(QWidget):
+    """One of the company's images: a preview, Choose… and Remove (for the head)."""
+
+    sig_pick = Signal(str)
+    """The head wants to choose a file for this image."""
+    sig_clear = Signal(str)
+    """The head removes this image."""
+
+    def __init__(self, key: str, label: str, editable: bool) -> None:
+        super().__init__()
+        self.key = key
+        self.setObjectName(f"image_{key}")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 8, 0)
+        title = QLabel(label)
+        title.setProperty("muted", True)
+        box.addWidget(title)
+        self.preview = QLabel()
+        self.preview.setFixedSize(150, 90)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("border: 1px dashed #C8CDD5; border-radius: 6px;"
+                                   "background: white;")
+        box.addWidget(self.preview)
+        row = QHBoxLayout()
+        self.choose = QPushButton(_("Choose…"))
+        self.choose.clicked.connect(lambda: self.sig_pick.emit(self.key))
+        self.remove = QPushButton(_("Remove"))
+        self.remove.clicked.connect(lambda: self.sig_clear.emit(self.key))
+        row.addWidget(self.choose)
+        row.addWidget(self.remove)
+        box.addLayout(row)
+        self.choose.setVisible(editable)
+        self.remove.setVisible(editable)
+
+    def show_image(self, data: bytes | None) -> None:
+        """Show the stored image, or "none"."""
+        from PySide6.QtGui import QPixmap
+
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.preview.setPixmap(pixmap.scaled(
+                self.preview.size() - QSize(10, 10), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(_("none"))
+        self.remove.setEnabled(bool(data))
 
 
 class SettingsPage(Page):
@@ -98,7 +155,6 @@ class SettingsPage(Page):
         self.company_text = QLabel("")
         self.company_text.setWordWrap(True)
         self.company_text.setTextFormat(Qt.TextFormat.RichText)
-        box.addWidget(self.company_text)
         if self.ctx.is_head:
             edit = QPushButton(theme.icon("mdi6.pencil-outline"), _("Edit company details…"))
             edit.setProperty("primary", True)
@@ -106,22 +162,81 @@ class SettingsPage(Page):
             box.addWidget(edit, 0, Qt.AlignmentFlag.AlignLeft)
         else:
             box.addWidget(muted(_("Only the head of sales changes the company's details.")))
-        box.addStretch(1)
+        images = QGroupBox(_("Logo, stamp and signatures"))
+        grid = QHBoxLayout(images)
+        self.image_slots: dict[str, ImageSlot] = {}
+        for key, kind in image_kinds().items():
+            slot = ImageSlot(key, kind.label, self.ctx.is_head)
+            slot.sig_pick.connect(self.pick_image)
+            slot.sig_clear.connect(self.clear_image)
+            self.image_slots[key] = slot
+            grid.addWidget(slot)
+        grid.addStretch(1)
+        box.addWidget(images)
+        box.addWidget(muted(_("The stamp and the signatures are printed only on a copy made "
+                              "“with stamp and signatures” (for e-mail). White paper around "
+                              "them becomes transparent.")))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        inner_box = QVBoxLayout(inner)
+        inner_box.setContentsMargins(0, 0, 0, 0)
+        inner_box.addWidget(self.company_text)
+        inner_box.addStretch(1)
+        scroll.setWidget(inner)
+        box.addWidget(scroll, 1)
         return tab
+
+    def pick_image(self, key: str) -> None:
+        """Choose a PNG or JPEG for ``key``; it is checked and scaled by the core."""
+        name, _f = QFileDialog.getOpenFileName(self, image_kinds()[key].label, "",
+                                               _("Images (*.png *.jpg *.jpeg)"))
+        if name:
+            self.set_image(key, Path(name))
+
+    def set_image(self, key: str, path: Path) -> None:
+        """Store the image at ``path`` as the company's ``key`` (in the background)."""
+        from salesdesk.branding import MAX_FILE_BYTES
+        from salesdesk.errors import ValidationError
+
+        from ..errors import show_error
+
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ValidationError(image_kinds()[key].label,
+                                      _("must be a PNG or JPEG image up to 10 MB"))
+            data = path.read_bytes()
+        except OSError as exc:
+            show_error(self, ValidationError(image_kinds()[key].label, str(exc.strerror or exc)))
+            return
+        except ValidationError as exc:
+            show_error(self, exc)
+            return
+        Op(self, company.update_company, self.ctx.db, self.ctx.actor, {key: data}) \
+            .success(self._company_saved).run()
+
+    def clear_image(self, key: str) -> None:
+        """Remove the company's ``key`` image."""
+        Op(self, company.update_company, self.ctx.db, self.ctx.actor, {key: None}) \
+            .success(self._company_saved).run()
 
     def _fill_company(self, record: company.CompanyRecord) -> None:
         rows = []
         for key, title, _kind in COMPANY_FIELDS:
             value = getattr(record, key)
-            if key == "vat_included":
+            if key in ("vat_included", "vat_column"):
                 value = _("yes") if value else _("no")
             if key == "default_vat_rate":
                 value = vat_rate_label(value)
             if value not in (None, ""):
                 name = _(title)
+                shown = html.escape(str(value)).replace("\n", "<br>")
                 rows.append(f"<tr><td style='color:#6B7280;padding-right:12px'>{name}</td>"
-                            f"<td>{value}</td></tr>")
+                            f"<td>{shown}</td></tr>")
         self.company_text.setText("<table>" + "".join(rows) + "</table>")
+        for key, slot in self.image_slots.items():
+            slot.show_image(getattr(record, key))
 
     def edit_company(self) -> None:
         """The company's requisites and document settings, validated together."""
