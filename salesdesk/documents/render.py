@@ -363,6 +363,13 @@ def _title(doc: Any, t: Tr) -> str:
     return f"{kind} No. {number} of {t.date(doc.doc_date, 'long')}"
 
 
+def _words_kept(words: str) -> str:
+    """The amount in words with "рублей 56 копеек" unbreakable: the kopecks never part
+    from their word, nor from the rubles."""
+    head, *tail = words.rsplit(" ", 3)
+    return " ".join([head, "\u00a0".join(tail)]) if len(tail) == 3 else words
+
+
 def payable(doc: Any) -> Decimal:
     """What is left to pay on an invoice: nothing on a cancelled or paid one, the total
     less the payments on one partly paid."""
@@ -409,9 +416,9 @@ def _invoice_ru(doc: Any, parties: dict[str, Any], t: Tr, brand: Branding) -> li
     story.append(Spacer(1, 3 * mm))
     count = len(doc.lines)
     tail: list[Any] = [_totals_table(doc, t), Spacer(1, 2 * mm),
-                       para(f"Всего наименований {count}, на сумму {amount(doc.total, t)} руб.",
-                            st.body),
-                       para(amount_in_words_ru(doc.total), st.bold)]
+                       para(f"Всего наименований {count}, на сумму {amount(doc.total, t)}"
+                            "\u00a0руб.", st.body),
+                       para(_words_kept(amount_in_words_ru(doc.total)), st.bold)]
     tail.append(Spacer(1, 3 * mm))
     if doc.due_date:
         tail.append(para(f"Оплатить не позднее {t.date(doc.due_date, 'long')}", st.body))

@@ -105,6 +105,9 @@ def check_layout(doc: DocumentRecord, pages: list[str]) -> None:
     for number in numbers:  # each whole on one printed line
         pattern = re.compile(rf"(^|\s){re.escape(_plain(number))}(\s|$)")
         assert any(pattern.search(line) for line in text_lines), (number, len(doc.lines))
+    if doc.kind == "invoice" and t.lang == "ru":  # "рублей 56 копеек" on one line
+        ending = " ".join(amount_in_words_ru(doc.total).split()[-3:])
+        assert any(ending in line for line in text_lines), (ending, len(doc.lines))
     marks = _marks(doc.language, doc.kind)
     [totals_page] = [i for i, page in enumerate(pages) if marks["totals"] in page]
     words = [amount_in_words_ru(doc.total)] if doc.kind == "invoice" and t.lang == "ru" else []

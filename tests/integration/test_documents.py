@@ -396,3 +396,49 @@ def test_every_description_the_services_accept_renders(office: Office, setup: di
     except ValidationError:
         return  # refused with a message: nothing to print
     assert documents.document_pdf(office.db, office.rep1, draft.id).startswith(b"%PDF")
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"),
+                                       whitelist_characters="\n"), max_size=400)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> dict:
+    from salesdesk.domain import VAT_RATES
+
+    count = draw(st.integers(1, 40))
+    lines = [{"description": draw(_TEXT.filter(lambda s: s.strip())) or "x",
+              "quantity": str(draw(st.decimals("0.001", "99999", places=3))),
+              "unit": draw(st.sampled_from(["шт", "компл.", "усл", "м²", "упак.", "кг"])),
+              "price": str(draw(st.decimals("0.01", "999999999.99", places=2))),
+              "discount_pct": str(draw(st.decimals("0", "99", places=2))),
+              "vat_rate": draw(st.sampled_from(VAT_RATES))} for _ in range(count)]
+    values = {"title": draw(_TEXT), "lead": draw(_TEXT),
+              "payment_terms": draw(st.text(alphabet=st.characters(
+                  blacklist_categories=("Cc", "Cs"), whitelist_characters="\n"), max_size=3000)),
+              "delivery_terms": draw(_TEXT), "language": draw(st.sampled_from(["ru", "en"]))}
+    return {"kind": draw(st.sampled_from(["invoice", "proposal"])), "lines": lines,
+            "values": values, "issue": draw(st.booleans()),
+            "vat_column": draw(st.booleans())}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(spec=_documents())
+def test_every_document_the_services_accept_renders(office: Office, setup: dict,
+                                                     spec: dict) -> None:
+    """Whole documents: any number of lines, amounts, rates, discounts, texts and terms,
+    in both languages, drafts and issued, with and without the VAT column."""
+    from salesdesk.services import company
+
+    company.update_company(office.db, office.head, {"vat_column": spec["vat_column"]})
+    try:
+        doc = documents.create_document(office.db, office.rep1, spec["kind"],
+                                        setup["client"].id, values=spec["values"],
+                                        lines=spec["lines"], today=DAY)
+        if spec["issue"]:
+            doc = documents.issue_document(office.db, office.rep1, doc.id, today=DAY)
+    except ValidationError:
+        return  # refused with a message: nothing to print
+    assert documents.document_pdf(office.db, office.rep1, doc.id).startswith(b"%PDF")

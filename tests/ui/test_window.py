@@ -251,6 +251,49 @@ def test_pdf_preview_prints_without_waiting(window_for: Any, qtbot: Any,
     assert preview.print_button.isEnabled()
 
 
+def test_a_cups_printer_gets_the_pdf_itself(window_for: Any, qtbot: Any, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where CUPS prints (``lp``), the printer gets the vector PDF with the dialog's
+    copies, duplex and pages, and the window does not wait for it."""
+    import os
+    import stat
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from salesdesk_ui.dialogs.pdf_preview import PdfPreview
+
+    fake = tmp_path / "bin" / "lp"
+    fake.parent.mkdir()
+    record = tmp_path / "lp-args.txt"
+    fake.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {record}\n"
+                    f"for a; do last=\"$a\"; done\ncp \"$last\" {tmp_path / 'spooled.pdf'}\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+
+    class Chosen:  # what QPrintDialog returns for a CUPS queue
+        def printerName(self) -> str: return "Office"
+        def docName(self) -> str: return "Счёт R1-0001"
+        def copyCount(self) -> int: return 2
+        def duplex(self) -> QPrinter.DuplexMode: return QPrinter.DuplexMode.DuplexLongSide
+        def printRange(self) -> QPrinter.PrintRange: return QPrinter.PrintRange.PageRange
+        def fromPage(self) -> int: return 1
+        def toPage(self) -> int: return 1
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    invoice = document_service.list_documents(ctx.db, ctx.actor, document_service.DocumentQuery(
+        kind="invoice"))[0]
+    pdf = document_service.document_pdf(ctx.db, ctx.actor, invoice.id)
+    preview = PdfPreview(pdf, invoice.display_name(), "x.pdf", window)
+    qtbot.addWidget(preview)
+    preview.spool(Chosen())  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: preview.spooling is None, timeout=20_000)
+    args = record.read_text().split("\n")
+    assert args[:6] == ["-d", "Office", "-t", "Счёт R1-0001", "-n", "2"]
+    assert "sides=two-sided-long-edge" in args and "1-1" in args
+    assert (tmp_path / "spooled.pdf").read_bytes() == pdf
+
+
 def test_stamp_choice_contact_and_company_images(window_for: Any, qtbot: Any,
                                                  tmp_path: Path) -> None:
     """The head sets a stamp in Settings; an invoice's preview offers "with stamp and

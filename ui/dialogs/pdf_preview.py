@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QProcess
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from salesdesk.i18n import _
 
 from .. import theme
-from .printing import PrintJob, is_pdf_file
+from .printing import PrintJob, is_pdf_file, lp_arguments, sends_pdf, spooler
 
 
 class PdfPreview(QDialog):
@@ -42,6 +43,7 @@ class PdfPreview(QDialog):
         self.file_name = file_name
         self.restamp = restamp
         self.job: PrintJob | None = None
+        self.spooling: QProcess | None = None
         self.progress: QProgressDialog | None = None
         self.setWindowTitle(title)
         self.setObjectName("pdf_preview")
@@ -135,7 +137,35 @@ class PdfPreview(QDialog):
         if is_pdf_file(printer):
             self._write(printer.outputFileName())
             return None
+        if sends_pdf(printer):
+            self.spool(printer)
+            return None
         return self.print_pages(printer)
+
+    def spool(self, printer: QPrinter) -> QProcess:
+        """Hand the PDF itself to CUPS (``lp``), in the background."""
+        folder = Path(tempfile.mkdtemp(prefix="salesdesk-print-"))
+        path = folder / self.file_name
+        path.write_bytes(self.pdf)
+        process = QProcess(self)
+        self.spooling = process
+
+        def finished(code: int, _status: object) -> None:
+            if code != 0:
+                from salesdesk.errors import SalesDeskError
+
+                from ..errors import show_error
+
+                why = bytes(process.readAllStandardError().data()).decode(
+                    errors="replace").strip() or f"lp: {code}"
+                show_error(self, SalesDeskError(_("The document was not printed: {why}.")
+                                                .format(why=why)))
+            shutil.rmtree(folder, ignore_errors=True)
+            self.spooling = None
+
+        process.finished.connect(finished)
+        process.start(spooler() or "lp", lp_arguments(printer, str(path)))
+        return process
 
     def print_pages(self, printer: QPrinter) -> PrintJob:
         """Render the pages onto ``printer`` in the background."""
@@ -182,6 +212,8 @@ class PdfPreview(QDialog):
         if self.job is not None:
             self.job.cancel()
             self.job.wait(30_000)
+        if self.spooling is not None:
+            self.spooling.waitForFinished(10_000)  # lp returns once CUPS holds the file
         super().done(result)
 
 

@@ -1,9 +1,12 @@
 """Printing a PDF without freezing the window.
 
 "Print to file" (a PDF printer) gets the PDF's own bytes: vector, selectable, instant.
-A real printer gets each page rendered in a thread of its own, at the printer's
-resolution but never above :data:`MAX_DPI` (a 1200-dpi A4 page is a 560 MB bitmap, and
-no office printer resolves more than 600 dpi of toner anyway), with progress and cancel.
+Where the system prints through CUPS (Linux, macOS: the ``lp`` command), a printer gets
+the PDF itself too, with the copies, duplex and pages chosen in the dialog: CUPS turns
+it into what the printer speaks, as it does for a PDF viewer. Elsewhere each page is
+rendered in a thread of its own, at the printer's resolution but never above
+:data:`MAX_DPI` (a 1200-dpi A4 page is a 560 MB bitmap, and no office printer resolves
+more than 600 dpi of toner anyway), with progress and cancel.
 """
 
 from __future__ import annotations
@@ -32,6 +35,35 @@ def is_pdf_file(printer: QPrinter) -> bool:
     """The user chose "print to file" (PDF): the vector PDF can be written as it is."""
     return (printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
             and bool(printer.outputFileName()))
+
+
+def spooler() -> str | None:
+    """The CUPS ``lp`` command, when this system prints through CUPS."""
+    import shutil
+
+    return shutil.which("lp")
+
+
+def lp_arguments(printer: QPrinter, path: str) -> list[str]:
+    """``lp`` arguments for the choices made in the print dialog."""
+    args = ["-d", printer.printerName(), "-t", printer.docName() or "SalesDesk",
+            "-n", str(max(1, printer.copyCount()))]
+    duplex = printer.duplex()
+    if duplex == QPrinter.DuplexMode.DuplexLongSide:
+        args += ["-o", "sides=two-sided-long-edge"]
+    elif duplex == QPrinter.DuplexMode.DuplexShortSide:
+        args += ["-o", "sides=two-sided-short-edge"]
+    elif duplex == QPrinter.DuplexMode.DuplexNone:
+        args += ["-o", "sides=one-sided"]
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        args += ["-P", f"{printer.fromPage()}-{max(printer.fromPage(), printer.toPage())}"]
+    return [*args, "--", path]
+
+
+def sends_pdf(printer: QPrinter) -> bool:
+    """The printer is a system printer that CUPS can hand the PDF itself."""
+    return (printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+            and bool(printer.printerName()) and spooler() is not None)
 
 
 def render_dpi(printer: QPrinter) -> int:
