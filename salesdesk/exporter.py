@@ -27,7 +27,7 @@ KINDS = ("clients", "deals", "activities", "invoices")
 
 HEADERS = {
     "clients": ["name", "inn", "kpp", "segment", "source", "owner", "email", "phone", "city",
-                "address", "created", "status", "market", "key_client"],
+                "address", "created", "status", "market", "key_client", "website"],
     "deals": ["client", "title", "owner", "amount", "stage", "opened", "closed",
               "expected_close", "lost_reason"],
     "activities": ["client", "user", "kind", "date", "note"],
@@ -48,7 +48,7 @@ def _rows(ctx: Ctx, kind: str) -> Iterator[list[Any]]:
                 .order_by(Client.name_norm).execution_options(yield_per=2000))
         for c, login in session.execute(stmt):
             yield [c.name, c.inn, c.kpp, c.segment, c.source, login, c.email, c.phone, c.city,
-                   c.address, c.created_at.date(), c.status, c.market, c.priority]
+                   c.address, c.created_at.date(), c.status, c.market, c.priority, c.website]
     elif kind == "deals":
         stmt = (select(Deal, Client.name, Client.inn, User.login)
                 .join(Client, Client.id == Deal.client_id).join(User, User.id == Deal.owner_id)

@@ -98,8 +98,11 @@ def text(max_length: int = 300) -> Parser:
     return parse
 
 
-_DATE_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# A time after the date, as exports write timestamps ("12.03.2024 10:15:42",
+# "2024-03-12T10:15:42Z"), is allowed and dropped: the date is what is kept.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME + "$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 
 
 def parse_date(value: Any) -> date:

@@ -1,5 +1,7 @@
 """Reading and writing tables: CSV (UTF-8 with or without BOM, or Windows-1251; ``,`` or
-``;``, detected) and XLSX (first sheet), as INTERFACES.md describes."""
+``;``, detected) and XLSX (first sheet), as INTERFACES.md describes; and, for what other
+tools export, ``.xls``: Excel 97–2003 workbooks (xlrd) and the HTML tables that Bitrix24
+and other web CRMs save under that name."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -154,8 +157,110 @@ def read_xlsx(path: Path) -> Sheet:
     return Sheet(Path(path).name, header, rows)
 
 
+def _grid_sheet(name: str, grid: Iterable[list[Any]]) -> Sheet:
+    """A sheet from rows numbered from 1: the first non-empty row is the header."""
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for number, cells in enumerate(grid, start=1):
+        if not any(str(c).strip() for c in cells):
+            continue
+        if header is None:
+            header = [str(c).strip() for c in cells]
+            continue
+        rows.append((number, cells))
+    if header is None:
+        raise ValidationError(name, _("the file is empty"))
+    return Sheet(name, header, rows)
+
+
+def read_xls(path: Path) -> Sheet:
+    """The first sheet of an Excel 97–2003 workbook: dates as dates, whole numbers as
+    whole numbers (an INN typed as a number stays digits)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=Path(path).read_bytes(), on_demand=True)
+        sheet = book.sheet_by_index(0)
+        grid = []
+        for r in range(sheet.nrows):
+            cells: list[Any] = []
+            for cell in sheet.row(r):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    cells.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+                    cells.append(int(cell.value))
+                elif cell.ctype == xlrd.XL_CELL_TEXT:
+                    cells.append(unneutralise(cell.value))
+                else:
+                    cells.append("" if cell.value is None else cell.value)
+            grid.append(cells)
+        book.release_resources()
+    except Exception as exc:  # xlrd raises many kinds for a damaged file
+        raise ValidationError(Path(path).name, _("is not a readable XLS workbook ({reason})")
+                              .format(reason=type(exc).__name__)) from exc
+    return _grid_sheet(Path(path).name, grid)
+
+
+class _TableParser(HTMLParser):
+    """The cells of the first ``<table>`` of an HTML page (what "export to Excel" of a
+    web CRM writes: a page with a table, named ``.xls``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._depth = 0
+        self._done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._done:
+            return
+        if tag == "table":
+            self._depth += 1
+        elif self._depth == 1 and tag == "tr":
+            self.rows.append([])
+        elif self._depth == 1 and tag in ("td", "th") and self.rows:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._done:
+            return
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._depth -= 1
+            self._done = self._depth == 0 and bool(self.rows)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def read_html_table(path: Path) -> Sheet:
+    """The first table of an HTML file saved as ``.xls`` (Bitrix24's Excel export)."""
+    data = Path(path).read_bytes()
+    match = re.search(rb"charset=[\"']?([\w-]+)", data[:4096], re.IGNORECASE)
+    declared = match.group(1).decode("ascii", "replace").lower() if match else ""
+    if declared in ("windows-1251", "cp1251"):
+        text = data.decode("cp1251", errors="strict")
+    else:
+        text = _decode(data, Path(path).name)
+    parser = _TableParser()
+    parser.feed(text)
+    parser.close()
+    grid = [[unneutralise(c) for c in row] for row in parser.rows]
+    return _grid_sheet(Path(path).name, grid)
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_table(path: Path) -> Sheet:
-    """Read ``.csv`` or ``.xlsx`` by the file's suffix."""
+    """Read ``.csv``, ``.xlsx`` or ``.xls`` (a real workbook, or an HTML table so named)
+    by the file's suffix and its first bytes."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(str(path), _("there is no such file"))
@@ -164,7 +269,19 @@ def read_table(path: Path) -> Sheet:
         return read_xlsx(path)
     if suffix in (".csv", ".txt"):
         return read_csv(path)
-    raise ValidationError(path.name, _("must be a .csv or .xlsx file"))
+    if suffix in (".xls", ".htm", ".html"):
+        with path.open("rb") as fh:
+            start = fh.read(2048)
+        if start.startswith(_OLE2):
+            return read_xls(path)
+        if re.search(rb"<(html|table|meta|!doctype)", start.lstrip(b"\xef\xbb\xbf"),
+                     re.IGNORECASE):
+            return read_html_table(path)
+        if start.startswith(b"PK"):
+            return read_xlsx(path)  # an XLSX workbook renamed .xls
+        raise ValidationError(path.name, _("is neither an Excel workbook nor a table saved "
+                                           "from a web page"))
+    raise ValidationError(path.name, _("must be a .csv, .xlsx or .xls file"))
 
 
 def write_table(path: Path, header: list[str], rows: Iterable[list[Any]],

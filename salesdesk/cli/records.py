@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from salesdesk.cli.common import EXIT_OK, EXIT_REFUSED, acting_user, database_location, open_db
-from salesdesk.errors import SalesDeskError, ValidationError
+from salesdesk.errors import SalesDeskError
 from salesdesk.i18n import _
 
 
@@ -56,19 +56,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a CSV or XLSX file."""
-    from salesdesk.importer import import_file
+    """Import a CSV or XLSX file: the columns recognised (or given with --map) are
+    printed first, so a wrong guess is seen before anything else."""
+    from salesdesk.importer import ImportRefused, import_file
 
     db = open_db(args)
     actor = acting_user(args, db)
     try:
         report = import_file(db, actor, args.kind, Path(args.file),
-                             skip_invalid=args.skip_invalid)
-    except ValidationError as exc:
+                             skip_invalid=args.skip_invalid, mapping=args.map,
+                             owner=args.owner, update=args.update, dry_run=args.dry_run)
+    except ImportRefused as exc:
+        if exc.mapping:
+            print(_("{file}: columns: {mapping}").format(file=Path(args.file).name,
+                                                        mapping=exc.mapping), file=sys.stderr)
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
-        print(_("Nothing was imported: fix the rows above, or add --skip-invalid to import "
-                "the valid rows."), file=sys.stderr)
+        if exc.rows and not args.skip_invalid:
+            print(_("Nothing was imported: fix the rows above, or add --skip-invalid to import "
+                    "the valid rows."), file=sys.stderr)
+        else:
+            print(_("Nothing was imported."), file=sys.stderr)
         return EXIT_REFUSED
     for line in report.lines()[:-1]:
         print(line, file=sys.stderr)
@@ -95,12 +103,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--replace", action="store_true", help=_("overwrite an existing file"))
     p.set_defaults(func=cmd_demo)
 
+    from salesdesk.importer import KINDS as IMPORT_KINDS
+
     p = sub.add_parser("import", help=_("import a CSV or XLSX file"))
-    p.add_argument("kind", choices=["clients", "deals", "activities", "spend", "targets",
-                                    "products"])
+    p.add_argument("kind", choices=list(IMPORT_KINDS))
     p.add_argument("file")
     p.add_argument("--skip-invalid", action="store_true",
                    help=_("import the valid rows and report the bad ones"))
+    p.add_argument("--map", metavar='"COLUMN=field,..."',
+                   help=_("which column is which field ('-' leaves a column out); without "
+                          "it the recognised columns are used and printed"))
+    p.add_argument("--owner", metavar="USER",
+                   help=_("owner of the rows that name none (a login, full name or e-mail; "
+                          "default: you)"))
+    p.add_argument("--update", action="store_true",
+                   help=_("change the records a row matches (by INN, e-mail or name)"))
+    p.add_argument("--dry-run", action="store_true", dest="dry_run",
+                   help=_("report what would be created, updated and refused; write nothing"))
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help=_("export what you may see to CSV or XLSX"))

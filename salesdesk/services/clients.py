@@ -36,6 +36,7 @@ CLIENT_FIELDS: dict[str, Field] = {
     "status": Field(N_("Status"), choice(CLIENT_STATUS_LABELS)),
     "email": Field(N_("E-mail"), checked(check_email)),
     "phone": Field(N_("Phone"), checked(check_phone)),
+    "website": Field(N_("Website"), text(200)),
     "address": Field(N_("Address"), text(500)),
     "notes": Field(N_("Notes"), text(10000)),
     "document_language": Field(N_("Document language"), one_of(LANGUAGES)),
@@ -70,6 +71,7 @@ class ClientRecord:
     document_language: str
     created_at: datetime
     version: int
+    website: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _row(client: Client, owner_name: str) -> ClientRecord:
         owner_id=client.owner_id, owner_name=owner_name, priority=client.priority,
         status=client.status, email=client.email, phone=client.phone, address=client.address,
         notes=client.notes, document_language=client.document_language,
-        created_at=client.created_at, version=client.version)
+        created_at=client.created_at, version=client.version, website=client.website)
 
 
 def search_key(text_value: str) -> str:

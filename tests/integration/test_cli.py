@@ -245,3 +245,27 @@ def test_company_images_contact_and_a_stamped_pdf(tmp_path: Path) -> None:
 
     record = documents.find_by_number(db, office.rep1, number)
     assert record.snapshot["buyer"]["contact"] == "Смирнова Анна Игоревна"
+
+
+def test_import_prints_the_columns_and_takes_a_mapping(office_db: Path, tmp_path: Path) -> None:
+    """The recognised columns are printed; a missing column asks for --map (not for
+    --skip-invalid, which cannot help); --dry-run writes nothing; --map and --update."""
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Кто;Где\nООО «Дельта»;Пермь\n", encoding="utf-8")
+    refused = run(office_db, "import", "clients", str(odd), "--skip-invalid", user="head")
+    assert refused.returncode == 1 and "--map" in refused.stderr
+    assert "--skip-invalid" not in refused.stderr
+    dry = run(office_db, "import", "clients", str(odd), "--map", "Кто=name,Где=city",
+              "--dry-run", user="head")
+    assert dry.returncode == 0, dry.stderr
+    assert "Кто → name" in dry.stderr and "Dry run" in dry.stderr and "1 created" in dry.stdout
+    listed = run(office_db, "export", "clients", str(tmp_path / "out.csv"), user="head")
+    assert listed.returncode == 0 and "ООО «Дельта»" not in (tmp_path / "out.csv").read_text(
+        encoding="utf-8-sig")
+    done = run(office_db, "import", "clients", str(odd), "--map", "Кто=name,Где=city",
+               user="head")
+    assert done.returncode == 0 and "1 created" in done.stdout
+    odd.write_text("Кто;Где\nООО «Дельта»;Тула\n", encoding="utf-8")
+    again = run(office_db, "import", "clients", str(odd), "--map", "Кто=name,Где=city",
+                "--update", user="head")
+    assert again.returncode == 0 and "1 updated" in again.stdout, again.stdout

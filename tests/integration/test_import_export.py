@@ -187,7 +187,7 @@ def test_damaged_files_are_refused_with_a_message(office: Office, tmp_path: Path
         import_file(office.db, office.head, "clients", bad)
     pdf = tmp_path / "clients.pdf"
     pdf.write_bytes(b"%PDF-1.4")
-    with pytest.raises(ValidationError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(ValidationError, match=r"\.csv, \.xlsx or \.xls"):
         import_file(office.db, office.head, "clients", pdf)
     with pytest.raises(ValidationError, match="no such file"):
         import_file(office.db, office.head, "clients", tmp_path / "missing.csv")

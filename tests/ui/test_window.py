@@ -533,3 +533,31 @@ def test_report_months_are_calendar_months_with_the_default_one_chosen(
     assert all(a.day == 1 and (a - b).days in (28, 29, 30, 31)
                for a, b in pairwise(months))
     assert page.period().start == default_report_month(TODAY)
+
+
+def test_import_dialog_checks_first_then_imports(window_for: Any, qtbot: Any,
+                                                 tmp_path: Path) -> None:
+    """A Bitrix24 file: "Check first" shows the recognised columns and what would happen,
+    writing nothing; Import then brings the client in."""
+    from salesdesk_ui.dialogs.import_dialog import ImportDialog
+
+    window = window_for("head")
+    path = tmp_path / "COMPANY.csv"
+    path.write_bytes("ID;Название компании;Ответственный;Рабочий телефон\n"
+                     "1;ООО «Импортёр»;Кузнецов Пётр Андреевич;+7 495 700-00-01\n"
+                     .encode("cp1251"))
+    dialog = ImportDialog(window, window.ctx, "clients")
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(path))
+    dialog.run(dry_run=True)
+    settle(qtbot)
+    text = dialog.report.toPlainText()
+    assert "Название компании → name" in text and "1" in text
+    ctx = window.ctx
+    query = client_service.ClientQuery(text="Импортёр")
+    assert client_service.list_clients(ctx.db, ctx.actor, query) == []
+    dialog.run()
+    settle(qtbot)
+    [client] = client_service.list_clients(ctx.db, ctx.actor, query)
+    assert client.owner_name == "Кузнецов Пётр Андреевич"
+    dialog.grab().save(str(tmp_path / "import.png"))

@@ -62,6 +62,7 @@ def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord |
                   options=_choices(CLIENT_STATUS_LABELS)),
         FormField("phone", _("Phone"), spec=spec["phone"], placeholder="+7 912 345-67-89"),
         FormField("email", _("E-mail"), spec=spec["email"], placeholder="name@example.ru"),
+        FormField("website", _("Website"), spec=spec["website"], placeholder="example.ru"),
         FormField("address", _("Address"), "multiline"),
         FormField("document_language", _("Document language"), "choice", required=True,
                   options=[("ru", "Русский"), ("en", "English")]),
