@@ -62,6 +62,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = acting_user(args, db)
+    if args.kind == "all":
+        from salesdesk.workbook import import_all
+
+        counts = import_all(db, actor, Path(args.file))
+        print(_("{count} rows from {sheets} sheets imported from {file}.").format(
+            count=sum(counts.values()), sheets=len(counts), file=args.file))
+        return EXIT_OK
     try:
         report = import_file(db, actor, args.kind, Path(args.file),
                              skip_invalid=args.skip_invalid, mapping=args.map,
@@ -85,12 +92,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export what the caller may see."""
+    """Export what the caller may see: one kind, or the whole office (``all``)."""
+    from salesdesk.exporter import KINDS as IMPORT_FORMAT_KINDS
     from salesdesk.exporter import export_file
+    from salesdesk.workbook import export_all, export_table
 
     db = open_db(args)
     actor = acting_user(args, db)
-    count = export_file(db, actor, args.kind, Path(args.file))
+    if args.kind == "all":
+        counts = export_all(db, actor, Path(args.file), args.headers)
+        print(_("{count} rows in {sheets} sheets written to {file}.").format(
+            count=sum(counts.values()), sheets=len(counts), file=args.file))
+        return EXIT_OK
+    if args.kind in IMPORT_FORMAT_KINDS:
+        count = export_file(db, actor, args.kind, Path(args.file))
+    else:
+        count = export_table(db, actor, args.kind, Path(args.file), args.headers)
     print(_("{count} rows written to {file}.").format(count=count, file=args.file))
     return EXIT_OK
 
@@ -106,7 +123,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from salesdesk.importer import KINDS as IMPORT_KINDS
 
     p = sub.add_parser("import", help=_("import a CSV or XLSX file"))
-    p.add_argument("kind", choices=list(IMPORT_KINDS))
+    p.add_argument("kind", choices=[*IMPORT_KINDS, "all"],
+                   help=_("'all': an office workbook ('export all') into an empty database"))
     p.add_argument("file")
     p.add_argument("--skip-invalid", action="store_true",
                    help=_("import the valid rows and report the bad ones"))
@@ -122,7 +140,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=_("report what would be created, updated and refused; write nothing"))
     p.set_defaults(func=cmd_import)
 
+    from salesdesk.exporter import KINDS as IMPORT_FORMAT_KINDS
+    from salesdesk.workbook import TABLE_KINDS
+
     p = sub.add_parser("export", help=_("export what you may see to CSV or XLSX"))
-    p.add_argument("kind", choices=["clients", "deals", "activities", "invoices"])
+    p.add_argument("kind", choices=[*IMPORT_FORMAT_KINDS, *TABLE_KINDS, "all"],
+                   help=_("'all': the whole office in one workbook, a sheet per kind"))
     p.add_argument("file")
+    p.add_argument("--headers", choices=["keys", "ru", "en"], default="keys",
+                   help=_("column names: field keys (default), Russian or English"))
     p.set_defaults(func=cmd_export)
