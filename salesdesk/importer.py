@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,7 +36,7 @@ from salesdesk.db.models import (
     User,
 )
 from salesdesk.domain import ACTIVITY_KIND_LABELS, CLOSED_STAGES, STAGE_LABELS, VAT_RATES
-from salesdesk.errors import FieldProblem, PermissionDenied, ValidationError
+from salesdesk.errors import FieldProblem, PermissionDenied, SalesDeskError, ValidationError
 from salesdesk.fields import (
     choice,
     is_blank,
@@ -160,6 +160,43 @@ class ImportRefused(ValidationError):
         self.mapping = mapping
 
 
+class ImportCancelled(SalesDeskError):
+    """The user stopped the import; the transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the import wizard shows before anything is read in full: the header found,
+    the first rows, and the columns as recognised."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    fields: dict[int, str]
+    known: list[str]
+    """Every field of the kind a column may be mapped to."""
+    total: int
+
+
+def preview_file(path: Path, kind: str, count: int = 8) -> Preview:
+    """The header, the first ``count`` rows and the proposed mapping of a file."""
+    if kind not in KINDS:
+        raise ValidationError(_("Kind"), _("must be one of {rates}").format(
+            rates=", ".join(KINDS)))
+    sheet = _with_header(read_table(Path(path)), kind)
+    mapping = recognise(kind, sheet.header, ALIASES[kind])
+    known = sorted(set(ALIASES[kind]) | set(SYNONYMS.get(kind, {})))
+    return Preview(sheet.header, [cells for _line, cells in sheet.rows[:count]],
+                   mapping.fields, known, len(sheet.rows))
+
+
+def mapping_text(header: list[str], fields: dict[int, str]) -> str:
+    """A mapping chosen column by column, as ``import --map`` takes it."""
+    from salesdesk.import_mapping import IGNORE
+
+    return ",".join(f"{name}={fields.get(i, IGNORE)}" for i, name in enumerate(header)
+                    if name)
+
+
 class _RowProblems(Exception):
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__("row problems")
@@ -276,15 +313,22 @@ class _Importer:
         self.people = _UserFinder(list(ctx.session.scalars(select(User))))
         self.default_owner = default_owner or ctx.session.get(User, ctx.user.id)
         self.touched: set[uuid.UUID] = set()  # clients whose contacts changed
+        self.progress: Callable[[int, int], bool] | None = None
         self._money_parsers: dict[str, Callable[[Any], Decimal]] = {}
 
-    def rows(self) -> list[_Row]:
-        out = []
-        for line, cells in self.sheet.rows:
+    def rows(self) -> Iterator[_Row]:
+        """The rows as fields, telling ``progress`` every few hundred (it may stop the
+        import: :class:`ImportCancelled`, and nothing is written)."""
+        total = len(self.sheet.rows)
+        for index, (line, cells) in enumerate(self.sheet.rows):
+            if self.progress is not None and index % 250 == 0 and not self.progress(
+                    index, total):
+                raise ImportCancelled(_("The import was cancelled; nothing was written."))
             values = {canonical: cells[i] if i < len(cells) else None
                       for i, canonical in self.mapping.items()}
-            out.append(_Row(line, values, self.header_names))
-        return out
+            yield _Row(line, values, self.header_names)
+        if self.progress is not None:
+            self.progress(total, total)
 
     def money(self, column: str) -> Callable[[Any], Decimal]:
         """The parser of a money column, in the number style its values show (a column
@@ -806,7 +850,8 @@ _IMPORTERS = {"clients": _import_clients, "contacts": _import_contacts,
 def import_file(db: Database, actor: Actor, kind: str, path: Path,
                 skip_invalid: bool = False, mapping: str | None = None,
                 owner: str | None = None, update: bool = False,
-                dry_run: bool = False) -> ImportReport:
+                dry_run: bool = False,
+                progress: Callable[[int, int], bool] | None = None) -> ImportReport:
     """Import ``path`` as ``kind`` in one transaction; see the module's description.
 
     ``mapping`` (``"COLUMN=field,..."``) replaces the recognised columns; ``owner`` (a
@@ -836,6 +881,7 @@ def import_file(db: Database, actor: Actor, kind: str, path: Path,
                     rows=False, mapping=report.mapping)
             default_owner = found[0]
         imp = _Importer(ctx, kind, sheet, columns.fields, default_owner, update)
+        imp.progress = progress
         planned = _IMPORTERS[kind](imp, report, skip_invalid)
         if report.problems and not skip_invalid:
             raise ImportRefused(report.problems, rows=True, mapping=report.mapping)

@@ -535,29 +535,62 @@ def test_report_months_are_calendar_months_with_the_default_one_chosen(
     assert page.period().start == default_report_month(TODAY)
 
 
-def test_import_dialog_checks_first_then_imports(window_for: Any, qtbot: Any,
-                                                 tmp_path: Path) -> None:
-    """A Bitrix24 file: "Check first" shows the recognised columns and what would happen,
-    writing nothing; Import then brings the client in."""
-    from salesdesk_ui.dialogs.import_dialog import ImportDialog
+def test_import_wizard_maps_checks_and_imports(window_for: Any, qtbot: Any,
+                                               tmp_path: Path) -> None:
+    """A Bitrix24 file through the wizard: the columns recognised (one changed by hand),
+    a dry run that writes nothing, the import with its progress; the mapping is offered
+    again for the next file with the same header."""
+    from salesdesk_ui.dialogs.import_wizard import ImportWizard
 
     window = window_for("head")
-    path = tmp_path / "COMPANY.csv"
-    path.write_bytes("ID;Название компании;Ответственный;Рабочий телефон\n"
-                     "1;ООО «Импортёр»;Кузнецов Пётр Андреевич;+7 495 700-00-01\n"
-                     .encode("cp1251"))
-    dialog = ImportDialog(window, window.ctx, "clients")
-    qtbot.addWidget(dialog)
-    dialog.path.setText(str(path))
-    dialog.run(dry_run=True)
-    settle(qtbot)
-    text = dialog.report.toPlainText()
-    assert "Название компании → name" in text and "1" in text
     ctx = window.ctx
+    path = tmp_path / "COMPANY.csv"
+    path.write_bytes("ID;Название компании;Ответственный;Рабочий телефон;Регион\n"
+                     "1;ООО «Импортёр»;Кузнецов Пётр Андреевич;+7 495 700-00-01;Самара\n"
+                     .encode("cp1251"))
+    wizard = ImportWizard(window, ctx, "clients")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.next()
+    assert wizard.currentPage() is wizard.columns_page
+    combos = wizard.columns_page.combos
+    assert combos[1].currentData() == "name" and combos[2].currentData() == "owner"
+    assert combos[4].currentData() == "-"  # "Регион" is not known: the user says it is
+    combos[4].setCurrentIndex(combos[4].findData("city"))
+    wizard.next()
+    settle(qtbot)
+    assert wizard.currentPage() is wizard.check_page
+    assert "1 created" in wizard.check_page.text.toPlainText()
     query = client_service.ClientQuery(text="Импортёр")
     assert client_service.list_clients(ctx.db, ctx.actor, query) == []
-    dialog.run()
+    wizard.next()
     settle(qtbot)
+    qtbot.waitUntil(lambda: wizard.run_page.done, timeout=20_000)
     [client] = client_service.list_clients(ctx.db, ctx.actor, query)
-    assert client.owner_name == "Кузнецов Пётр Андреевич"
-    dialog.grab().save(str(tmp_path / "import.png"))
+    assert client.city == "Самара" and client.owner_name == "Кузнецов Пётр Андреевич"
+    assert wizard.run_page.bar.value() == wizard.run_page.bar.maximum()
+    again = ImportWizard(window, ctx, "clients")
+    qtbot.addWidget(again)
+    again.show()
+    again.file_page.path.setText(str(path))
+    again.next()
+    assert again.columns_page.combos[4].currentData() == "city"  # remembered
+
+
+def test_a_cancelled_import_writes_nothing(office: Any, tmp_path: Path) -> None:
+    from salesdesk.importer import ImportCancelled, import_file
+
+    path = tmp_path / "many.csv"
+    path.write_text("name\n" + "".join(f"ООО «Клиент {i}»\n" for i in range(600)),
+                    encoding="utf-8")
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append(done)
+        return done < 500  # the user presses Cancel half-way
+
+    with pytest.raises(ImportCancelled):
+        import_file(office.db, office.head, "clients", path, progress=progress)
+    assert seen[:2] == [0, 250]
+    assert client_service.list_clients(office.db, office.head) == []

@@ -225,10 +225,10 @@ class ClientsPage(Page):
                record.version).success(lambda _r: self.refresh()).run()
 
     def import_file(self) -> None:
-        """Import clients (or another kind) from CSV or XLSX."""
-        from ..dialogs.import_dialog import ImportDialog
+        """Import clients (or another kind) from CSV, XLSX or XLS: the import wizard."""
+        from ..dialogs.import_wizard import ImportWizard
 
-        dialog = ImportDialog(self, self.ctx, default_kind="clients")
+        dialog = ImportWizard(self, self.ctx, default_kind="clients")
         dialog.sig_done.connect(lambda _r: self.refresh())
         dialog.open()
 
