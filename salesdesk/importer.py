@@ -55,6 +55,7 @@ from salesdesk.services.clients import (
     CLIENT_FIELDS,
     find_duplicates,
     refresh_search_text,
+    set_search_columns,
 )
 from salesdesk.tabular import Sheet, read_table
 from salesdesk.validation import normalize_phone
@@ -314,7 +315,19 @@ class _Importer:
         self.default_owner = default_owner or ctx.session.get(User, ctx.user.id)
         self.touched: set[uuid.UUID] = set()  # clients whose contacts changed
         self.progress: Callable[[int, int], bool] | None = None
+        self.flushed = 0  # records already sent to the database (in this transaction)
         self._money_parsers: dict[str, Callable[[Any], Decimal]] = {}
+
+    def flush(self, planned: list[Any]) -> None:
+        """Send ``planned`` to the database now and let the session forget them (the
+        transaction still commits or rolls back as one)."""
+        session = self.ctx.session
+        session.add_all(planned)
+        session.flush()
+        for obj in planned:
+            session.expunge(obj)
+        self.flushed += len(planned)
+        planned.clear()
 
     def rows(self) -> Iterator[_Row]:
         """The rows as fields, telling ``progress`` every few hundred (it may stop the
@@ -480,6 +493,7 @@ def _import_clients(imp: _Importer, report: ImportReport, skip_invalid: bool) ->
     names: dict[uuid.UUID, str] = {}
     planned: list[Client] = []
     rep = ctx.user.role == "rep"
+    bulk = _BulkDuplicates(session) if len(imp.sheet.rows) > BULK_ROWS else None
     for row in imp.rows():
         problems: list[FieldProblem] = []
         values = _client_values(imp, row, problems)
@@ -507,16 +521,19 @@ def _import_clients(imp: _Importer, report: ImportReport, skip_invalid: bool) ->
                                               name=_client_name(session, existing_id, names),
                                               how=how))
             continue
-        for dup in find_duplicates(ctx, values["name"], None, values.get("email"),
-                                   values.get("phone")):
-            report.warnings.append(_("{file}:{line}: possible duplicate: {what}").format(
-                file=imp.sheet.name, line=row.line, what=dup.describe()))
+        if bulk is None:
+            for dup in find_duplicates(ctx, values["name"], None, values.get("email"),
+                                       values.get("phone")):
+                report.warnings.append(_("{file}:{line}: possible duplicate: {what}").format(
+                    file=imp.sheet.name, line=row.line, what=dup.describe()))
+        else:
+            bulk.check(imp, report, row, values)
         client = Client(id=uuid.uuid4(), owner_id=owner.id, status="active",  # type: ignore[union-attr]
                         document_language="ru", **values)
         client.kind = "person" if client.inn and len(client.inn) == 12 else "company"
         if created is not None:
             client.created_at = datetime(created.year, created.month, created.day, tzinfo=UTC)
-        refresh_search_text(session, client)
+        set_search_columns(client, [])  # a new client has no contacts yet
         if values.get("inn"):
             by_inn[values["inn"]] = client.id
         if values.get("email") and imp.update:
@@ -524,7 +541,44 @@ def _import_clients(imp: _Importer, report: ImportReport, skip_invalid: bool) ->
         by_name.setdefault(name_norm, client.id)
         names[client.id] = values["name"]
         planned.append(client)
+        if len(planned) >= FLUSH_EVERY:
+            imp.flush(planned)  # memory stays flat however long the file
     return planned
+
+
+class _BulkDuplicates:
+    """The duplicate check of a big file: the e-mails and phones of every stored client
+    and contact, read once; each row is looked up in them and then added to them."""
+
+    def __init__(self, session: Any) -> None:
+        from salesdesk.db.models import Contact
+
+        self.emails: set[str] = set()
+        self.phones: set[str] = set()
+        for email, phone in session.execute(select(Client.email, Client.phone_e164).where(
+                Client.deleted_at.is_(None))):
+            self._add(email, phone)
+        for email, phone in session.execute(select(Contact.email, Contact.phone_e164).where(
+                Contact.deleted_at.is_(None))):
+            self._add(email, phone)
+
+    def _add(self, email: str | None, phone: str | None) -> None:
+        if email:
+            self.emails.add(email.lower())
+        if phone:
+            self.phones.add(phone)
+
+    def check(self, imp: _Importer, report: ImportReport, row: _Row,
+              values: dict[str, Any]) -> None:
+        email = (values.get("email") or "").lower()
+        phone = normalize_phone(values.get("phone"))
+        for what, known, value in ((_("e-mail"), self.emails, email),
+                                   (_("phone"), self.phones, phone)):
+            if value and value in known:
+                report.warnings.append(_("{file}:{line}: possible duplicate: another client "
+                                         "has this {what}").format(
+                    file=imp.sheet.name, line=row.line, what=what))
+        self._add(email or None, phone)
 
 
 def _match(values: dict[str, Any], name_norm: str, by_inn: dict[Any, Any],
@@ -847,6 +901,13 @@ _IMPORTERS = {"clients": _import_clients, "contacts": _import_contacts,
               "targets": _import_targets, "products": _import_products}
 
 
+FLUSH_EVERY = 5000
+BULK_ROWS = 2000
+"""Above this many rows a client file is checked for duplicates by INN, e-mail and phone
+against indexes read once, not by similar names row by row (a fuzzy search per row of a
+million-row file would take hours)."""
+
+
 def import_file(db: Database, actor: Actor, kind: str, path: Path,
                 skip_invalid: bool = False, mapping: str | None = None,
                 owner: str | None = None, update: bool = False,
@@ -882,12 +943,22 @@ def import_file(db: Database, actor: Actor, kind: str, path: Path,
             default_owner = found[0]
         imp = _Importer(ctx, kind, sheet, columns.fields, default_owner, update)
         imp.progress = progress
-        planned = _IMPORTERS[kind](imp, report, skip_invalid)
+        # The importer keeps its own indexes of what the file adds: the queries it makes
+        # per row need not flush the rows before them (that was most of the time).
+        with uow.session.no_autoflush:
+            planned = _IMPORTERS[kind](imp, report, skip_invalid)
         if report.problems and not skip_invalid:
             raise ImportRefused(report.problems, rows=True, mapping=report.mapping)
         # Parents first: the rows reference each other only through existing records.
-        uow.session.add_all(planned)
-        report.created = len(planned)
+        # Flushed in chunks and let go of, so that the session does not hold every
+        # record of a big file at once; the transaction still takes all or nothing.
+        for start in range(0, len(planned), FLUSH_EVERY):
+            chunk = planned[start:start + FLUSH_EVERY]
+            uow.session.add_all(chunk)
+            uow.flush()
+            for obj in chunk:
+                uow.session.expunge(obj)
+        report.created = imp.flushed + len(planned)
         if imp.touched:
             from salesdesk.services.contacts import _refresh_client
 

@@ -111,6 +111,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     now = app_clock.now_ms()
     ms, counter = site["hlc_ms"], site["hlc_counter"]
     rows = []
+    new_clocks: list[dict[str, Any]] = []
     for op, obj, changes in pending:
         if now > ms:
             ms, counter = now, 0
@@ -124,8 +125,13 @@ def _after_flush(session: Session, _ctx: Any) -> None:
                      "user_id": session.info.get("actor_id"), "entity": entity,
                      "record_id": obj.id, "op": op, "changes": changes, "seen": seen,
                      "row": codec.snapshot(obj), "at": utcnow()})
-        if op != "remove":
+        if op == "create":  # a new record has no clocks yet: one insert for them all
+            new_clocks += [{"entity": entity, "record_id": obj.id, "field": f, "hlc": hlc}
+                           for f in changes]
+        elif op != "remove":
             set_clocks(conn, entity, obj.id, list(changes), hlc)
+    if new_clocks:
+        conn.execute(insert(FieldClock.__table__), new_clocks)
     conn.execute(insert(log), rows)
     conn.execute(update(SyncSite.__table__).where(SyncSite.__table__.c.id == site["id"])
                  .values(hlc_ms=ms, hlc_counter=counter))

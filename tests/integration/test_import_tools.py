@@ -232,3 +232,26 @@ def test_an_old_excel_workbook(office: Office, tmp_path: Path) -> None:
     fake.write_bytes(b"\x00\x01binary nonsense" * 10)
     with pytest.raises(Exception, match="neither an Excel workbook"):
         import_file(office.db, office.head, "clients", fake)
+
+
+def test_a_big_file_goes_in_chunks_and_still_all_or_nothing(office: Office,
+                                                            tmp_path: Path) -> None:
+    """Past 5,000 rows the records go to the database in chunks; a bad row at the end
+    still leaves nothing written, and the bulk duplicate check still warns."""
+    from sqlalchemy import func
+
+    clients.create_client(office.db, office.head, {"name": "ООО «Старый»",
+                                                   "email": "old@example.ru"})
+    rows = "".join(f"ООО «Клиент {i}»;c{i}@example.ru\n" for i in range(6200))
+    bad = _csv(tmp_path / "big-bad.csv", "Название;E-mail\n" + rows + "ООО «Плохой»;нет\n")
+    with pytest.raises(ImportRefused) as refused:
+        import_file(office.db, office.head, "clients", bad)
+    assert "big-bad.csv:6202: E-mail" in str(refused.value)
+    with office.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Client)) == 1
+    good = _csv(tmp_path / "big.csv", "Название;E-mail\n" + rows + "ООО «Дубль»;old@example.ru\n")
+    report = import_file(office.db, office.head, "clients", good)
+    assert report.created == 6201
+    assert any("6202" in w and "e-mail" in w for w in report.warnings)
+    with office.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Client)) == 6202
