@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
@@ -44,6 +45,26 @@ def image_kinds() -> dict[str, ImageKind]:
         "signature_accountant": ImageKind("signature_accountant",
                                           _("Accountant's signature"), 900, True),
     }
+
+
+def read_image_file(path: Path, field: str) -> bytes:
+    """The bytes of an image file the user named, its size checked before it is read;
+    what goes wrong is a ValidationError naming ``field`` (an option, a label)."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise ValidationError(field, _("must be a PNG or JPEG image up to 10 MB"))
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(field, _("no such file: {path}").format(path=path)) from None
+    except IsADirectoryError:
+        raise ValidationError(field, _("{path} is a folder, not an image").format(
+            path=path)) from None
+    except PermissionError:
+        raise ValidationError(field, _("cannot read {path}: permission denied").format(
+            path=path)) from None
+    except OSError as exc:
+        raise ValidationError(field, str(exc.strerror or exc)) from None
 
 
 def prepare_image(data: bytes, kind: str) -> bytes:

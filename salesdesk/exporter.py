@@ -20,10 +20,11 @@ from salesdesk.errors import ValidationError
 from salesdesk.files import atomic_target
 from salesdesk.i18n import _
 from salesdesk.policy import Ctx
+from salesdesk.record_kinds import EXPORT_FORMAT_KINDS
 from salesdesk.services.base import reading
 from salesdesk.tabular import write_table
 
-KINDS = ("clients", "deals", "activities", "invoices")
+KINDS = EXPORT_FORMAT_KINDS
 
 HEADERS = {
     "clients": ["name", "inn", "kpp", "segment", "source", "owner", "email", "phone", "city",

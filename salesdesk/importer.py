@@ -50,6 +50,7 @@ from salesdesk.i18n import _
 from salesdesk.import_mapping import SYNONYMS, Mapping, header_row, parse_map, recognise
 from salesdesk.money import AmountError, amount_style, parse_amount, style_of
 from salesdesk.policy import Action, Ctx
+from salesdesk.record_kinds import IMPORT_KINDS
 from salesdesk.services.base import writing
 from salesdesk.services.clients import (
     CLIENT_FIELDS,
@@ -60,7 +61,7 @@ from salesdesk.services.clients import (
 from salesdesk.tabular import Sheet, read_table
 from salesdesk.validation import normalize_phone
 
-KINDS = ("clients", "contacts", "deals", "activities", "spend", "targets", "products")
+KINDS = IMPORT_KINDS
 
 # canonical column -> accepted names (compared case-folded, without spaces and "_").
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -185,7 +186,7 @@ def preview_file(path: Path, kind: str, count: int = 8) -> Preview:
             rates=", ".join(KINDS)))
     sheet = _with_header(read_table(Path(path)), kind)
     mapping = recognise(kind, sheet.header, ALIASES[kind])
-    known = sorted(set(ALIASES[kind]) | set(SYNONYMS.get(kind, {})))
+    known = sorted(_known_fields(kind))
     return Preview(sheet.header, [cells for _line, cells in sheet.rows[:count]],
                    mapping.fields, known, len(sheet.rows))
 
@@ -215,10 +216,15 @@ def _with_header(sheet: Sheet, kind: str) -> Sheet:
     return Sheet(sheet.name, header, sheet.rows[index:])
 
 
+def _known_fields(kind: str) -> set[str]:
+    """The fields a column of a ``kind`` file may be mapped to."""
+    return set(ALIASES[kind]) | set(SYNONYMS.get(kind, {}))
+
+
 def _map(sheet: Sheet, kind: str, given: str | None) -> Mapping:
     """The recognised mapping, or the user's (``--map``); refused without a required
     column, naming the columns that are there."""
-    known = set(ALIASES[kind]) | set(SYNONYMS.get(kind, {}))
+    known = _known_fields(kind)
     try:
         mapping = (parse_map(given, sheet.header, known) if given
                    else recognise(kind, sheet.header, ALIASES[kind]))
@@ -451,11 +457,7 @@ def _client_values(imp: _Importer, row: _Row, problems: list[FieldProblem]
     for column in CLIENT_COLUMNS:
         spec = CLIENT_FIELDS[column]
         if column in ("phone", "email"):
-            first, *rest = _several(row.cells.get(column)) or [None]
-            row.cells[column] = first
-            if rest:
-                label = _("Other phones") if column == "phone" else _("Other e-mails")
-                extra.append(f"{label}: {', '.join(rest)}")
+            _keep_first(row, column, extra)
         if column == "inn" and isinstance(row.cells.get(column), int | float):
             row.cells[column] = _inn_from_number(row.cells[column])
         if column == "kpp" and isinstance(row.cells.get(column), int | float):
@@ -463,10 +465,24 @@ def _client_values(imp: _Importer, row: _Row, problems: list[FieldProblem]
         value = imp.parse(row, column, spec.parse, column == "name", problems)
         if value is not None:
             values[column] = value
+    _add_to_notes(values, extra)
+    return values
+
+
+def _keep_first(row: _Row, column: str, extra: list[str]) -> None:
+    """A cell with several phones or e-mails: the first stays for the field, the others
+    go to ``extra`` (for the record's notes)."""
+    first, *rest = _several(row.cells.get(column)) or [None]
+    row.cells[column] = first
+    if rest:
+        label = _("Other phones") if column == "phone" else _("Other e-mails")
+        extra.append(f"{label}: {', '.join(rest)}")
+
+
+def _add_to_notes(values: dict[str, Any], extra: list[str]) -> None:
     if extra:
         values["notes"] = "\n".join([*([values["notes"]] if values.get("notes") else []),
                                       *extra])
-    return values
 
 
 def _inn_from_number(value: float) -> str:
@@ -655,20 +671,15 @@ def _import_contacts(imp: _Importer, report: ImportReport, skip_invalid: bool) -
             name = str(row.cells["name"]).strip()
         row.cells["name"] = name or None
         values: dict[str, Any] = {}
+        extra: list[str] = []
         for column in ("name", "position", "phone", "email", "notes"):
             if column in ("phone", "email"):
-                first, *rest = _several(row.cells.get(column)) or [None]
-                row.cells[column] = first
-                if rest:
-                    values.setdefault("notes_extra", []).append(", ".join(rest))
+                _keep_first(row, column, extra)
             value = imp.parse(row, column, CONTACT_FIELDS[column].parse, column == "name",
                               problems)
             if value is not None:
                 values[column] = value
-        extra = values.pop("notes_extra", None)
-        if extra:
-            values["notes"] = "\n".join([*([values["notes"]] if values.get("notes") else []),
-                                          *extra])
+        _add_to_notes(values, extra)
         if client is not None and not _may(ctx, Action.CONTACT_EDIT, client):
             problems.append(FieldProblem(imp.where(row, "client"), _(
                 "is not your client: its contacts are its owner's to change")))
@@ -932,17 +943,16 @@ def import_file(db: Database, actor: Actor, kind: str, path: Path,
         report.warnings.append(_("{file}:1: {column}: unknown column, ignored").format(
             file=sheet.name, column=name))
     with writing(db, actor) as (uow, ctx):
-        default_owner = None
+        imp = _Importer(ctx, kind, sheet, columns.fields, update=update)
+        imp.progress = progress
         if owner:
-            found = _UserFinder(list(ctx.session.scalars(select(User)))).find(owner)
+            found = imp.people.find(owner)
             if len(found) != 1 or not found[0].active or (
                     found[0].id != ctx.user.id and not policy.in_scope(ctx, found[0].id)):
                 raise ImportRefused([FieldProblem("--owner", _(
                     "'{value}' is not an active user of your team").format(value=owner))],
                     rows=False, mapping=report.mapping)
-            default_owner = found[0]
-        imp = _Importer(ctx, kind, sheet, columns.fields, default_owner, update)
-        imp.progress = progress
+            imp.default_owner = found[0]
         # The importer keeps its own indexes of what the file adds: the queries it makes
         # per row need not flush the rows before them (that was most of the time).
         with uow.session.no_autoflush:

@@ -136,25 +136,14 @@ def read_xlsx(path: Path) -> Sheet:
         # the sheet holds, not what it says it holds.
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
-        header: list[str] | None = None
-        rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else unneutralise(v) if isinstance(v, str) else v
-                     for v in values]
-            if not any(str(c).strip() for c in cells):
-                continue
-            if header is None:
-                header = [str(c).strip() for c in cells]
-                continue
-            rows.append((number, cells))
+        grid = [["" if v is None else unneutralise(v) if isinstance(v, str) else v
+                 for v in values] for values in sheet.iter_rows(values_only=True)]
     except Exception as exc:  # damaged XML, a DTD or entities (defusedxml refuses them)
         raise ValidationError(Path(path).name, _("is not a readable XLSX workbook ({reason})")
                               .format(reason=type(exc).__name__)) from exc
     finally:
         workbook.close()
-    if header is None:
-        raise ValidationError(Path(path).name, _("the file is empty"))
-    return Sheet(Path(path).name, header, rows)
+    return _grid_sheet(Path(path).name, grid)
 
 
 def _grid_sheet(name: str, grid: Iterable[list[Any]]) -> Sheet:

@@ -30,11 +30,13 @@ from salesdesk.auth import Actor, hash_password
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
 from salesdesk.db.types import Money, Scaled, UTCDateTime
-from salesdesk.errors import FieldProblem, ValidationError
+from salesdesk.errors import ValidationError
 from salesdesk.files import atomic_target
 from salesdesk.i18n import N_, Tr, _
 from salesdesk.policy import Action
+from salesdesk.record_kinds import TABLE_KINDS
 from salesdesk.services.base import reading, writing
+from salesdesk.services.clients import refresh_search_texts, set_search_columns
 from salesdesk.sync import checks, codec
 
 # Parents before children, so that every reference points at a row already there.
@@ -382,8 +384,6 @@ def import_all(db: Database, actor: Actor, path: Path) -> dict[str, int]:
                 for column, value in values.items():
                     setattr(obj, column, codec.decode(table, column, value))
                 if table == "clients":
-                    from salesdesk.services.clients import set_search_columns
-
                     set_search_columns(obj, [])  # with its contacts once they are in
                 counts[table] += 1
             if table == "users":
@@ -405,24 +405,9 @@ def import_all(db: Database, actor: Actor, path: Path) -> dict[str, int]:
 def _refresh_clients(session: Any) -> None:
     """The clients' search columns, worked out from them and their contacts."""
     from salesdesk.db.models import Client
-    from salesdesk.services.clients import refresh_search_texts
 
     refresh_search_texts(session, list(session.scalars(select(Client))))
 
-
-def problems_of(exc: ValidationError) -> list[FieldProblem]:
-    """The problems of a refusal (for the command line)."""
-    return list(exc.problems)
-
-
-TABLE_KINDS = {"users": "users", "contacts": "contacts", "products": "products",
-               "competitors": "competitors", "documents": "documents",
-               "document_lines": "document_lines", "payments": "payments",
-               "deliveries": "deliveries", "tasks": "tasks", "targets": "targets",
-               "spend": "marketing_spend", "strategy": "strategy_items",
-               "market_notes": "market_notes", "training": "training_items"}
-"""``export KIND`` for the kinds without an import format of their own: one sheet of the
-office workbook, as CSV or XLSX."""
 
 
 def export_table(db: Database, actor: Actor, kind: str, path: Path,

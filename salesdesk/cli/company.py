@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from salesdesk.branding import read_image_file
 from salesdesk.cli.common import EXIT_OK, acting_user, open_db
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
@@ -19,26 +20,6 @@ from salesdesk.i18n import _
 IMAGE_OPTIONS = {"logo": "logo", "stamp": "stamp", "signature_head": "signature-head",
                  "signature_accountant": "signature-accountant"}
 TEXT_OPTIONS = ("payment_terms", "delivery_terms", "payment_terms_en", "delivery_terms_en")
-
-
-def _read_image(path: str, option: str) -> bytes:
-    """The file's bytes, its size checked before it is read."""
-    from salesdesk.branding import MAX_FILE_BYTES
-
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise ValidationError(f"--{option}", _("must be a PNG or JPEG image up to 10 MB"))
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"--{option}", _("no such file: {path}").format(
-            path=path)) from None
-    except IsADirectoryError:
-        raise ValidationError(f"--{option}", _("{path} is a folder, not an image").format(
-            path=path)) from None
-    except PermissionError:
-        raise ValidationError(f"--{option}", _("cannot read {path}: permission denied")
-                              .format(path=path)) from None
 
 
 def cmd_set(args: argparse.Namespace) -> int:
@@ -49,7 +30,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     for key, option in IMAGE_OPTIONS.items():
         value = getattr(args, key)
         if value is not None:
-            changes[key] = _read_image(value, option)
+            changes[key] = read_image_file(Path(value), f"--{option}")
     for key in args.clear or []:
         changes[key.replace("-", "_")] = None
     for key in TEXT_OPTIONS:

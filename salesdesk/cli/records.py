@@ -93,8 +93,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export what the caller may see: one kind, or the whole office (``all``)."""
-    from salesdesk.exporter import KINDS as IMPORT_FORMAT_KINDS
     from salesdesk.exporter import export_file
+    from salesdesk.record_kinds import EXPORT_FORMAT_KINDS as IMPORT_FORMAT_KINDS
     from salesdesk.workbook import export_all, export_table
 
     db = open_db(args)
@@ -120,7 +120,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--replace", action="store_true", help=_("overwrite an existing file"))
     p.set_defaults(func=cmd_demo)
 
-    from salesdesk.importer import KINDS as IMPORT_KINDS
+    from salesdesk.record_kinds import IMPORT_KINDS
 
     p = sub.add_parser("import", help=_("import a CSV or XLSX file"))
     p.add_argument("kind", choices=[*IMPORT_KINDS, "all"],
@@ -140,8 +140,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=_("report what would be created, updated and refused; write nothing"))
     p.set_defaults(func=cmd_import)
 
-    from salesdesk.exporter import KINDS as IMPORT_FORMAT_KINDS
-    from salesdesk.workbook import TABLE_KINDS
+    from salesdesk.record_kinds import EXPORT_FORMAT_KINDS as IMPORT_FORMAT_KINDS
+    from salesdesk.record_kinds import TABLE_KINDS
 
     p = sub.add_parser("export", help=_("export what you may see to CSV or XLSX"))
     p.add_argument("kind", choices=[*IMPORT_FORMAT_KINDS, *TABLE_KINDS, "all"],

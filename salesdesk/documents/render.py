@@ -147,7 +147,7 @@ def _columns(doc: Any, t: Tr, show_discount: bool, vat_column: bool) -> _Columns
         floors.append(14 * mm)
     if vat_column:
         head += [t._("VAT rate"), t._("VAT")]
-        texts += [[_rate(ln, t) for ln in doc.lines],
+        texts += [[vat_rate_label(ln.vat_rate, t.lang) for ln in doc.lines],
                   [amount(ln.vat_amount, t) if ln.vat_rate != "none" else "—"
                    for ln in doc.lines]]
         floors += [12 * mm, 18 * mm]
@@ -186,10 +186,6 @@ def _discount(line: Any, t: Tr) -> str:
     return t.percent(line.discount_pct) if line.discount_pct else ""
 
 
-def _rate(line: Any, t: Tr) -> str:
-    return t._("no VAT") if line.vat_rate == "none" else vat_rate_label(line.vat_rate, t.lang)
-
-
 def _lines_table(doc: Any, t: Tr, show_discount: bool, tail: list[Any] | None = None,
                  vat_column: bool = False) -> Table:
     """The lines, with the header repeated on every page.
@@ -220,7 +216,7 @@ def _lines_table(doc: Any, t: Tr, show_discount: bool, tail: list[Any] | None = 
         if show_discount:
             row.append(para(_discount(line, t), right))
         if vat_column:
-            row += [para(_rate(line, t), right),
+            row += [para(vat_rate_label(line.vat_rate, t.lang), right),
                     para(amount(line.vat_amount, t) if line.vat_rate != "none" else "—",
                          right)]
         row.append(para(amount(line.amount, t), right))
@@ -480,7 +476,7 @@ def _invoice_en(doc: Any, parties: dict[str, Any], t: Tr, brand: Branding) -> li
 
 def _titled(title: str, text: str, style: ParagraphStyle) -> Paragraph:
     """A bold title and its text in one paragraph (they never part at a page break)."""
-    return Paragraph(f"<b>{esc(title)}</b><br/>{esc(text)}", style, )
+    return Paragraph(f"<b>{esc(title)}</b><br/>{esc(text)}", style)
 
 
 def _letterhead(supplier: dict[str, Any], logo: bytes | None, t: Tr) -> list[Any]:

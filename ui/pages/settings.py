@@ -197,19 +197,13 @@ class SettingsPage(Page):
 
     def set_image(self, key: str, path: Path) -> None:
         """Store the image at ``path`` as the company's ``key`` (in the background)."""
-        from salesdesk.branding import MAX_FILE_BYTES
+        from salesdesk.branding import read_image_file
         from salesdesk.errors import ValidationError
 
         from ..errors import show_error
 
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise ValidationError(image_kinds()[key].label,
-                                      _("must be a PNG or JPEG image up to 10 MB"))
-            data = path.read_bytes()
-        except OSError as exc:
-            show_error(self, ValidationError(image_kinds()[key].label, str(exc.strerror or exc)))
-            return
+            data = read_image_file(path, image_kinds()[key].label)
         except ValidationError as exc:
             show_error(self, exc)
             return
