@@ -321,8 +321,26 @@ def neutralise(text: str) -> str:
 
 
 def unneutralise(text: str) -> str:
-    """The text :func:`neutralise` was given."""
+    """The text :func:`neutralise` (or :func:`excel_text`) was given."""
+    match = _EXCEL_TEXT.match(text)
+    if match:
+        return match.group(1)
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+# Excel opens a CSV cell of digits as a number: "0274062111" (an INN) loses its zero,
+# "027401001" (a KPP) too, a 12-digit INN shows as 7,70708E+11 and a 20-digit account
+# is rounded to 15 digits -- and saved back like that. Written as ="0274062111" the cell
+# is a text constant to Excel (the way 1С and Bitrix24 write them); read back, the
+# importer takes the text out again.
+_IDENTIFIER = re.compile(r"^\d{6,}$")
+_EXCEL_TEXT = re.compile(r'^="(\d+)"$')
+
+
+def excel_text(text: str) -> str:
+    """A string of six or more digits (an INN, KPP, BIK, account, OGRN) as Excel keeps
+    it text; any other text unchanged."""
+    return f'="{text}"' if _IDENTIFIER.match(text) else text
 
 
 def xlsx_cell(sheet: Any, value: Any) -> Any:
@@ -342,10 +360,11 @@ def xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def csv_text(value: Any) -> str:
-    """A CSV cell's text; text that a spreadsheet would run as a formula is neutralised
-    (numbers and dates are written as they are)."""
+    """A CSV cell's text; text that a spreadsheet would run as a formula is neutralised,
+    and identifiers of digits are kept text (numbers and dates are written as they
+    are)."""
     if isinstance(value, str):
-        return neutralise(value)
+        return excel_text(neutralise(value))
     return _text(value)
 
 

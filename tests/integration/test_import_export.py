@@ -247,3 +247,33 @@ def test_exports_never_hold_a_live_formula_and_import_back_unchanged(
     import_file(fresh.db, fresh.rep1, "clients", path)
     with fresh.db.read() as s:
         assert sorted(s.scalars(select(Client.name))) == sorted(FORMULAS)
+
+
+def test_a_csv_keeps_inn_and_kpp_text_for_excel_and_imports_back(
+        office: Office, tmp_path: Path) -> None:
+    """Excel opens a cell of digits as a number: "0274062111" would lose its zero and a
+    12-digit INN would show as 7,70708E+11. The CSV writes them as text constants."""
+    clients.create_client(office.db, office.rep1, {"name": "ООО «Ноль»", "inn": "0274062111",
+                                                   "kpp": "027401001"})
+    clients.create_client(office.db, office.rep1, {"name": "ИП Орлов", "inn": "500100732259"})
+    path = tmp_path / "clients.csv"
+    export_file(office.db, office.rep1, "clients", path)
+    raw = path.read_bytes()
+    assert raw.startswith("\ufeff".encode()) and b";" in raw.splitlines()[0]
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    header = rows[0]
+    by_name = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert by_name["ООО «Ноль»"]["inn"] == '="0274062111"'
+    assert by_name["ООО «Ноль»"]["kpp"] == '="027401001"'
+    assert by_name["ИП Орлов"]["inn"] == '="500100732259"'
+    from salesdesk.db.migrate import open_database
+    from tests.conftest import build_office
+
+    fresh = build_office(open_database(tmp_path / "other.db", create=True))
+    report = import_file(fresh.db, fresh.rep1, "clients", path)
+    assert not report.problems
+    with fresh.db.read() as s:
+        inns = dict(s.execute(select(Client.name, Client.inn)).tuples().all())
+        assert (inns["ООО «Ноль»"], inns["ИП Орлов"]) == ("0274062111", "500100732259")
+        assert s.scalar(select(Client.kpp).where(Client.inn == "0274062111")) == "027401001"
