@@ -13,73 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from salesdesk import registry
 from salesdesk.errors import FieldProblem, ValidationError
 from salesdesk.i18n import _
 
 IGNORE = "-"
 """The field name that leaves a column out (``--map "Теги=-"``)."""
-
-# field -> names the tools give it. The first name of each field is the one SalesDesk
-# writes itself (INTERFACES.md); the others are synonyms and tool layouts.
-SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "clients": {
-        "name": ("name", "наименование", "название", "название компании", "компания",
-                 "company", "company name", "organization", "organisation",
-                 "organization - name", "organization name", "organization 1 - name",
-                 "клиент", "контрагент", "краткое наименование", "account name"),
-        "inn": ("inn", "инн", "инн контрагента", "tax id", "taxpayer id", "инн/кпп"),
-        "kpp": ("kpp", "кпп"),
-        "segment": ("segment", "сегмент", "тип компании", "сфера деятельности",
-                    "отрасль", "industry", "organization - industry", "label",
-                    "organization - label", "категория"),
-        "source": ("source", "источник", "источник клиента", "lead source"),
-        "owner": ("owner", "ответственный", "ответственный менеджер", "основной менеджер",
-                  "менеджер", "organization - owner", "owner name", "account owner",
-                  "ответственный пользователь"),
-        "email": ("email", "e-mail", "почта", "электронная почта", "адрес электронной почты",
-                  "рабочий e-mail", "рабочий email", "email (рабочий)", "e-mail рабочий",
-                  "email рабочий", "e-mail address", "email address", "e-mail 1 - value",
-                  "organization - email", "e-mail для рассылок"),
-        "phone": ("phone", "телефон", "телефоны", "рабочий телефон", "телефон (рабочий)",
-                  "телефон рабочий", "телефон компании", "business phone", "company main phone",
-                  "phone 1 - value", "organization - phone", "work phone", "мобильный телефон"),
-        "website": ("website", "web", "сайт", "веб-сайт", "корпоративный сайт", "web page",
-                    "web site", "organization - website", "website 1 - value", "url",
-                    "сайт компании"),
-        "city": ("city", "город", "business city", "organization - city", "населенный пункт"),
-        "address": ("address", "адрес", "юридический адрес", "фактический адрес",
-                    "адрес компании", "organization - address", "business street",
-                    "address 1 - formatted", "почтовый адрес"),
-        "notes": ("notes", "примечание", "комментарий", "описание", "notes", "comment",
-                  "примечание 1"),
-        "created": ("created", "создан", "дата создания", "создано", "add time",
-                    "organization - add time", "created at", "date created"),
-    },
-    "contacts": {
-        "client": ("client", "клиент", "компания", "company", "название компании",
-                   "organization", "organization - name", "person - organization",
-                   "organization 1 - name", "organization name", "контрагент"),
-        "client_inn": ("client inn", "инн", "inn", "инн компании"),
-        "name": ("name", "фио", "полное имя", "полное имя контакта", "контакт",
-                 "контактное лицо", "person - name", "display name", "full name", "имя контакта"),
-        "last_name": ("last name", "фамилия", "family name", "person - last name", "surname"),
-        "first_name": ("first name", "имя", "given name", "person - first name"),
-        "middle_name": ("middle name", "отчество", "additional name"),
-        "position": ("position", "должность", "job title", "title", "organization 1 - title",
-                     "organization title", "person - job title"),
-        "phone": ("phone", "телефон", "рабочий телефон", "телефон (рабочий)", "мобильный",
-                  "мобильный телефон", "телефон (мобильный)", "business phone", "mobile phone",
-                  "phone 1 - value", "person - phone", "person - phone - work",
-                  "person - phone - mobile"),
-        "email": ("email", "e-mail", "почта", "рабочий e-mail", "email (рабочий)",
-                  "e-mail address", "e-mail 1 - value", "person - email",
-                  "person - email - work"),
-        "notes": ("notes", "примечание", "комментарий"),
-    },
-}
-
 
 def normalise_header(text: Any) -> str:
     """A column name compared as people mean it: case, spaces, punctuation and ё aside."""
@@ -106,22 +48,25 @@ class Mapping:
         return next((i for i, f in self.fields.items() if f == name), None)
 
 
+@cache
 def lookup(kind: str) -> dict[str, str]:
-    """Normalised column name -> field, for a kind that has synonyms."""
+    """Normalised column name -> field, from the registry's names of each field
+    (:func:`salesdesk.registry.import_names`)."""
     table: dict[str, str] = {}
-    for name, names in SYNONYMS.get(kind, {}).items():
-        for alias in (name, *names):
+    for name, names in registry.import_names(kind):
+        for alias in names:
             table.setdefault(normalise_header(alias), name)
     return table
 
 
-def recognise(kind: str, header: list[str], aliases: dict[str, tuple[str, ...]]) -> Mapping:
-    """The mapping proposed for ``header``: the tools' names first, then SalesDesk's own
-    aliases; each field taken by its first column only."""
+def known_fields(kind: str) -> set[str]:
+    """The fields a column of a ``kind`` file may be mapped to."""
+    return {f.name for f in registry.import_fields(kind)}
+
+
+def recognise(kind: str, header: list[str]) -> Mapping:
+    """The mapping proposed for ``header``; each field taken by its first column only."""
     table = lookup(kind)
-    for name, names in aliases.items():
-        for alias in (name, *names):
-            table.setdefault(normalise_header(alias), name)
     mapping = Mapping(header=list(header))
     for index, column in enumerate(header):
         name = table.get(normalise_header(column))
@@ -133,8 +78,7 @@ def recognise(kind: str, header: list[str], aliases: dict[str, tuple[str, ...]])
     return mapping
 
 
-def header_row(kind: str, rows: list[list[Any]], aliases: dict[str, tuple[str, ...]],
-               within: int = 15) -> int:
+def header_row(kind: str, rows: list[list[Any]], within: int = 15) -> int:
     """Which of the first rows is the header: the one naming the most known columns
     (title lines above a 1С list name none, or one)."""
     best, best_score = 0, -1
@@ -142,7 +86,7 @@ def header_row(kind: str, rows: list[list[Any]], aliases: dict[str, tuple[str, .
         texts = [str(c) for c in cells if isinstance(c, str) and c.strip()]
         if not texts:
             continue
-        score = len(recognise(kind, texts, aliases).fields)
+        score = len(recognise(kind, texts).fields)
         if score > best_score and (score >= 2 or (index == 0 and score >= 1)):
             best, best_score = index, score
     return best

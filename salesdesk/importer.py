@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
@@ -47,7 +47,7 @@ from salesdesk.fields import (
     text,
 )
 from salesdesk.i18n import _
-from salesdesk.import_mapping import SYNONYMS, Mapping, header_row, parse_map, recognise
+from salesdesk.import_mapping import Mapping, header_row, known_fields, parse_map, recognise
 from salesdesk.money import AmountError, amount_style, parse_amount, style_of
 from salesdesk.policy import Action, Ctx
 from salesdesk.record_kinds import IMPORT_KINDS
@@ -63,40 +63,6 @@ from salesdesk.validation import normalize_phone
 
 KINDS = IMPORT_KINDS
 
-# canonical column -> accepted names (compared case-folded, without spaces and "_").
-ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "clients": {
-        "name": ("name", "наименование", "название"), "inn": ("inn", "инн"),
-        "kpp": ("kpp", "кпп"), "segment": ("segment", "сегмент"),
-        "source": ("source", "источник"), "owner": ("owner", "ответственный"),
-        "email": ("email", "e-mail", "почта"), "phone": ("phone", "телефон"),
-        "city": ("city", "город"), "address": ("address", "адрес"),
-        "created": ("created", "создан"),
-    },
-    "deals": {
-        "client": ("client", "клиент"), "title": ("title", "название"),
-        "owner": ("owner", "ответственный"), "amount": ("amount", "сумма"),
-        "stage": ("stage", "стадия"), "opened": ("opened", "открыта"),
-        "closed": ("closed", "закрыта"),
-        "expected_close": ("expected_close", "ожидаемое закрытие"),
-        "lost_reason": ("lost_reason", "причина отказа"),
-    },
-    "activities": {
-        "client": ("client", "клиент"), "user": ("user", "сотрудник"),
-        "kind": ("kind", "тип"), "date": ("date", "дата"), "note": ("note", "комментарий"),
-    },
-    "contacts": {},  # all in import_mapping.SYNONYMS
-    "spend": {"date": ("date", "дата"), "channel": ("channel", "канал"),
-              "amount": ("amount", "сумма")},
-    "targets": {"user": ("user", "сотрудник"), "month": ("month", "месяц"),
-                "amount": ("amount", "сумма")},
-    "products": {
-        "name": ("name", "наименование"), "price": ("price", "цена"),
-        "unit": ("unit", "ед.", "ед", "единица"),
-        "vat_rate": ("vat_rate", "ставка ндс", "ндс"), "sku": ("sku", "артикул"),
-    },
-}
-
 REQUIRED: dict[str, tuple[str, ...]] = {
     # The owner may be left out: rows then belong to --owner, or to whoever imports.
     "clients": ("name",),
@@ -107,10 +73,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "targets": ("user", "month", "amount"),
     "products": ("name", "price"),
 }
-
-
-def _key(name: str) -> str:
-    return "".join(str(name).casefold().split()).replace("_", "")
 
 
 @dataclass
@@ -185,8 +147,8 @@ def preview_file(path: Path, kind: str, count: int = 8) -> Preview:
         raise ValidationError(_("Kind"), _("must be one of {rates}").format(
             rates=", ".join(KINDS)))
     sheet = _with_header(read_table(Path(path)), kind)
-    mapping = recognise(kind, sheet.header, ALIASES[kind])
-    known = sorted(_known_fields(kind))
+    mapping = recognise(kind, sheet.header)
+    known = sorted(known_fields(kind))
     return Preview(sheet.header, [cells for _line, cells in sheet.rows[:count]],
                    mapping.fields, known, len(sheet.rows))
 
@@ -209,25 +171,20 @@ def _with_header(sheet: Sheet, kind: str) -> Sheet:
     """The sheet with its real header: the first rows may be a title ("Контрагенты",
     the date of the list) above it, as 1С writes them."""
     grid = [list(sheet.header), *(cells for _line, cells in sheet.rows)]
-    index = header_row(kind, grid, ALIASES[kind])
+    index = header_row(kind, grid)
     if index == 0:
         return sheet
     header = [str(c).strip() if c is not None else "" for c in sheet.rows[index - 1][1]]
     return Sheet(sheet.name, header, sheet.rows[index:])
 
 
-def _known_fields(kind: str) -> set[str]:
-    """The fields a column of a ``kind`` file may be mapped to."""
-    return set(ALIASES[kind]) | set(SYNONYMS.get(kind, {}))
-
-
 def _map(sheet: Sheet, kind: str, given: str | None) -> Mapping:
     """The recognised mapping, or the user's (``--map``); refused without a required
     column, naming the columns that are there."""
-    known = _known_fields(kind)
+    known = known_fields(kind)
     try:
         mapping = (parse_map(given, sheet.header, known) if given
-                   else recognise(kind, sheet.header, ALIASES[kind]))
+                   else recognise(kind, sheet.header))
     except ValidationError as exc:
         raise ImportRefused(exc.problems, rows=False) from None
     present = set(mapping.fields.values())
@@ -444,8 +401,9 @@ def _client_finder(ctx: Ctx) -> Callable[[str], tuple[Client | None, str | None]
     return find
 
 
-CLIENT_COLUMNS = ("name", "inn", "kpp", "segment", "source", "email", "phone", "website",
-                  "city", "address", "notes")
+CLIENT_COLUMNS = tuple(f.key for f in registry.import_fields("clients") if f.service)
+"""The columns of a client row that are the client's own fields (checked as a form is)."""
+CONTACT_COLUMNS = tuple(f.key for f in registry.import_fields("contacts") if f.service)
 
 
 def _client_values(imp: _Importer, row: _Row, problems: list[FieldProblem]
@@ -672,7 +630,7 @@ def _import_contacts(imp: _Importer, report: ImportReport, skip_invalid: bool) -
         row.cells["name"] = name or None
         values: dict[str, Any] = {}
         extra: list[str] = []
-        for column in ("name", "position", "phone", "email", "notes"):
+        for column in CONTACT_COLUMNS:
             if column in ("phone", "email"):
                 _keep_first(row, column, extra)
             value = imp.parse(row, column, CONTACT_FIELDS[column].parse, column == "name",

@@ -25,14 +25,14 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Integer, LargeBinary, Uuid, func, select
 
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor, hash_password
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
 from salesdesk.db.types import Money, Scaled, UTCDateTime
 from salesdesk.errors import ValidationError
 from salesdesk.files import atomic_target
-from salesdesk.i18n import N_, Tr, _
+from salesdesk.i18n import Tr, _
 from salesdesk.policy import Action
 from salesdesk.record_kinds import TABLE_KINDS
 from salesdesk.services.base import reading, writing
@@ -50,113 +50,12 @@ LEFT_OUT = {("users", "password_hash"), ("users", "failed_logins"),
             ("users", "locked_until"), ("users", "last_login_at")}
 HEADER_STYLES = ("keys", "ru", "en")
 
-SHEET_LABELS = {
-    "users": N_("Users"), "company": N_("Company"), "products": N_("Products"),
-    "competitors": N_("Competitors"), "document_series": N_("Document series"),
-    "clients": N_("Clients"), "contacts": N_("Contacts"), "deals": N_("Deals"),
-    "activities": N_("Activities"), "documents": N_("Proposals and invoices"),
-    "document_lines": N_("Document lines"), "payments": N_("Payments"),
-    "deliveries": N_("Deliveries"), "tasks": N_("Tasks"), "targets": N_("Monthly targets"),
-    "marketing_spend": N_("Marketing spend"), "strategy_items": N_("Strategy"),
-    "market_notes": N_("Market notes"), "training_items": N_("Training"),
-}
-COLUMN_LABELS = {
-    "accountant_name": N_("Chief accountant"),
-    "active": N_("Active"),
-    "activity_window_days": N_("Activity window, days"),
-    "address": N_("Address"),
-    "amount": N_("Amount"),
-    "answered_on": N_("Answered on"),
-    "assigned_by_id": N_("Assigned by"),
-    "assignee_id": N_("Assignee"),
-    "author_id": N_("Author"),
-    "bank_name": N_("Bank"),
-    "base_currency": N_("Currency"),
-    "bik": N_("BIK"),
-    "cancelled_reason": N_("Why cancelled"),
-    "client_id": N_("Client id"),
-    "competitor_id": N_("Competitor id"),
-    "contact_id": N_("Contact id"),
-    "corr_account": N_("Correspondent account"),
-    "created_at": N_("Created"),
-    "created_by_id": N_("Created by"),
-    "currency": N_("Currency"),
-    "deal_id": N_("Deal id"),
-    "default_vat_rate": N_("Default VAT rate"),
-    "delivery_terms": N_("Delivery terms"),
-    "delivery_terms_en": N_("Delivery terms (English documents)"),
-    "department_name": N_("Department"),
-    "description": N_("Description"),
-    "doc_prefix": N_("Document prefix"),
-    "document_id": N_("Document id"),
-    "document_language": N_("Document language"),
-    "done_on": N_("Done on"),
-    "due_date": N_("Due date"),
-    "email": N_("E-mail"),
-    "head_name": N_("Director"),
-    "head_position": N_("Director's position"),
-    "id": N_("Id"),
-    "inn": N_("INN"),
-    "invoice_due_days": N_("Invoice payment term, days"),
-    "invoice_id": N_("Invoice id"),
-    "is_demo": N_("Demo data"),
-    "issued_at": N_("Issued at"),
-    "kind": N_("Kind"),
-    "kpp": N_("KPP"),
-    "last_number": N_("Last number"),
-    "legal_form": N_("Legal form"),
-    "login": N_("Login"),
-    "logo": N_("Logo"),
-    "manager_id": N_("Manager"),
-    "month": N_("Month"),
-    "name": N_("Name"),
-    "note": N_("Note"),
-    "number": N_("Number"),
-    "ogrn": N_("OGRN"),
-    "owner_id": N_("Owner"),
-    "paid_on": N_("Paid on"),
-    "paid_total": N_("Paid"),
-    "payment_terms": N_("Payment terms"),
-    "payment_terms_en": N_("Payment terms (English documents)"),
-    "phone": N_("Phone"),
-    "phone_e164": N_("Phone (international)"),
-    "position": N_("Position"),
-    "prefix": N_("Prefix"),
-    "priority": N_("Key client"),
-    "product_id": N_("Product id"),
-    "proposal_valid_days": N_("Proposal validity, days"),
-    "recorded_by_id": N_("Recorded by"),
-    "replaces_id": N_("Replaces"),
-    "review_note": N_("Review note"),
-    "reviewed": N_("Reviewed"),
-    "reviewed_by_id": N_("Reviewed by"),
-    "role": N_("Role"),
-    "seq": N_("Sequence number"),
-    "series": N_("Series"),
-    "settlement_account": N_("Settlement account"),
-    "signature_accountant": N_("Accountant's signature"),
-    "signature_head": N_("Head's signature"),
-    "snapshot": N_("Printed requisites"),
-    "source_id": N_("Made from"),
-    "stage_probabilities": N_("Stage probabilities"),
-    "stamp": N_("Stamp"),
-    "status": N_("Status"),
-    "subtotal": N_("Subtotal"),
-    "title": N_("Title"),
-    "total": N_("Total"),
-    "user_id": N_("User"),
-    "vat_amount": N_("VAT"),
-    "vat_column": N_("Print each line's VAT"),
-    "vat_included": N_("Prices include VAT"),
-    "vat_total": N_("VAT"),
-}
-"""Labels of the columns that have no field of a service form (English; translated)."""
 
 
 def _sheet_title(table: str, style: str) -> str:
     if style == "keys":
         return table
-    return Tr(style)._(SHEET_LABELS[table])[:31]  # Excel's limit on a sheet's name
+    return Tr(style)._(registry.sheet_label(table))[:31]  # Excel's limit on a sheet's name
 
 
 def columns(table: str) -> list[str]:
@@ -171,10 +70,7 @@ def columns(table: str) -> list[str]:
 def _header(table: str, column: str, style: str) -> str:
     if style == "keys":
         return column
-    field = checks.service_fields().get(table, {}).get(column)
-    label = field.label if field is not None else COLUMN_LABELS.get(
-        column, column.replace("_", " ").capitalize())
-    return Tr(style)._(label)
+    return Tr(style)._(registry.label(table, column))
 
 
 def _headers(table: str, style: str) -> list[str]:

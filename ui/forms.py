@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from salesdesk import registry
+from salesdesk.domain import label as choice_label
 from salesdesk.errors import ConflictError, SalesDeskError, ValidationError
 from salesdesk.fields import Field, field_problem
 from salesdesk.i18n import _
@@ -53,6 +55,33 @@ class FormField:
     read_only: bool = False
     hint: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def registry_fields(table: str, **given: dict[str, Any]) -> list[FormField]:
+    """The form of a record kind, as :mod:`salesdesk.registry` declares it: its form
+    fields in order, each with its label, widget, placeholder, hint, choices and the
+    service's own rule (so a field is checked as it is left). ``given`` adds what only
+    the window knows, by key (``segment={"suggestions": [...]}``)."""
+    out = []
+    for f in registry.kind(table).fields:
+        if not f.form:
+            continue
+        extra = dict(given.get(f.key, {}))
+        options = [(code, choice_label(f.choices, code)) for code in f.choices] \
+            if f.choices else ()
+        out.append(FormField(
+            f.key, _(f.label), extra.pop("kind", f.widget),
+            required=extra.pop("required", f.required or f.default is not None),
+            options=extra.pop("options", options),
+            placeholder=_(f.placeholder) if f.placeholder else "",
+            spec=f if f.service else None, hint=_(f.hint) if f.hint else "", **extra))
+    return out
+
+
+def registry_defaults(table: str) -> dict[str, Any]:
+    """A new record's starting values, as the registry declares them."""
+    return {f.key: f.initial() for f in registry.kind(table).fields
+            if f.form and f.default is not None}
 
 
 def money_text(value: Decimal | None) -> str:

@@ -9,26 +9,19 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, User
 from salesdesk.db.types import utcnow
-from salesdesk.domain import ACTIVITY_KIND_LABELS, REQUEST_STATUS_LABELS
 from salesdesk.errors import ValidationError
-from salesdesk.fields import Field, choice, parse_date, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, text, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action
 from salesdesk.services.base import apply, check_version, get_record, reading, writing
 
-ACTIVITY_FIELDS: dict[str, Field] = {
-    "kind": Field(N_("Kind"), choice(ACTIVITY_KIND_LABELS), required=True),
-    "date": Field(N_("Date"), parse_date, required=True),
-    "note": Field(N_("Note"), text(10000)),
-    "answer_by": Field(N_("Answer by"), parse_date),
-    "request_status": Field(N_("Request status"), choice(REQUEST_STATUS_LABELS)),
-    "answer": Field(N_("Answer"), text(10000)),
-}
+ACTIVITY_FIELDS: dict[str, Field] = registry.spec("activities")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -11,40 +11,26 @@ from typing import Any
 from sqlalchemy import Select, asc, desc, func, or_, select
 from sqlalchemy.orm import Session
 
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, Contact, User
 from salesdesk.db.types import utcnow
-from salesdesk.domain import CLIENT_KINDS, CLIENT_STATUS_LABELS
 from salesdesk.errors import ValidationError
-from salesdesk.fields import Field, checked, choice, digits, normalize_name, one_of, text, validate
-from salesdesk.i18n import LANGUAGES, N_, _
+from salesdesk.fields import Field, digits, normalize_name, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import check_version, get_record, reading, writing
-from salesdesk.validation import check_email, check_inn, check_kpp, check_phone, normalize_phone
+from salesdesk.validation import normalize_phone
 
-CLIENT_FIELDS: dict[str, Field] = {
-    "name": Field(N_("Name"), text(300), required=True),
-    "kind": Field(N_("Kind"), one_of(CLIENT_KINDS)),
-    "inn": Field(N_("INN"), checked(check_inn)),
-    "kpp": Field(N_("KPP"), checked(check_kpp)),
-    "segment": Field(N_("Segment"), text(100)),
-    "market": Field(N_("Market"), text(100)),
-    "city": Field(N_("City"), text(100)),
-    "source": Field(N_("Source"), text(100)),
-    "status": Field(N_("Status"), choice(CLIENT_STATUS_LABELS)),
-    "email": Field(N_("E-mail"), checked(check_email)),
-    "phone": Field(N_("Phone"), checked(check_phone)),
-    "website": Field(N_("Website"), text(200)),
-    "address": Field(N_("Address"), text(500)),
-    "notes": Field(N_("Notes"), text(10000)),
-    "document_language": Field(N_("Document language"), one_of(LANGUAGES)),
-}
+CLIENT_FIELDS: dict[str, Field] = registry.spec("clients")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
-SORTABLE = {"name": Client.name_norm, "inn": Client.inn, "segment": Client.segment,
-            "city": Client.city, "status": Client.status, "created": Client.created_at,
-            "owner": User.name, "source": Client.source, "priority": Client.priority}
+# What a list column sorts by in SQL, where it is not the field's own column.
+_SORTED_BY = {"name": Client.name_norm, "owner": User.name}
+SORTABLE = {name: _SORTED_BY.get(name) or getattr(Client, registry.kind("clients").field(
+    name).key) for name in registry.sortable("clients")}  # type: ignore[union-attr]
+"""The client list's sort keys (the registry's sortable fields) -> SQL."""
 
 
 @dataclass(frozen=True)

@@ -8,25 +8,20 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Contact
 from salesdesk.db.types import utcnow
-from salesdesk.fields import Field, checked, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import apply, check_version, get_record, reading, view, writing
 from salesdesk.services.clients import search_text_of
-from salesdesk.validation import check_email, check_phone, normalize_phone
+from salesdesk.validation import normalize_phone
 
-CONTACT_FIELDS: dict[str, Field] = {
-    "name": Field(N_("Name"), text(200), required=True),
-    "position": Field(N_("Position"), text(200)),
-    "phone": Field(N_("Phone"), checked(check_phone)),
-    "email": Field(N_("E-mail"), checked(check_email)),
-    "notes": Field(N_("Notes"), text(5000)),
-}
+CONTACT_FIELDS: dict[str, Field] = registry.spec("contacts")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -10,29 +10,21 @@ from typing import Any
 
 from sqlalchemy import Select, asc, desc, func, select
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Competitor, Deal, User
 from salesdesk.db.types import utcnow
-from salesdesk.domain import CLOSED_STAGES, STAGE_LABELS, STAGES
+from salesdesk.domain import CLOSED_STAGES, STAGES
 from salesdesk.errors import ValidationError
-from salesdesk.fields import Field, choice, money, parse_date, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, validate
+from salesdesk.i18n import _
 from salesdesk.metrics.sqlfuncs import msum
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import apply, check_version, get_record, reading, writing
 
-DEAL_FIELDS: dict[str, Field] = {
-    "title": Field(N_("Title"), text(300), required=True),
-    "amount": Field(N_("Amount"), money, required=True),
-    "stage": Field(N_("Stage"), choice(STAGE_LABELS)),
-    "opened_on": Field(N_("Opened"), parse_date),
-    "expected_close": Field(N_("Expected close"), parse_date),
-    "closed_on": Field(N_("Closed"), parse_date),
-    "lost_reason": Field(N_("Lost reason"), text(1000)),
-    "notes": Field(N_("Notes"), text(10000)),
-}
+DEAL_FIELDS: dict[str, Field] = registry.spec("deals")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

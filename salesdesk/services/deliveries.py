@@ -9,23 +9,19 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Deal, Delivery, Document, User
 from salesdesk.db.types import utcnow
 from salesdesk.errors import ValidationError
-from salesdesk.fields import Field, parse_date, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action
 from salesdesk.services.base import apply, check_version, get_record, reading, writing
 
-DELIVERY_FIELDS: dict[str, Field] = {
-    "description": Field(N_("What"), text(300), required=True),
-    "due_date": Field(N_("Due"), parse_date, required=True),
-    "delivered_on": Field(N_("Delivered"), parse_date),
-    "note": Field(N_("Note"), text(5000)),
-}
+DELIVERY_FIELDS: dict[str, Field] = registry.spec("deliveries")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
@@ -38,36 +38,20 @@ from salesdesk.db.models import (
 )
 from salesdesk.db.types import utcnow
 from salesdesk.documents.totals import compute_document, compute_line
-from salesdesk.domain import DOCUMENT_KIND_LABELS, VAT_RATES, company_full_name
+from salesdesk.domain import DOCUMENT_KIND_LABELS, company_full_name
 from salesdesk.errors import ConflictError, ValidationError
-from salesdesk.fields import Field, is_blank, money, one_of, parse_date, percent, quantity, text
+from salesdesk.fields import Field, is_blank, money, parse_date, text
 from salesdesk.fields import validate as validate_fields
-from salesdesk.i18n import LANGUAGES, N_, Tr, _
+from salesdesk.i18n import N_, Tr, _
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import check_version, get_record, names_of, reading, writing
 from salesdesk.services.company import load_company, terms_for
 
-HEADER_FIELDS: dict[str, Field] = {
-    "doc_date": Field(N_("Date"), parse_date),
-    "valid_until": Field(N_("Valid until"), parse_date),
-    "due_date": Field(N_("Pay by"), parse_date),
-    "title": Field(N_("Title"), text(300)),
-    "lead": Field(N_("Introduction"), text(5000)),
-    "basis": Field(N_("Basis"), text(300)),
-    "payment_terms": Field(N_("Payment terms"), text(5000)),
-    "delivery_terms": Field(N_("Delivery terms"), text(5000)),
-    "notes": Field(N_("Notes"), text(5000)),
-    "language": Field(N_("Document language"), one_of(LANGUAGES)),
-}
+HEADER_FIELDS: dict[str, Field] = registry.spec("documents")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
-LINE_FIELDS: dict[str, Field] = {
-    "description": Field(N_("Item"), text(1000), required=True),
-    "quantity": Field(N_("Quantity"), quantity, required=True),
-    "unit": Field(N_("Unit"), text(20), required=True),
-    "price": Field(N_("Price"), money, required=True),
-    "discount_pct": Field(N_("Discount, %"), percent),
-    "vat_rate": Field(N_("VAT rate"), one_of(VAT_RATES), required=True),
-}
+LINE_FIELDS: dict[str, Field] = registry.spec("document_lines")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 MAX_LINES = 500
 OPEN_INVOICE = ("issued", "sent", "partially_paid")

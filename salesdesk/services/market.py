@@ -9,30 +9,21 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Competitor, MarketNote, User
 from salesdesk.db.types import utcnow
-from salesdesk.fields import Field, parse_date, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action
 from salesdesk.services.base import apply, check_version, get_record, reading, view, writing
 
-COMPETITOR_FIELDS: dict[str, Field] = {
-    "name": Field(N_("Name"), text(200), required=True),
-    "website": Field(N_("Website"), text(300)),
-    "strengths": Field(N_("Strengths"), text(5000)),
-    "weaknesses": Field(N_("Weaknesses"), text(5000)),
-    "prices": Field(N_("Prices"), text(5000)),
-    "notes": Field(N_("Notes"), text(10000)),
-}
+COMPETITOR_FIELDS: dict[str, Field] = registry.spec("competitors")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
-NOTE_FIELDS: dict[str, Field] = {
-    "title": Field(N_("Title"), text(300), required=True),
-    "date": Field(N_("Date"), parse_date),
-    "text": Field(N_("Text"), text(20000)),
-}
+NOTE_FIELDS: dict[str, Field] = registry.spec("market_notes")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

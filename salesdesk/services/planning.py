@@ -10,28 +10,21 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
-from salesdesk.db.models import STRATEGY_KINDS, Client, MarketingSpend, StrategyItem, Target, User
+from salesdesk.db.models import Client, MarketingSpend, StrategyItem, Target, User
 from salesdesk.db.types import utcnow
-from salesdesk.fields import Field, money, one_of, parse_date, parse_month, text, validate
+from salesdesk.fields import Field, money, parse_month, validate
 from salesdesk.i18n import N_, _
 from salesdesk.policy import Action
 from salesdesk.services.base import apply, check_version, get_record, reading, view, writing
 
-SPEND_FIELDS: dict[str, Field] = {
-    "date": Field(N_("Date"), parse_date, required=True),
-    "channel": Field(N_("Channel"), text(100), required=True),
-    "amount": Field(N_("Amount"), money, required=True),
-    "note": Field(N_("Note"), text(2000)),
-}
+SPEND_FIELDS: dict[str, Field] = registry.spec("marketing_spend")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
-STRATEGY_FIELDS: dict[str, Field] = {
-    "kind": Field(N_("Kind"), one_of(STRATEGY_KINDS), required=True),
-    "value": Field(N_("Value"), text(200), required=True),
-    "note": Field(N_("Note"), text(2000)),
-}
+STRATEGY_FIELDS: dict[str, Field] = registry.spec("strategy_items")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -9,26 +9,18 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Product
 from salesdesk.db.types import utcnow
-from salesdesk.domain import VAT_RATES
-from salesdesk.fields import Field, boolean, money, one_of, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action
 from salesdesk.services.base import apply, check_version, get_record, reading, view, writing
 
-PRODUCT_FIELDS: dict[str, Field] = {
-    "name": Field(N_("Name"), text(300), required=True),
-    "price": Field(N_("Price"), money, required=True),
-    "unit": Field(N_("Unit"), text(20)),
-    "vat_rate": Field(N_("VAT rate"), one_of(VAT_RATES)),
-    "sku": Field(N_("SKU"), text(64)),
-    "description": Field(N_("Description"), text(5000)),
-    "active": Field(N_("Active"), boolean),
-}
+PRODUCT_FIELDS: dict[str, Field] = registry.spec("products")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, not_, or_, select
 
 from salesdesk import clock as app_clock
-from salesdesk import policy
+from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.backup import backup_to_file
 from salesdesk.db.base import Base
@@ -694,20 +694,6 @@ class ConflictView:
     choices: tuple[str, ...] = ()
 
 
-ENTITY_LABELS = {"clients": N_("Client"), "deals": N_("Deal"), "documents": N_("Document"),
-                 "document_lines": N_("Document line"), "payments": N_("Payment"),
-                 "products": N_("Product"), "targets": N_("Target"),
-                 "marketing_spend": N_("Marketing spend"), "deliveries": N_("Delivery"),
-                 "tasks": N_("Task"), "activities": N_("Activity"), "contacts": N_("Contact")}
-FIELD_LABELS = {"amount": N_("Amount"), "stage": N_("Stage"), "status": N_("Status"),
-                "price": N_("Price"), "total": N_("Lines and total"),
-                "paid_total": N_("Payments"), "subtotal": N_("Subtotal"),
-                "vat_total": N_("VAT"), "name": N_("Name"), "notes": N_("Notes"),
-                "city": N_("City"), "phone": N_("Phone"), "email": N_("E-mail"),
-                "address": N_("Address"), "segment": N_("Segment"), "title": N_("Title"),
-                "owner_id": N_("Owner"), "inn": N_("INN"), "kpp": N_("KPP"),
-                "source": N_("Source"), "market": N_("Market"), "priority": N_("Priority"),
-                "expected_close": N_("Expected close"), "probability": N_("Probability")}
 KIND_LABELS = {"edit_deleted": N_("Edited on one side, deleted on the other"),
                "delete_edited": N_("Edited on one side, deleted on the other"),
                "duplicate": N_("Two clients with one INN")}
@@ -728,7 +714,7 @@ def _describe(entity: str, field: str | None, value: Any) -> str:
         return "—"
     if field is None:
         if isinstance(value, list):
-            return ", ".join(_(FIELD_LABELS.get(str(v), str(v))) for v in value)
+            return ", ".join(_(registry.conflict_label(entity, str(v))) for v in value)
         return _("deleted") if value == "deleted" else str(value)
     if isinstance(codec.column_type(entity, field), Money):
         return format_money(codec.decode(entity, field, value))
@@ -775,12 +761,12 @@ def list_conflicts(db: Database, actor: Actor, include_resolved: bool = False
                 sides = [ConflictSide(s.value, _title(ctx.session, row.entity,
                                                       uuid.UUID(str(s.value))),
                                       s.user_name, s.here) for s in sides]
-            what = _(FIELD_LABELS.get(row.field or "", row.field or "")) if row.field \
+            what = _(registry.conflict_label(row.entity, row.field)) if row.field \
                 else _(KIND_LABELS.get(row.kind, row.kind))
             out.append(ConflictView(
                 row.id, row.kind, row.entity, row.record_id,
                 _title(ctx.session, row.entity, row.record_id), row.field, sides, row.other_id,
-                row.detected_at, _(ENTITY_LABELS.get(row.entity, row.entity)), what,
+                row.detected_at, _(registry.kind_label(row.entity)), what,
                 tuple(str(n) for n in range(1, len(sides) + 1)) if row.kind == "field"
                 else CHOICES.get(row.kind, ())))
         return out

@@ -9,21 +9,18 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Deal, Task, User
 from salesdesk.db.types import utcnow
-from salesdesk.fields import Field, parse_date, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import apply, check_version, get_record, names_of, reading, writing
 
-TASK_FIELDS: dict[str, Field] = {
-    "title": Field(N_("Title"), text(300), required=True),
-    "due_date": Field(N_("Due"), parse_date, required=True),
-    "note": Field(N_("Note"), text(5000)),
-}
+TASK_FIELDS: dict[str, Field] = registry.spec("tasks")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,18 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import clock, policy
+from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import TrainingItem, User
 from salesdesk.db.types import utcnow
-from salesdesk.fields import Field, parse_date, text, validate
-from salesdesk.i18n import N_, _
+from salesdesk.fields import Field, text, validate
+from salesdesk.i18n import _
 from salesdesk.policy import Action
 from salesdesk.services.base import get_record, names_of, reading, view, writing
 
-TRAINING_FIELDS: dict[str, Field] = {
-    "title": Field(N_("Title"), text(300), required=True),
-    "description": Field(N_("Description"), text(5000)),
-    "due_date": Field(N_("Due"), parse_date),
-}
+TRAINING_FIELDS: dict[str, Field] = registry.spec("training_items")
+"""The fields the service checks (declared in :mod:`salesdesk.registry`)."""
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import unicodedata
 import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Integer, LargeBinary, String, Text, Uuid
 
+from salesdesk import registry
 from salesdesk.db.types import Money, Scaled, UTCDateTime
 from salesdesk.domain import (
     ACTIVITY_KIND_LABELS,
@@ -72,28 +72,10 @@ AT_ISSUE = {"number", "series", "seq", "issued_at", "snapshot", "doc_date", "val
             "due_date"}
 
 
-@cache
 def service_fields() -> dict[str, dict[str, Field]]:
-    """The services' field specs by table: the validators a window edit goes through."""
-    from salesdesk.services import (
-        activities,
-        clients,
-        contacts,
-        deals,
-        deliveries,
-        documents,
-        market,
-        planning,
-        products,
-    )
-
-    return {"clients": clients.CLIENT_FIELDS, "contacts": contacts.CONTACT_FIELDS,
-            "deals": deals.DEAL_FIELDS, "activities": activities.ACTIVITY_FIELDS,
-            "deliveries": deliveries.DELIVERY_FIELDS, "documents": documents.HEADER_FIELDS,
-            "document_lines": documents.LINE_FIELDS, "products": products.PRODUCT_FIELDS,
-            "competitors": market.COMPETITOR_FIELDS, "market_notes": market.NOTE_FIELDS,
-            "marketing_spend": planning.SPEND_FIELDS,
-            "strategy_items": planning.STRATEGY_FIELDS}
+    """The services' field specs by table (:mod:`salesdesk.registry`): the validators a
+    window edit goes through."""
+    return {table: registry.spec(table) for table in registry.KINDS}
 
 
 def refuse(author: str, entity: str, record: uuid.UUID, field: str, why: str

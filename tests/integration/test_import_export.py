@@ -274,6 +274,6 @@ def test_a_csv_keeps_inn_and_kpp_text_for_excel_and_imports_back(
     report = import_file(fresh.db, fresh.rep1, "clients", path)
     assert not report.problems
     with fresh.db.read() as s:
-        inns = dict(s.execute(select(Client.name, Client.inn)).tuples().all())
+        inns = {name: inn for name, inn in s.execute(select(Client.name, Client.inn))}
         assert (inns["ООО «Ноль»"], inns["ИП Орлов"]) == ("0274062111", "500100732259")
         assert s.scalar(select(Client.kpp).where(Client.inn == "0274062111")) == "027401001"

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from salesdesk.i18n import N_, _
+from salesdesk import registry
+from salesdesk.i18n import _
 from salesdesk.import_mapping import IGNORE, normalise_header
 from salesdesk.importer import (
     ImportCancelled,
@@ -51,27 +52,16 @@ from salesdesk.importer import (
 from ..context import AppContext
 from ..worker import Op
 
-FIELD_LABELS = {
-    "name": N_("Name"), "inn": N_("INN"), "kpp": N_("KPP"), "segment": N_("Segment"),
-    "source": N_("Source"), "owner": N_("Owner"), "email": N_("E-mail"), "phone": N_("Phone"),
-    "website": N_("Website"), "city": N_("City"), "address": N_("Address"),
-    "notes": N_("Notes"), "created": N_("Created"), "client": N_("Client"),
-    "client_inn": N_("Client's INN"), "last_name": N_("Last name"),
-    "first_name": N_("First name"), "middle_name": N_("Middle name"),
-    "position": N_("Position"), "title": N_("Title"), "amount": N_("Amount"),
-    "stage": N_("Stage"), "opened": N_("Opened"), "closed": N_("Closed"),
-    "expected_close": N_("Expected close"), "lost_reason": N_("Lost reason"),
-    "user": N_("User"), "kind": N_("Kind"), "date": N_("Date"), "note": N_("Note"),
-    "channel": N_("Channel"), "month": N_("Month"), "price": N_("Price"), "unit": N_("Unit"),
-    "vat_rate": N_("VAT rate"), "sku": N_("SKU"),
-}
-
 
 def field_label(name: str, kind: str = "") -> str:
-    """A field as the wizard names it (its key when it has no label)."""
-    if name == "name" and kind in ("clients", "products"):
-        return _("Company name") if kind == "clients" else _("Name")
-    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+    """A field as the wizard names it: its label in the registry (its key when the kind
+    has no such field)."""
+    field = registry.import_field(kind, name) if kind in registry.IMPORT_TABLES else None
+    if field is None:
+        return name
+    if (kind, name) == ("clients", "name"):
+        return _("Company name")  # beside "Name" of a contact, the wizard says which name
+    return _(field.label)
 
 
 def header_key(kind: str, header: list[str]) -> str:

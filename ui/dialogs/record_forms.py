@@ -11,10 +11,6 @@ from PySide6.QtWidgets import QWidget
 
 from salesdesk import clock
 from salesdesk.domain import (
-    ACTIVITY_KIND_LABELS,
-    CLIENT_STATUS_LABELS,
-    REQUEST_STATUS_LABELS,
-    STAGE_LABELS,
     VAT_RATES,
     label,
     vat_rate_label,
@@ -33,7 +29,7 @@ from salesdesk.services import (
 )
 
 from ..context import AppContext
-from ..forms import FormDialog, FormField
+from ..forms import FormDialog, FormField, registry_defaults, registry_fields
 
 
 def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
@@ -47,32 +43,13 @@ def _people(ctx: AppContext) -> list[tuple[Any, str]]:
 def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord | None = None,
                 on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit client."""
-    spec = clients.CLIENT_FIELDS
     values = clients.filter_values(ctx.db, ctx.actor)
-    fields = [
-        FormField("name", _("Name"), required=True, spec=spec["name"],
-                  placeholder=_("ООО «Ромашка»")),
-        FormField("inn", _("INN"), spec=spec["inn"]),
-        FormField("kpp", _("KPP"), spec=spec["kpp"]),
-        FormField("segment", _("Segment"), "combo", suggestions=values["segment"]),
-        FormField("market", _("Market"), "combo", suggestions=values["market"]),
-        FormField("city", _("City"), "combo", suggestions=values["city"]),
-        FormField("source", _("Source"), "combo", suggestions=values["source"]),
-        FormField("status", _("Status"), "choice", required=True,
-                  options=_choices(CLIENT_STATUS_LABELS)),
-        FormField("phone", _("Phone"), spec=spec["phone"], placeholder="+7 912 345-67-89"),
-        FormField("email", _("E-mail"), spec=spec["email"], placeholder="name@example.ru"),
-        FormField("website", _("Website"), spec=spec["website"], placeholder="example.ru"),
-        FormField("address", _("Address"), "multiline"),
-        FormField("document_language", _("Document language"), "choice", required=True,
-                  options=[("ru", "Русский"), ("en", "English")]),
-        FormField("notes", _("Notes"), "multiline"),
-    ]
+    fields = registry_fields("clients", **{key: {"suggestions": values[key]} for key in (
+        "segment", "market", "city", "source")})
     if record is None and ctx.can_manage:
         fields.insert(1, FormField("owner_id", _("Owner"), "choice", required=True,
                                    options=_people(ctx)))
-    initial: dict[str, Any] = {"status": "active", "document_language": "ru",
-                               "owner_id": ctx.actor.id}
+    initial: dict[str, Any] = {**registry_defaults("clients"), "owner_id": ctx.actor.id}
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}
 
@@ -102,12 +79,7 @@ def contact_form(parent: QWidget, ctx: AppContext, client_id: Any,
                  record: contacts.ContactRecord | None = None,
                  on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit contact person."""
-    spec = contacts.CONTACT_FIELDS
-    fields = [FormField("name", _("Name"), required=True, spec=spec["name"]),
-              FormField("position", _("Position")),
-              FormField("phone", _("Phone"), spec=spec["phone"]),
-              FormField("email", _("E-mail"), spec=spec["email"]),
-              FormField("notes", _("Notes"), "multiline")]
+    fields = registry_fields("contacts")
     initial = {f.key: getattr(record, f.key, None) for f in fields} if record else {}
 
     def save(data: dict[str, Any]) -> Any:
@@ -127,16 +99,8 @@ def activity_form(parent: QWidget, ctx: AppContext, client_id: Any,
                   on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """Log (or edit) a call, meeting, e-mail, message, presentation or request."""
 
-    fields = [FormField("kind", _("Kind"), "choice", required=True,
-                        options=_choices(ACTIVITY_KIND_LABELS)),
-              FormField("date", _("Date"), "date", required=True),
-              FormField("note", _("Note"), "multiline"),
-              FormField("answer_by", _("Answer by"), "date",
-                        hint=_("For a client request: the next day unless you say otherwise")),
-              FormField("request_status", _("Request status"), "choice",
-                        options=_choices(REQUEST_STATUS_LABELS)),
-              FormField("answer", _("Answer"), "multiline")]
-    initial: dict[str, Any] = {"kind": "call", "date": clock.today()}
+    fields = registry_fields("activities")
+    initial: dict[str, Any] = registry_defaults("activities")
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}
 
@@ -160,28 +124,15 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
               on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit deal (the stage rules are the service's)."""
 
-    spec = deals.DEAL_FIELDS
-    fields = [FormField("title", _("Title"), required=True, spec=spec["title"]),
-              FormField("amount", _("Amount"), "money", required=True, spec=spec["amount"]),
-              FormField("stage", _("Stage"), "choice", required=True,
-                        options=_choices(STAGE_LABELS)),
-              FormField("opened_on", _("Opened"), "date", required=True),
-              FormField("expected_close", _("Expected close"), "date"),
-              FormField("closed_on", _("Closed"), "date",
-                        hint=_("For a won or lost deal; today unless you say otherwise")),
-              FormField("lost_reason", _("Lost reason"), "combo",
-                        suggestions=[_("Price too high"), _("Chose a competitor"),
-                                     _("Delivery terms"), _("Project postponed"),
-                                     _("No budget")]),
-              FormField("competitor_id", _("Competitor"), "choice",
-                        options=[(c.id, c.name) for c in market.list_competitors(ctx.db,
-                                                                                  ctx.actor)]),
-              FormField("notes", _("Notes"), "multiline")]
+    fields = registry_fields("deals", lost_reason={"suggestions": [
+        _("Price too high"), _("Chose a competitor"), _("Delivery terms"),
+        _("Project postponed"), _("No budget")]}, competitor_id={"options": [
+            (c.id, c.name) for c in market.list_competitors(ctx.db, ctx.actor)]})
     if client_id is None and record is None:
         fields.insert(0, FormField("client_id", _("Client"), "choice", required=True,
                                    options=[(c.id, c.name) for c in clients.list_clients(
                                        ctx.db, ctx.actor, clients.ClientQuery(limit=2000))]))
-    initial: dict[str, Any] = {"stage": "new", "opened_on": clock.today()}
+    initial: dict[str, Any] = registry_defaults("deals")
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}
 
@@ -216,9 +167,7 @@ def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
     """New or edit follow-up task."""
     from datetime import timedelta
 
-    fields = [FormField("title", _("Title"), required=True, spec=tasks.TASK_FIELDS["title"]),
-              FormField("due_date", _("Due"), "date", required=True),
-              FormField("note", _("Note"), "multiline")]
+    fields = registry_fields("tasks")
     if record is None and ctx.can_manage:
         fields.insert(1, FormField("assignee_id", _("Assignee"), "choice", required=True,
                                    options=_people(ctx)))
@@ -246,10 +195,7 @@ def delivery_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None
                   record: deliveries.DeliveryRecord | None = None,
                   on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit delivery deadline."""
-    fields = [FormField("description", _("What"), required=True),
-              FormField("due_date", _("Due"), "date", required=True),
-              FormField("delivered_on", _("Delivered"), "date"),
-              FormField("note", _("Note"), "multiline")]
+    fields = registry_fields("deliveries")
     initial = {f.key: getattr(record, f.key, None) for f in fields} if record else {}
 
     def save(data: dict[str, Any]) -> Any:
@@ -269,19 +215,14 @@ def product_form(parent: QWidget, ctx: AppContext,
                  record: products.ProductRecord | None = None,
                  on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit catalogue product (read-only for representatives)."""
-    spec = products.PRODUCT_FIELDS
     read_only = not ctx.can_manage
-    fields = [FormField("name", _("Name"), required=True, spec=spec["name"], read_only=read_only),
-              FormField("sku", _("SKU"), read_only=read_only),
-              FormField("unit", _("Unit"), "combo", suggestions=["шт", "усл", "час", "м²", "кг",
-                                                                 "компл"], read_only=read_only),
-              FormField("price", _("Price"), "money", required=True, spec=spec["price"],
-                        read_only=read_only),
-              FormField("vat_rate", _("VAT rate"), "choice", required=True,
-                        options=[(r, vat_rate_label(r)) for r in VAT_RATES],
-                        read_only=read_only),
-              FormField("description", _("Description"), "multiline", read_only=read_only),
-              FormField("active", _("Active"), "bool", read_only=read_only)]
+    shown = {"read_only": read_only}
+    fields = registry_fields(
+        "products", name=shown, sku=shown, price=shown, description=shown, active=shown,
+        unit={**shown, "kind": "combo",
+              "suggestions": ["шт", "усл", "час", "м²", "кг", "компл"]},
+        vat_rate={**shown, "required": True,
+                  "options": [(r, vat_rate_label(r)) for r in VAT_RATES]})
     initial: dict[str, Any] = {"unit": "шт", "vat_rate": ctx.company.default_vat_rate,
                                "active": True}
     if record is not None:

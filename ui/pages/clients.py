@@ -3,6 +3,7 @@ SQL), import and export, and the client card a double click opens."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from salesdesk import registry
 from salesdesk.domain import CLIENT_STATUS_LABELS, label
 from salesdesk.i18n import _, format_number, ngettext
 from salesdesk.services import clients, users
@@ -36,21 +38,30 @@ def client_count_text(n: int) -> str:
     return ngettext("{n} client", "{n} clients", n).format(n=format_number(n))
 
 
+# How a client shows in a list column, where it is not the field's value as it is.
+_CELLS: dict[str, dict[str, Any]] = {
+    "owner_id": {"value": lambda c: short_person(c.owner_name),
+                 "tooltip": lambda c: c.owner_name},
+    "status": {"kind": "status"},
+    "priority": {"kind": "bool", "tooltip": lambda c: _("Key client") if c.priority else ""},
+    "created_at": {"value": lambda c: c.created_at.date(), "kind": "date"},
+}
+
+
 def client_columns() -> list[Column]:
-    """The columns of the client list."""
-    return [
-        Column(_("Client"), lambda c: c.name, sort_key="name"),
-        Column(_("INN"), lambda c: c.inn, sort_key="inn"),
-        Column(_("Segment"), lambda c: c.segment, sort_key="segment"),
-        Column(_("City"), lambda c: c.city, sort_key="city"),
-        Column(_("Owner"), lambda c: short_person(c.owner_name), sort_key="owner",
-               tooltip=lambda c: c.owner_name),
-        Column(_("Status"), lambda c: c.status, kind="status", sort_key="status"),
-        Column(_("Key"), lambda c: c.priority, kind="bool", sort_key="priority",
-               tooltip=lambda c: _("Key client") if c.priority else ""),
-        Column(_("Phone"), lambda c: c.phone),
-        Column(_("Added"), lambda c: c.created_at.date(), kind="date", sort_key="created"),
-    ]
+    """The columns of the client list: the registry's list columns of clients, headed
+    and sorted as it declares them."""
+    kind = registry.kind("clients")
+    columns = []
+    for key in kind.list_columns:
+        field = kind.field(key)
+        assert field is not None, key
+        cell = _CELLS.get(key, {})
+        columns.append(Column(_(field.heading or field.label),
+                              cell.get("value", attrgetter(key)), cell.get("kind", "text"),
+                              sort_key=field.name if field.sortable else None,
+                              tooltip=cell.get("tooltip")))
+    return columns
 
 
 class ClientsPage(Page):
