@@ -141,56 +141,120 @@ def check_correspondent_account(value: str | None, bik: str | None, field: str |
 
 def check_email(value: str | None, field: str | None = None, required: bool = False) -> str | None:
     """An e-mail address (syntax only: offices work offline), normalised."""
-    from email_validator import EmailNotValidError, validate_email
-
     field = field or _("E-mail")
     text = (value or "").strip()
     if not text:
         if required:
             raise ValidationError(field, _("is required"))
         return None
+    normalized = _normalized_email(text)
+    if normalized is None:
+        raise ValidationError(field, _("is not a valid e-mail address (expected name@example.ru)"))
+    return normalized
+
+
+# The address of nearly every row of an import: a plain ASCII local part and a domain.
+# Its local part is checked here; its domain, the part email-validator normalises, once
+# per domain. Anything else (quoted, international, odd) goes to email-validator whole.
+_PLAIN_ADDRESS = re.compile(r"^([A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*)@"
+                            r"([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)$")
+
+
+def _normalized_email(text: str) -> str | None:
+    match = _PLAIN_ADDRESS.match(text)
+    if match and len(match.group(1)) <= 64 and len(text) <= 254:
+        domain = _email_domain(match.group(2))
+        return None if domain is None else f"{match.group(1)}@{domain}"
+    return _validated_email(text)
+
+
+@lru_cache(maxsize=65536)
+def _email_domain(domain: str) -> str | None:
+    normalized = _validated_email(f"a@{domain}")
+    return None if normalized is None else normalized.split("@", 1)[1]
+
+
+def _validated_email(text: str) -> str | None:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
-        result = validate_email(text, check_deliverability=False)
+        return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise ValidationError(field, _("is not a valid e-mail address (expected name@example.ru)"))\
-            from None
-    return result.normalized
+        return None
 
 
-@lru_cache(maxsize=65536)  # a pure function, asked three times per row of an import
 def normalize_phone(value: str | None) -> str | None:
     """E.164 form of a phone (``+79123456789``), Russian numbers by default; ``None``
     when it is not a valid number."""
-    import phonenumbers
-
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        number = phonenumbers.parse(text, "RU")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    found = _phone(value)
+    return found[0] if found else None
 
 
 def check_phone(value: str | None, field: str | None = None, required: bool = False) -> str | None:
     """A phone number in any usual writing, stored in the international format."""
-    import phonenumbers
-
     field = field or _("Phone")
     text = (value or "").strip()
     if not text:
         if required:
             raise ValidationError(field, _("is required"))
         return None
-    e164 = normalize_phone(text)
-    if e164 is None:
+    found = _phone(text)
+    if found is None:
         raise ValidationError(field, _("is not a valid phone number (expected e.g. "
                                        "+7 912 345-67-89)"))
-    number = phonenumbers.parse(e164)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return found[1]
+
+
+# A Russian number as people write it: +7, 8 or nothing, then ten digits with spaces,
+# dashes, dots or brackets between them. Whether such a number is valid and how it is
+# printed depends only on its first digits (the national plan's patterns, as
+# phonenumbers holds them), so phonenumbers is asked once per six-digit prefix and the
+# answer is applied to the other numbers of that prefix. Numbers of +7 7xx (Kazakhstan,
+# with deeper patterns) and everything else go to phonenumbers whole.
+_RUSSIAN = re.compile(r"^(?:\+\s*7|8|7)?[\s\-.()]*([3489](?:[\s\-.()]*\d){9})$")
+
+
+@lru_cache(maxsize=4096)  # asked for the same cell several times while a row is read
+def _phone(value: str | None) -> tuple[str, str] | None:
+    """(E.164, international) of a phone, or ``None`` when it is not valid."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    match = _RUSSIAN.match(text)
+    if match:
+        national = "".join(c for c in match.group(1) if c.isdigit())
+        template = _russian_template(national[:6])
+        if template is None:
+            return None
+        digits_ = iter(national)
+        return "+7" + national, "".join(next(digits_) if c == "#" else c for c in template)
+    return _parsed_phone(text)
+
+
+@lru_cache(maxsize=65536)
+def _russian_template(prefix: str) -> str | None:
+    """How a number of this prefix is printed, its ten digits as ``#``; ``None`` when
+    numbers of this prefix are not valid."""
+    found = _parsed_phone("+7" + prefix + "0000")
+    if found is None or found[0] != "+7" + prefix + "0000":
+        return None
+    printed = found[1]
+    assert printed.startswith("+7"), printed
+    return "+7" + "".join("#" if c.isdigit() else c for c in printed[2:])
+
+
+@lru_cache(maxsize=65536)
+def _parsed_phone(text: str) -> tuple[str, str] | None:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, "RU")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 def check_text(value: str | None, field: str, required: bool = False,

@@ -105,3 +105,41 @@ def test_validators_never_crash(text: str) -> None:
         with contextlib.suppress(ValidationError):
             check(text, BIK)
     assert is_inn(text) in (True, False)
+
+
+def _library_phone(text: str) -> tuple[str, str] | None:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, "RU")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+@given(st.sampled_from("3489"), st.text("0123456789", min_size=9, max_size=9),
+       st.sampled_from(["+7", "8", "7", "", "+7 ", "8 ", "+ 7"]), st.integers(0, 3))
+def test_a_russian_number_reads_as_phonenumbers_reads_it(
+        first: str, rest: str, prefix: str, layout: int) -> None:
+    """The import's fast path for Russian numbers (asked once per prefix) gives what
+    phonenumbers gives for the whole number, valid or not, in every usual writing."""
+    from salesdesk.validation import _phone
+
+    n = first + rest
+    text = [prefix + n, f"{prefix} ({n[:3]}) {n[3:6]}-{n[6:8]}-{n[8:]}",
+            f"{prefix}{n[:3]}.{n[3:6]}.{n[6:]}",
+            f"{prefix} {n[:4]} {n[4:6]}-{n[6:8]}-{n[8:]}"][layout]
+    assert _phone(text) == _library_phone(text)
+
+
+@given(st.text("abcXYZ019._%+-", min_size=1, max_size=70),
+       st.sampled_from(["example.ru", "Example.RU", "ex-ample.com", "a.b", "x..ru", "-x.ru",
+                        "xn--80a.xn--p1ai", "1.2.3.4", "пример.рф", "a.r"]))
+def test_an_address_reads_as_email_validator_reads_it(local: str, domain: str) -> None:
+    from salesdesk.validation import _normalized_email, _validated_email
+
+    text = f"{local}@{domain}"
+    assert _normalized_email(text) == _validated_email(text)
