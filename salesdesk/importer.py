@@ -26,6 +26,7 @@ from sqlalchemy import select
 from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
+from salesdesk.db.ids import OrderedIds
 from salesdesk.db.models import (
     Activity,
     Client,
@@ -56,9 +57,8 @@ from salesdesk.services.clients import (
     CLIENT_FIELDS,
     find_duplicates,
     refresh_search_text,
-    set_search_columns,
 )
-from salesdesk.tabular import Sheet, read_table
+from salesdesk.tabular import Sheet, chunks, read_table
 from salesdesk.validation import normalize_phone
 
 KINDS = IMPORT_KINDS
@@ -167,11 +167,15 @@ class _RowProblems(Exception):
         self.problems = problems
 
 
+HEADER_WITHIN = 15
+"""How many rows from the top the header is looked for in."""
+
+
 def _with_header(sheet: Sheet, kind: str) -> Sheet:
     """The sheet with its real header: the first rows may be a title ("Контрагенты",
     the date of the list) above it, as 1С writes them."""
-    grid = [list(sheet.header), *(cells for _line, cells in sheet.rows)]
-    index = header_row(kind, grid)
+    grid = [list(sheet.header), *(cells for _line, cells in sheet.rows[:HEADER_WITHIN])]
+    index = header_row(kind, grid, HEADER_WITHIN)
     if index == 0:
         return sheet
     header = [str(c).strip() if c is not None else "" for c in sheet.rows[index - 1][1]]
@@ -291,6 +295,21 @@ class _Importer:
             session.expunge(obj)
         self.flushed += len(planned)
         planned.clear()
+
+    def insert_rows(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        """Write new records given as rows in one go, with their audit entries and their
+        change log for the laptops (as a flush of the same records would)."""
+        from salesdesk import audit
+        from salesdesk.db.bulk import bulk_insert
+        from salesdesk.sync import capture
+
+        if not rows:
+            return
+        session = self.ctx.session
+        bulk_insert(session.connection(), model.__table__, rows)
+        audit.log_created(session, model.__tablename__, rows)
+        capture.log_created(session, model.__tablename__, rows)
+        self.flushed += len(rows)
 
     def rows(self) -> Iterator[_Row]:
         """The rows as fields, telling ``progress`` every few hundred (it may stop the
@@ -456,91 +475,156 @@ def _inn_from_number(value: float) -> str:
 
 
 def _import_clients(imp: _Importer, report: ImportReport, skip_invalid: bool) -> list[Any]:
+    """Client rows, a chunk at a time: each chunk's rows are checked, matched against
+    the stored clients (and the file's earlier chunks, written already) by a few
+    queries, and its new clients written in one go; memory stays that of a chunk."""
     ctx = imp.ctx
     session = ctx.session
-    live = (Client.deleted_at.is_(None),)
-    by_inn = dict(session.execute(select(Client.inn, Client.id).where(
-        *live, Client.inn.is_not(None))).all())
-    by_email = dict(session.execute(select(Client.email, Client.id).where(
-        *live, Client.email.is_not(None))).all()) if imp.update else {}
-    by_name = dict(session.execute(select(Client.name_norm, Client.id).where(*live)).all())
-    names: dict[uuid.UUID, str] = {}
-    planned: list[Client] = []
     rep = ctx.user.role == "rep"
-    bulk = _BulkDuplicates(session) if len(imp.sheet.rows) > BULK_ROWS else None
-    for row in imp.rows():
-        problems: list[FieldProblem] = []
-        values = _client_values(imp, row, problems)
-        # A representative's rows are always their own, whoever the file names.
-        owner = (session.get(User, ctx.user.id) if rep else
-                 imp.user(row, "owner", problems, Action.CLIENT_CREATE, required=False))
-        created = imp.parse(row, "created", parse_date, False, problems)
-        if values.get("kpp") and len(values.get("inn") or "") == 12:
-            problems.append(FieldProblem(imp.where(row, "kpp"), _(
-                "an individual entrepreneur (12-digit INN) has no KPP: leave it empty")))
-        if problems:
-            report.problems.extend(problems)
-            continue
-        name_norm = normalize_name(values["name"])
-        how, existing_id = _match(values, name_norm, by_inn, by_email, by_name)
-        if existing_id is not None:
-            if imp.update:
-                named = not rep and not is_blank(row.cells.get("owner"))
-                _update_client(imp, report, row, existing_id, values,
-                               owner if named else None)
+    big = len(imp.sheet.rows) > BULK_ROWS
+    names: dict[uuid.UUID, str] = {}  # of the stored clients rows matched, for the report
+    ids = OrderedIds()
+    for chunk in chunks(imp.rows(), FLUSH_EVERY):
+        parsed = []
+        for row in chunk:
+            problems: list[FieldProblem] = []
+            values = _client_values(imp, row, problems)
+            # A representative's rows are always their own, whoever the file names.
+            owner = (session.get(User, ctx.user.id) if rep else
+                     imp.user(row, "owner", problems, Action.CLIENT_CREATE, required=False))
+            created = imp.parse(row, "created", parse_date, False, problems)
+            if values.get("kpp") and len(values.get("inn") or "") == 12:
+                problems.append(FieldProblem(imp.where(row, "kpp"), _(
+                    "an individual entrepreneur (12-digit INN) has no KPP: leave it empty")))
+            if problems:
+                report.problems.extend(problems)
+                continue
+            parsed.append((row, values, owner, created, normalize_name(values["name"])))
+        known = _Stored.read(session, [p[1] for p in parsed], [p[4] for p in parsed],
+                             imp.update)
+        bulk = _BulkDuplicates(session, [p[1] for p in parsed]) if big else None
+        new_rows: list[dict[str, Any]] = []
+        for row, values, owner, created, name_norm in parsed:
+            how, existing_id = _match(values, name_norm, known.by_inn, known.by_email,
+                                      known.by_name)
+            if existing_id is not None:
+                if imp.update:
+                    named = not rep and not is_blank(row.cells.get("owner"))
+                    _update_client(imp, report, row, existing_id, values,
+                                   owner if named else None)
+                else:
+                    report.matched.append(_(
+                        "{file}:{line}: matches the existing client '{name}' (by {how}); "
+                        "not added again (--update changes it)").format(
+                        file=imp.sheet.name, line=row.line,
+                        name=_client_name(session, existing_id, names), how=how))
+                continue
+            if bulk is None:
+                for dup in find_duplicates(ctx, values["name"], None, values.get("email"),
+                                           values.get("phone")):
+                    report.warnings.append(_("{file}:{line}: possible duplicate: {what}")
+                                           .format(file=imp.sheet.name, line=row.line,
+                                                   what=dup.describe()))
             else:
-                report.matched.append(_("{file}:{line}: matches the existing client '{name}' "
-                                        "(by {how}); not added again (--update changes it)")
-                                      .format(file=imp.sheet.name, line=row.line,
-                                              name=_client_name(session, existing_id, names),
-                                              how=how))
-            continue
-        if bulk is None:
-            for dup in find_duplicates(ctx, values["name"], None, values.get("email"),
-                                       values.get("phone")):
-                report.warnings.append(_("{file}:{line}: possible duplicate: {what}").format(
-                    file=imp.sheet.name, line=row.line, what=dup.describe()))
-        else:
-            bulk.check(imp, report, row, values)
-        client = Client(id=uuid.uuid4(), owner_id=owner.id, status="active",  # type: ignore[union-attr]
-                        document_language="ru", **values)
-        client.kind = "person" if client.inn and len(client.inn) == 12 else "company"
-        if created is not None:
-            client.created_at = datetime(created.year, created.month, created.day, tzinfo=UTC)
-        set_search_columns(client, [])  # a new client has no contacts yet
+                bulk.check(imp, report, row, values)
+            client = _client_row(values, owner.id, created, name_norm,  # type: ignore[union-attr]
+                                 ids.next())
+            known.add(values, name_norm, client["id"], imp.update)
+            new_rows.append(client)
+        if not (report.problems and not skip_invalid):  # refused anyway: write no more
+            imp.insert_rows(Client, new_rows)
+    return []
+
+
+_CLIENT_COLUMNS = tuple(c.key for c in Client.__table__.columns)
+
+
+def _client_row(values: dict[str, Any], owner_id: uuid.UUID, created: date | None,
+                name_norm: str, client_id: uuid.UUID) -> dict[str, Any]:
+    """A new client as the row the ORM would have written (defaults, derived search
+    columns, timestamps), for an insert of many at once."""
+    from types import SimpleNamespace
+
+    from salesdesk.db.types import utcnow
+    from salesdesk.services.clients import _search_text
+
+    now = utcnow()
+    row: dict[str, Any] = dict.fromkeys(_CLIENT_COLUMNS)
+    row.update(values)
+    inn = values.get("inn")
+    row.update(id=client_id, owner_id=owner_id, status="active", document_language="ru",
+               kind="person" if inn and len(inn) == 12 else "company", priority=False,
+               version=1, updated_at=now, name_norm=name_norm,
+               created_at=datetime(created.year, created.month, created.day, tzinfo=UTC)
+               if created is not None else now,
+               phone_e164=normalize_phone(values.get("phone")))
+    row["search_text"] = _search_text(SimpleNamespace(**row), [])  # type: ignore[arg-type]
+    return row
+
+
+@dataclass
+class _Stored:
+    """The stored clients a chunk of rows may match, by INN, e-mail and name, read in a
+    few queries by their indexes (see :class:`_BulkDuplicates` for why the deleted
+    ones are left out in Python); the chunk's own new clients are added as made."""
+
+    by_inn: dict[str, uuid.UUID]
+    by_email: dict[str, uuid.UUID]
+    by_name: dict[str, uuid.UUID]
+
+    @classmethod
+    def read(cls, session: Any, values: list[dict[str, Any]], name_norms: list[str],
+             update: bool) -> _Stored:
+        def lookup(column: Any, keys: set[str]) -> dict[str, uuid.UUID]:
+            found: dict[str, uuid.UUID] = {}
+            ordered = sorted(keys)
+            for start in range(0, len(ordered), 500):
+                for key, client_id, deleted_at in session.execute(
+                        select(column, Client.id, Client.deleted_at).where(
+                            column.in_(ordered[start:start + 500]))
+                        .order_by(Client.created_at.desc())):
+                    if deleted_at is None:
+                        found[key] = client_id  # the oldest of equal ones wins
+            return found
+
+        return cls(lookup(Client.inn, {v["inn"] for v in values if v.get("inn")}),
+                   lookup(Client.email, {v["email"] for v in values if v.get("email")})
+                   if update else {},
+                   lookup(Client.name_norm, set(name_norms)))
+
+    def add(self, values: dict[str, Any], name_norm: str, client_id: uuid.UUID,
+            update: bool) -> None:
         if values.get("inn"):
-            by_inn[values["inn"]] = client.id
-        if values.get("email") and imp.update:
-            by_email.setdefault(values["email"], client.id)
-        by_name.setdefault(name_norm, client.id)
-        names[client.id] = values["name"]
-        planned.append(client)
-        if len(planned) >= FLUSH_EVERY:
-            imp.flush(planned)  # memory stays flat however long the file
-    return planned
+            self.by_inn[values["inn"]] = client_id
+        if values.get("email") and update:
+            self.by_email.setdefault(values["email"], client_id)
+        self.by_name.setdefault(name_norm, client_id)
 
 
 class _BulkDuplicates:
-    """The duplicate check of a big file: the e-mails and phones of every stored client
-    and contact, read once; each row is looked up in them and then added to them."""
+    """The duplicate check of a big file: a chunk's e-mails and phones looked up among
+    the stored clients and contacts (the file's earlier chunks included) by index, and
+    among the chunk's earlier rows."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Any, values: list[dict[str, Any]]) -> None:
         from salesdesk.db.models import Contact
 
+        emails = sorted({v["email"] for v in values if v.get("email")})
+        phones = sorted({p for v in values if (p := normalize_phone(v.get("phone")))})
         self.emails: set[str] = set()
         self.phones: set[str] = set()
-        for email, phone in session.execute(select(Client.email, Client.phone_e164).where(
-                Client.deleted_at.is_(None))):
-            self._add(email, phone)
-        for email, phone in session.execute(select(Contact.email, Contact.phone_e164).where(
-                Contact.deleted_at.is_(None))):
-            self._add(email, phone)
-
-    def _add(self, email: str | None, phone: str | None) -> None:
-        if email:
-            self.emails.add(email.lower())
-        if phone:
-            self.phones.add(phone)
+        # "deleted_at IS NULL" is left to Python: in SQL it tempts SQLite's planner
+        # (without statistics, as in a database being filled) to the index that starts
+        # with deleted_at, which holds every live client, instead of the e-mail's.
+        for model in (Client, Contact):
+            for column, keys, into in ((model.email, emails, self.emails),
+                                       (model.phone_e164, phones, self.phones)):
+                for start in range(0, len(keys), 500):
+                    into.update(value for value, deleted_at in session.execute(
+                        select(column, model.deleted_at).where(
+                            column.in_(keys[start:start + 500])))
+                        if deleted_at is None)
+        self.emails = {e.lower() for e in self.emails}
 
     def check(self, imp: _Importer, report: ImportReport, row: _Row,
               values: dict[str, Any]) -> None:
@@ -552,7 +636,10 @@ class _BulkDuplicates:
                 report.warnings.append(_("{file}:{line}: possible duplicate: another client "
                                          "has this {what}").format(
                     file=imp.sheet.name, line=row.line, what=what))
-        self._add(email or None, phone)
+        if email:
+            self.emails.add(email)
+        if phone:
+            self.phones.add(phone)
 
 
 def _match(values: dict[str, Any], name_norm: str, by_inn: dict[Any, Any],

@@ -9,9 +9,10 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,13 @@ from salesdesk.i18n import _
 
 @dataclass(frozen=True)
 class Sheet:
-    """A table read from a file: its header and its rows with their line numbers."""
+    """A table read from a file: its header and its rows with their line numbers (a
+    list, or for a big CSV file the rows read from the file each time they are gone
+    through: :class:`CsvRows`)."""
 
     name: str
     header: list[str]
-    rows: list[tuple[int, list[Any]]]
+    rows: Sequence[tuple[int, list[Any]]]
 
 
 def _where(data: bytes, position: int) -> tuple[int, int]:
@@ -96,29 +99,125 @@ def _delimiter(text: str) -> str:
         return ";" if first.count(";") > first.count(",") else ","
 
 
+STREAM_BYTES = 4 * 1024 * 1024
+"""A CSV file bigger than this is not held in memory: its rows are read from the file
+each time the import goes through them (a million-row file is 33 MB of text, and three
+times that as Python strings)."""
+SAMPLE_BYTES = 1024 * 1024
+
+
 def read_csv(path: Path) -> Sheet:
     """A CSV file's rows; line numbers are the file's physical lines."""
-    text = _decode(Path(path).read_bytes(), Path(path).name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows: list[tuple[int, list[Any]]] = []
-    header: list[str] | None = None
+    path = Path(path)
+    if path.stat().st_size > STREAM_BYTES:
+        return _streamed_csv(path)
+    text = _decode(path.read_bytes(), path.name)
+    header, rows = _parse_csv(io.StringIO(text, newline=""), _delimiter(text), path.name)
+    return Sheet(path.name, header, list(rows))
+
+
+def _parse_csv(stream: Any, delimiter: str, name: str
+               ) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """The header and an iterator of the rows of a CSV text stream (blank lines aside)."""
+    reader = csv.reader(stream, delimiter=delimiter)
     line = 1
-    try:
-        for record in reader:
-            start = line
-            line = reader.line_num + 1
-            if header is None:
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        nonlocal line
+        try:
+            for record in reader:
+                start = line
+                line = reader.line_num + 1
                 if any(cell.strip() for cell in record):
-                    header = [cell.strip() for cell in record]
-                continue
-            if any(cell.strip() for cell in record):
-                rows.append((start, [unneutralise(cell) for cell in record]))
-    except csv.Error as exc:
-        raise ValidationError(f"{Path(path).name}:{line}", _("the CSV file is damaged ({reason})")
-                              .format(reason=exc)) from exc
-    if header is None:
-        raise ValidationError(Path(path).name, _("the file is empty"))
-    return Sheet(Path(path).name, header, rows)
+                    yield start, record
+        except csv.Error as exc:
+            raise ValidationError(f"{name}:{line}", _("the CSV file is damaged ({reason})")
+                                  .format(reason=exc)) from exc
+
+    found = records()
+    first = next(found, None)
+    if first is None:
+        raise ValidationError(name, _("the file is empty"))
+    header = [cell.strip() for cell in first[1]]
+    return header, ((line_, [unneutralise(c) for c in cells]) for line_, cells in found)
+
+
+def _streamed_csv(path: Path) -> Sheet:
+    """A big CSV file: its encoding and delimiter told from its first megabyte (the
+    checks of :func:`_decode`), its rows read from the file when gone through."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    cut = sample.rfind(b"\n") + 1 or len(sample)  # whole lines: no character cut in two
+    text = _decode(sample[:cut], path.name)
+    encoding = ("utf-8-sig" if sample.startswith(b"\xef\xbb\xbf") else "utf-8"
+                if _is_utf8(sample[:cut]) else "cp1251")
+    rows = CsvRows(path, encoding, _delimiter(text))
+    header = rows.header
+    return Sheet(path.name, header, rows)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class CsvRows(Sequence[tuple[int, list[Any]]]):
+    """The rows of a CSV file, read from it each time they are gone through (after the
+    first ``skip``); counted once."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str, skip: int = 0) -> None:
+        self.path, self.encoding, self.delimiter, self.skip = path, encoding, delimiter, skip
+        self._count: int | None = None
+        with self._open() as lines:
+            self.header = _parse_csv(lines, delimiter, path.name)[0]
+
+    @contextlib.contextmanager
+    def _open(self) -> Iterator[Iterator[str]]:
+        with open(self.path, "rb") as fh:
+            yield self._lines(fh)
+
+    def _lines(self, fh: Any) -> Iterator[str]:
+        """The file's lines as text; a byte the encoding refuses names its line (the
+        file's beginning was checked whole, its rest is checked as it is read)."""
+        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        for number, raw in enumerate(fh, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ValidationError(f"{self.path.name}:{number}", _(
+                    "byte 0x{byte:02X} is not valid in the file's encoding ({encoding}); "
+                    "save it again as UTF-8").format(byte=raw[exc.start],
+                                                     encoding=encoding)) from None
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        with self._open() as lines:
+            yield from islice(_parse_csv(lines, self.delimiter, self.path.name)[1],
+                              self.skip, None)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = sum(1 for _row in self)
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            if index.step not in (None, 1) or (index.start or 0) < 0:
+                raise IndexError("only forward slices of a streamed file")
+            if index.stop is None:
+                return CsvRows(self.path, self.encoding, self.delimiter,
+                               self.skip + (index.start or 0))
+            return list(islice(self, index.start or 0, index.stop))
+        if index < 0:
+            raise IndexError("only forward indexes of a streamed file")
+        found = list(islice(self, index, index + 1))
+        if not found:
+            raise IndexError(index)
+        return found[0]
 
 
 def read_xlsx(path: Path) -> Sheet:

@@ -234,11 +234,20 @@ def test_an_old_excel_workbook(office: Office, tmp_path: Path) -> None:
         import_file(office.db, office.head, "clients", fake)
 
 
-def test_a_big_file_goes_in_chunks_and_still_all_or_nothing(office: Office,
-                                                            tmp_path: Path) -> None:
+@pytest.mark.parametrize("streamed", [False, True], ids=["in-memory", "streamed"])
+def test_a_big_file_goes_in_chunks_and_still_all_or_nothing(
+        office: Office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
     """Past 5,000 rows the records go to the database in chunks; a bad row at the end
-    still leaves nothing written, and the bulk duplicate check still warns."""
+    still leaves nothing written, the bulk duplicate check still warns, and a row that
+    repeats one of an earlier chunk matches it. Streamed: the file is read from disk
+    each time it is gone through, not held."""
     from sqlalchemy import func
+
+    from salesdesk import tabular
+
+    if streamed:
+        monkeypatch.setattr(tabular, "STREAM_BYTES", 0)
 
     clients.create_client(office.db, office.head, {"name": "ООО «Старый»",
                                                    "email": "old@example.ru"})
@@ -249,9 +258,82 @@ def test_a_big_file_goes_in_chunks_and_still_all_or_nothing(office: Office,
     assert "big-bad.csv:6202: E-mail" in str(refused.value)
     with office.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Client)) == 1
-    good = _csv(tmp_path / "big.csv", "Название;E-mail\n" + rows + "ООО «Дубль»;old@example.ru\n")
+    good = _csv(tmp_path / "big.csv", "Название;E-mail\n" + rows + "ООО «Дубль»;old@example.ru\n"
+                "ООО «Клиент 3»;other@example.ru\n")
+    if streamed:
+        assert isinstance(tabular.read_table(good).rows, tabular.CsvRows)
     report = import_file(office.db, office.head, "clients", good)
     assert report.created == 6201
     assert any("6202" in w and "e-mail" in w for w in report.warnings)
+    assert len(report.matched) == 1 and "big.csv:6203" in report.matched[0]
     with office.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Client)) == 6202
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+def test_a_streamed_file_reads_as_the_whole_file_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    """Title lines, blank lines, quoted cells over two lines, a formula-neutralised cell:
+    the rows and their line numbers are the same, held or streamed."""
+    from salesdesk import tabular
+
+    text = ("Контрагенты\n\nНаименование;ИНН;Комментарий\n"
+            + "".join(f"ООО «Фирма {i}»;7707083893;\"строка один\nстрока два\"\n\n"
+                      for i in range(300)) + "'=1+2;;\n")
+    path = tmp_path / "list.csv"
+    path.write_bytes(text.encode(encoding))
+    whole = tabular.read_table(path)
+    monkeypatch.setattr(tabular, "STREAM_BYTES", 0)
+    monkeypatch.setattr(tabular, "SAMPLE_BYTES", 200)
+    streamed = tabular.read_table(path)
+    assert isinstance(streamed.rows, tabular.CsvRows)
+    assert streamed.header == whole.header
+    assert list(streamed.rows) == list(whole.rows) and len(streamed.rows) == len(whole.rows)
+    assert list(streamed.rows[3:]) == list(whole.rows[3:])
+    assert streamed.rows[:2] == whole.rows[:2] and streamed.rows[5] == whole.rows[5]
+
+
+def test_a_streamed_file_with_a_bad_byte_past_its_beginning_names_the_line(
+        office: Office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesdesk import tabular
+    from salesdesk.errors import ValidationError
+
+    monkeypatch.setattr(tabular, "STREAM_BYTES", 0)
+    monkeypatch.setattr(tabular, "SAMPLE_BYTES", 100)
+    path = tmp_path / "broken.csv"
+    path.write_bytes("Название;Город\n".encode() + "ООО «А»;Тула\n".encode() * 20
+                     + b"\xff\xfe;x\n")
+    with pytest.raises(ValidationError) as refused:
+        import_file(office.db, office.head, "clients", path)
+    assert "broken.csv:22" in str(refused.value) and "0xFF" in str(refused.value)
+    with office.db.read() as session:
+        assert session.scalar(select(Client.id).where(Client.name == "ООО «А»")) is None
+
+
+def test_imported_clients_are_audited_and_logged_for_the_laptops_as_a_saved_one(
+        office: Office, tmp_path: Path) -> None:
+    """The import writes its clients without the ORM; their audit entries, change log
+    and field clocks are those of a client saved in the window."""
+    from salesdesk.db.models import AuditEntry, ChangeEntry, FieldClock
+
+    values = {"city": "Тула", "phone": "+7 495 123-45-67", "email": "a@example.ru",
+              "segment": "Опт", "inn": "7707083893"}
+    saved = clients.create_client(office.db, office.head, {"name": "ООО «Окно»", **values})
+    path = _csv(tmp_path / "one.csv", "Название;Город;Телефон;E-mail;Сегмент;ИНН\n"
+                "ООО «Файл»;Тула;8 495 123 45 67;a@example.ru;Опт;7736050003\n")
+    assert import_file(office.db, office.head, "clients", path).created == 1
+    with office.db.read() as session:
+        imported = session.scalar(select(Client).where(Client.name == "ООО «Файл»"))
+        assert imported is not None and imported.phone == "+7 495 123-45-67"
+        assert imported.search_text and imported.phone_e164 == "+74951234567"
+
+        def trail(client_id: object) -> tuple[object, ...]:
+            log = session.scalar(select(ChangeEntry).where(ChangeEntry.record_id == client_id))
+            audit = session.scalar(select(AuditEntry).where(AuditEntry.record_id == client_id))
+            clocks = set(session.scalars(select(FieldClock.field).where(
+                FieldClock.record_id == client_id)))
+            assert log is not None and audit is not None
+            return (log.op, set(log.changes), set(log.row), audit.action, set(audit.changes),
+                    clocks, log.hlc > "")
+
+        assert trail(imported.id) == trail(saved.client.id)

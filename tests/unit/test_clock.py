@@ -6,6 +6,7 @@ import ast
 import os
 import subprocess
 import sys
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 
@@ -61,3 +62,15 @@ def test_the_environment_sets_the_clock_of_a_new_process(text: str, expected: da
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, clock.ENV: text}, timeout=60)
     assert result.stdout.strip() == expected.isoformat(), result.stderr
+
+
+def test_ordered_ids_sort_by_the_moment_and_never_repeat() -> None:
+    """Bulk-written records take version-7 UUIDs: increasing, so that a million of them
+    append to their indexes, even within one (frozen) millisecond."""
+    from salesdesk.db.ids import OrderedIds
+
+    ids = OrderedIds()
+    made = [ids.next() for _ in range(10_000)]  # past the 4,096 one millisecond holds
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert {i.version for i in made} == {7} and made[0].variant == uuid.RFC_4122
+    assert made == sorted(made, key=lambda i: i.hex)  # as SQLite stores them: text
