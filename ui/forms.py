@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +38,7 @@ from salesdesk.i18n import _
 from salesdesk.money import format_amount
 
 from . import theme
+from .dialogs.client_picker import ClientField
 from .widgets import DateEdit, set_invalid
 from .worker import Op
 
@@ -117,7 +120,10 @@ class FormDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()
-        self.form = QFormLayout(body)
+        stack = QVBoxLayout(body)
+        self.form = QFormLayout()
+        stack.addLayout(self.form)
+        stack.addStretch(1)  # spare height below the fields, not between them
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.form.setHorizontalSpacing(theme.SPACING * 2)
@@ -131,6 +137,12 @@ class FormDialog(QDialog):
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         outer.addWidget(self.general_error)
+        self.blocked = QLabel("")
+        self.blocked.setObjectName("save_blocked")
+        self.blocked.setProperty("role", "muted")
+        self.blocked.setWordWrap(True)
+        self.blocked.hide()
+        outer.addWidget(self.blocked)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -167,6 +179,9 @@ class FormDialog(QDialog):
         elif spec.kind == "bool":
             widget = QCheckBox()
             widget.toggled.connect(self._changed)
+        elif spec.kind == "client":
+            widget = ClientField(spec.extra["ctx"])
+            widget.changed.connect(lambda k=spec.key: self._check(k))
         elif spec.kind == "combo":
             widget = QComboBox()
             widget.setEditable(True)
@@ -197,7 +212,10 @@ class FormDialog(QDialog):
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(1)
-        column.addWidget(widget)
+        if isinstance(widget, DateEdit) and widget.allow_empty:
+            column.addWidget(self._clearable(widget, spec.key))
+        else:
+            column.addWidget(widget)
         if spec.hint:
             hint = QLabel(spec.hint)
             hint.setProperty("role", "muted")
@@ -207,11 +225,29 @@ class FormDialog(QDialog):
         label = f"{spec.label} *" if spec.required else spec.label
         self.form.addRow(label, holder)
 
+    def _clearable(self, widget: DateEdit, key: str) -> QWidget:
+        """An optional date with a button that empties it again (a date edit alone
+        cannot be emptied once a date is set)."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(widget, 1)
+        clear = QToolButton()
+        clear.setText("✕")
+        clear.setObjectName(f"clear_{key}")
+        clear.setToolTip(_("Clear the date"))
+        clear.setAccessibleName(_("Clear the date"))
+        clear.clicked.connect(lambda: widget.set_value(None))
+        line.addWidget(clear)
+        return row
+
     # --- values ---------------------------------------------------------------------------
 
     def value_of(self, key: str) -> Any:
         """The raw value of one field (text as typed, a date, a code, a bool)."""
         widget = self.widgets[key]
+        if isinstance(widget, ClientField):
+            return widget.value()
         if isinstance(widget, QPlainTextEdit):
             return widget.toPlainText()
         if isinstance(widget, DateEdit):
@@ -236,7 +272,9 @@ class FormDialog(QDialog):
                 continue
             value = values[spec.key]
             widget = self.widgets[spec.key]
-            if isinstance(widget, QPlainTextEdit):
+            if isinstance(widget, ClientField):
+                widget.set_value(value)
+            elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(value or "")
             elif isinstance(widget, DateEdit):
                 widget.set_value(value if isinstance(value, date) else None)
@@ -281,13 +319,18 @@ class FormDialog(QDialog):
         set_invalid(self.widgets[key], bool(problem))
 
     def _update_save(self) -> None:
-        missing = any(
-            s.required and not s.read_only and (
-                self.value_of(s.key) is None
-                or (isinstance(self.value_of(s.key), str) and not self.value_of(s.key).strip()))
-            for s in self.fields)
-        shown = any(self._problems.values())
-        self.save_button.setEnabled(not missing and not shown)
+        missing = [s.label for s in self.fields if s.required and not s.read_only and (
+            self.value_of(s.key) is None
+            or (isinstance(self.value_of(s.key), str) and not self.value_of(s.key).strip()))]
+        wrong = [s.label for s in self.fields if self._problems.get(s.key)]
+        # Save says why it cannot be pressed, rather than only being grey.
+        why = "; ".join(filter(None, [
+            _("Fill in: {fields}").format(fields=", ".join(missing)) if missing else "",
+            _("Correct: {fields}").format(fields=", ".join(wrong)) if wrong else ""]))
+        self.blocked.setText(why)
+        self.blocked.setVisible(bool(why))
+        self.save_button.setToolTip(why)
+        self.save_button.setEnabled(not missing and not wrong)
 
     # --- saving -------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QMargins, QModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
@@ -331,6 +331,13 @@ class DateEdit(QDateEdit):
             self.setDate(NULL_DATE)
         else:
             self.set_value(clock.today())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete empties an optional date."""
+        if self.allow_empty and event.key() == Qt.Key.Key_Delete:
+            self.set_value(None)
+            return
+        super().keyPressEvent(event)
 
     def value(self) -> date | None:
         """The date, or ``None`` when empty."""

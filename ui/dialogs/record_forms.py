@@ -129,9 +129,9 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
         _("Project postponed"), _("No budget")]}, competitor_id={"options": [
             (c.id, c.name) for c in market.list_competitors(ctx.db, ctx.actor)]})
     if client_id is None and record is None:
-        fields.insert(0, FormField("client_id", _("Client"), "choice", required=True,
-                                   options=[(c.id, c.name) for c in clients.list_clients(
-                                       ctx.db, ctx.actor, clients.ClientQuery(limit=2000))]))
+        # Searched, any number of clients, or made on the spot; never pre-set.
+        fields.insert(0, FormField("client_id", _("Client"), "client", required=True,
+                                   extra={"ctx": ctx}))
     initial: dict[str, Any] = registry_defaults("deals")
     if record is not None:
         initial = {f.key: getattr(record, f.key, None) for f in fields}

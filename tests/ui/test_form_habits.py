@@ -1,0 +1,149 @@
+"""Habits a user brings to a form: a client found by searching (or made on the spot),
+never silently pre-set; Save says what stops it; an optional date can be emptied."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from salesdesk.services import clients as client_service
+from salesdesk.services import deals as deal_service
+from tests.ui.conftest import settle
+
+
+def _deal_form(window: Any, qtbot: Any) -> Any:
+    from salesdesk_ui.dialogs.record_forms import deal_form
+
+    page = window.show_page("deals")
+    settle(qtbot)
+    dialog = deal_form(page, window.ctx, None)
+    qtbot.addWidget(dialog)
+    settle(qtbot)
+    return dialog
+
+
+def test_the_deal_form_searches_for_its_client_and_says_what_stops_save(
+        window_for: Any, qtbot: Any) -> None:
+    window = window_for("rep1")
+    ctx = window.ctx
+    mine = client_service.list_clients(ctx.db, ctx.actor, client_service.ClientQuery(
+        sort="name", descending=True, limit=1))[0]  # the last by name: no list reaches it
+    dialog = _deal_form(window, qtbot)
+    field = dialog.widgets["client_id"]
+    assert field.value() is None and field.shown.text() == ""  # nothing chosen for you
+    assert not dialog.save_button.isEnabled()
+    assert dialog.blocked.isVisibleTo(dialog)
+    assert "Client" in dialog.blocked.text() and "Title" in dialog.blocked.text()
+    assert dialog.save_button.toolTip() == dialog.blocked.text()
+
+    field.choose()
+    picker = field.picker
+    qtbot.addWidget(picker)
+    settle(qtbot)
+    assert picker.list.count() > 0
+    picker.search.setText(mine.name[:12])  # (keyClicks cannot type Cyrillic)
+    qtbot.wait(300)  # the search waits for a pause in the typing
+    settle(qtbot)
+    names = [picker.list.item(i).text() for i in range(picker.list.count())]
+    assert any(n.startswith(mine.name) for n in names), names
+    while not picker.list.currentItem().text().startswith(mine.name):
+        qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert field.value() == mine.id and field.shown.text() == mine.name
+
+    dialog.widgets["title"].setText("Поставка кресел")
+    dialog.widgets["amount"].setText("150 000")
+    dialog.widgets["amount"].editingFinished.emit()
+    assert dialog.save_button.isEnabled() and not dialog.blocked.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save()
+    settle(qtbot)
+    made = [d for d in deal_service.list_deals(ctx.db, ctx.actor)
+            if d.title == "Поставка кресел"]
+    assert [d.client_id for d in made] == [mine.id]
+
+
+def test_a_new_client_is_made_from_the_picker_and_chosen(window_for: Any, qtbot: Any) -> None:
+    window = window_for("rep1")
+    dialog = _deal_form(window, qtbot)
+    field = dialog.widgets["client_id"]
+    field.choose()
+    picker = field.picker
+    qtbot.addWidget(picker)
+    picker.search.setText("ООО «Совсем новый»")
+    qtbot.wait(300)
+    settle(qtbot)
+    assert picker.list.count() == 0 and "new" in picker.status.text()
+    picker.new_button.click()
+    form = next(w for w in picker.findChildren(type(dialog)) if w.isVisible())
+    assert form.widgets["name"].text() == "ООО «Совсем новый»"  # as typed in the search
+    with qtbot.waitSignal(form.sig_saved, timeout=10_000):
+        form.save()
+    settle(qtbot)
+    assert field.shown.text() == "ООО «Совсем новый»"
+    stored = client_service.get_client(window.ctx.db, window.ctx.actor, field.value())
+    assert stored.name == "ООО «Совсем новый»"
+
+
+def test_an_optional_date_once_set_can_be_emptied(window_for: Any, qtbot: Any) -> None:
+    window = window_for("rep1")
+    dialog = _deal_form(window, qtbot)
+    expected = dialog.widgets["expected_close"]
+    expected.set_value(date(2027, 3, 1))
+    assert dialog.value_of("expected_close") == date(2027, 3, 1)
+    dialog.findChild(QToolButton, "clear_expected_close").click()
+    assert dialog.value_of("expected_close") is None
+    expected.set_value(date(2027, 3, 1))
+    qtbot.keyClick(expected, Qt.Key.Key_Delete)
+    assert dialog.value_of("expected_close") is None
+    # A required date has nothing to clear.
+    assert dialog.findChild(QToolButton, "clear_opened_on") is None
+
+
+def test_a_deleted_client_comes_back_with_ctrl_z_or_from_the_trash(
+        window_for: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from salesdesk.errors import NotFoundError
+    from salesdesk_ui.dialogs.trash_dialog import TrashDialog
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    page = window.show_page("clients")
+    settle(qtbot)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    record = page.model.record(0)
+    page.delete_selected()
+    settle(qtbot)
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+    try:
+        client_service.get_client(ctx.db, ctx.actor, record.id)
+        raise AssertionError("still there")
+    except NotFoundError:
+        pass
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
+    assert client_service.get_client(ctx.db, ctx.actor, record.id).name == record.name
+    assert "Restored" in window.statusBar().currentMessage()
+
+    # Deleted again, and brought back from the trash this time.
+    client_service.delete_client(ctx.db, ctx.actor, record.id)
+    dialog = TrashDialog(ctx, window)
+    qtbot.addWidget(dialog)
+    settle(qtbot)
+    titles = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    assert titles[0] == record.name
+    assert not dialog.restore_button.isEnabled()
+    dialog.table.selectRow(0)
+    assert dialog.restore_button.isEnabled()
+    with qtbot.waitSignal(dialog.sig_restored, timeout=10_000):
+        dialog.restore_button.click()
+    settle(qtbot)
+    assert client_service.get_client(ctx.db, ctx.actor, record.id).name == record.name
+    assert record.name not in [dialog.table.item(r, 1).text()
+                               for r in range(dialog.table.rowCount())]
