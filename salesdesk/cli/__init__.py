@@ -18,7 +18,7 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin, company, documents, records, reporting, syncing
+    from salesdesk.cli import admin, company, documents, records, reporting, syncing, trash
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     syncing.register(sub)
     documents.register(sub)
     company.register(sub)
+    trash.register(sub)
     return parser
 
 
