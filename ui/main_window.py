@@ -257,6 +257,7 @@ class MainWindow(QMainWindow):
             action.setChecked(code == get_language())
             action.triggered.connect(lambda _c=False, c=code: self.sig_language.emit(c))
             languages.addAction(action)
+        menu.addAction(theme.icon("mdi6.delete-restore"), _("Trash…"), self.open_trash)
         menu.addSeparator()
         menu.addAction(theme.icon("mdi6.logout"), _("Sign out"), self.sig_sign_out.emit)
         user.setMenu(menu)
@@ -281,6 +282,7 @@ class MainWindow(QMainWindow):
         for keys in ("Ctrl+K", "Ctrl+F"):
             QShortcut(QKeySequence(keys), self, activated=self._focus_search)
         QShortcut(QKeySequence("F5"), self, activated=self.refresh_current)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self._new("client"))
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=lambda: self._new("deal"))
         for number in range(1, 10):
@@ -332,6 +334,40 @@ class MainWindow(QMainWindow):
                     self.sidebar.setCurrentRow(row)
                 break
         return self.page(key)
+
+    def open_trash(self) -> None:
+        """The deleted records this user may bring back."""
+        from .dialogs.trash_dialog import TrashDialog
+
+        dialog = TrashDialog(self.ctx, self)
+        dialog.sig_restored.connect(lambda item: self._restored(item))
+        dialog.open()
+
+    def deleted(self, kind: str, record_id: Any, title: str) -> None:
+        """A page deleted a record: say so, and let Ctrl+Z bring it back."""
+        from salesdesk import registry
+
+        self._undo = (kind, record_id)
+        self.statusBar().showMessage(_("{kind} «{title}» deleted. Ctrl+Z brings it back.")
+                                     .format(kind=_(registry.kind_label(kind)), title=title),
+                                     15_000)
+
+    def undo(self) -> None:
+        """Ctrl+Z: bring back what was deleted last in this session."""
+        from salesdesk.services import trash
+
+        if getattr(self, "_undo", None) is None:
+            self.statusBar().showMessage(_("Nothing to undo."), 5_000)
+            return
+        kind, record_id = self._undo
+        self._undo = None
+        Op(self, trash.restore, self.ctx.db, self.ctx.actor, kind, record_id).success(
+            self._restored).run()
+
+    def _restored(self, item: Any) -> None:
+        self.statusBar().showMessage(_("Restored: {kind} «{title}».").format(
+            kind=item.kind_label, title=item.title), 10_000)
+        self.refresh_current()
 
     def refresh_current(self) -> None:
         """F5: load the shown page's data again."""

@@ -229,11 +229,16 @@ class ClientsPage(Page):
             return
         record = self.model.record(index.row())
         answer = QMessageBox.question(self, _("Delete client"), _(
-            "Delete {name}? It disappears from lists; the head can still find it in the "
-            "audit log.").format(name=record.name))
+            "Delete {name}? It disappears from lists; Ctrl+Z or the trash brings it "
+            "back.").format(name=record.name))
         if answer == QMessageBox.StandardButton.Yes:
             Op(self, clients.delete_client, self.ctx.db, self.ctx.actor, record.id,
-               record.version).success(lambda _r: self.refresh()).run()
+               record.version).success(lambda _r: self._deleted(record)).run()
+
+    def _deleted(self, record: Any) -> None:
+        self.refresh()
+        if self.window_ is not None:
+            self.window_.deleted("clients", record.id, record.name)
 
     def import_file(self) -> None:
         """Import clients (or another kind) from CSV, XLSX or XLS: the import wizard."""
