@@ -250,6 +250,9 @@ def start(db: str | None = None, demo: bool = False, user: str | None = None,
           lang: str | None = None) -> Controller:
     """Set up the application and show its first dialog (``run`` then enters the loop)."""
     app = QApplication.instance() or QApplication(sys.argv)
+    from .errors import install_excepthook
+
+    install_excepthook()
     app.setOrganizationName("SalesDesk")
     app.setApplicationName("SalesDesk")
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go; the controller quits

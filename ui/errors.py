@@ -8,6 +8,9 @@ button, and a line in the log file — never a traceback in the user's face.
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
+from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -68,3 +71,23 @@ def write_log(exc: BaseException, trace: str | None) -> str:
                  f"{type(exc).__name__}: {exc}\n{trace or ''}\n")
     log.error("unexpected error: %s", exc)
     return str(path)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException,
+                trace: TracebackType | None) -> None:
+    """An exception nothing caught (in a slot, a timer, a paint): the one error dialog,
+    not a traceback on a console the user does not see (or a silent abort)."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, trace)
+        return
+    text = "".join(traceback.format_exception(kind, exc, trace))
+    try:
+        # Looked up by name at each call: the tests collect errors by replacing it.
+        sys.modules[__name__].show_error(None, exc, text)
+    except Exception:  # the dialog itself failed: at least the log and stderr have it
+        sys.__excepthook__(kind, exc, trace)
+
+
+def install_excepthook() -> None:
+    """Route every uncaught exception of the window to :func:`show_error`."""
+    sys.excepthook = _excepthook

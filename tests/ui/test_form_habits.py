@@ -147,3 +147,19 @@ def test_a_deleted_client_comes_back_with_ctrl_z_or_from_the_trash(
     assert client_service.get_client(ctx.db, ctx.actor, record.id).name == record.name
     assert record.name not in [dialog.table.item(r, 1).text()
                                for r in range(dialog.table.rowCount())]
+
+
+def test_an_exception_nothing_caught_reaches_the_error_dialog(
+        errors: list[BaseException], monkeypatch: Any) -> None:
+    """A slot that raises shows the one error dialog (logged), not a console trace."""
+    import sys
+
+    from salesdesk_ui.errors import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back after the test
+    install_excepthook()
+    try:
+        raise RuntimeError("a slot broke")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert [str(e) for e in errors] == ["a slot broke"]
