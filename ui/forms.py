@@ -98,6 +98,8 @@ class FormDialog(QDialog):
 
     sig_saved = Signal(object)
     """The service saved the record; carries what it returned."""
+    sig_refused = Signal(object)
+    """The service refused the values (a :class:`ValidationError`, shown in the form)."""
 
     def __init__(self, parent: QWidget | None, title: str, fields: Sequence[FormField],
                  values: Mapping[str, Any] | None = None,
@@ -365,6 +367,7 @@ class FormDialog(QDialog):
             self.general_error.setText("\n".join(unplaced))
             self.general_error.setVisible(bool(unplaced))
             self._update_save()
+            self.sig_refused.emit(exc)
             return
         if isinstance(exc, ConflictError):
             self._conflict(exc)

@@ -251,7 +251,8 @@ def create_client(db: Database, actor: Actor, values: dict[str, Any],
     """A new client owned by the actor (or, for a manager or the head, by a team member).
 
     Possible duplicates are returned with the saved client, not refused: a real second
-    branch of a company may share a name.
+    branch of a company may share a name. A second live client with the same INN and KPP
+    is refused (:class:`DuplicateInn`, naming the first when the actor may open it).
     """
     with writing(db, actor) as (uow, ctx):
         policy.require(ctx, Action.CLIENT_CREATE)
@@ -261,6 +262,7 @@ def create_client(db: Database, actor: Actor, values: dict[str, Any],
         client.kind = client.kind or ("person" if client.inn and len(client.inn) == 12
                                       else "company")
         _check_kpp_fits_inn(client)
+        _refuse_taken_inn(ctx, client)
         client.status = client.status or "active"
         client.document_language = client.document_language or "ru"
         refresh_search_text(uow.session, client)
@@ -268,6 +270,36 @@ def create_client(db: Database, actor: Actor, values: dict[str, Any],
         uow.session.add(client)
         uow.commit()
         return SavedClient(_row(client, owner.name), duplicates)
+
+
+class DuplicateInn(ValidationError):
+    """A live client already has this INN (and KPP). ``existing_id`` is that client when
+    the user may open it, ``None`` when it belongs to another team."""
+
+    def __init__(self, message: str, existing_id: uuid.UUID | None) -> None:
+        super().__init__(_("INN"), message)
+        self.existing_id = existing_id
+
+
+def _refuse_taken_inn(ctx: Ctx, client: Client) -> None:
+    """One client per INN: a second one is refused, naming the first. A branch of a
+    company (обособленное подразделение) shares its INN but has a KPP of its own, so
+    the pair is what must be new."""
+    if not client.inn:
+        return
+    stmt = select(Client.id, Client.name, Client.kpp, Client.deleted_at).where(
+        Client.inn == client.inn)  # deleted_at checked below: see importer._BulkDuplicates
+    if client.id is not None:
+        stmt = stmt.where(Client.id != client.id)
+    for other_id, name, kpp, deleted_at in ctx.session.execute(stmt):
+        if deleted_at is not None or (kpp or None) != (client.kpp or None):
+            continue
+        if policy.is_visible(ctx, Client, other_id):
+            raise DuplicateInn(_("is the INN of the existing client '{name}': open it "
+                                 "instead (a branch has a KPP of its own)").format(name=name),
+                               other_id)
+        raise DuplicateInn(_("is the INN of a client in another team: ask your manager to "
+                             "give it to you"), None)
 
 
 def _check_kpp_fits_inn(client: Client) -> None:
@@ -290,6 +322,8 @@ def update_client(db: Database, actor: Actor, client_id: uuid.UUID | str,
                 continue  # cleared in a form: keep the value these columns must have
             setattr(client, key, value)
         _check_kpp_fits_inn(client)
+        with uow.session.no_autoflush:  # the check reads; the edit is not written yet
+            _refuse_taken_inn(ctx, client)
         refresh_search_text(uow.session, client)
         duplicates = find_duplicates(ctx, client.name, client.inn, client.email,
                                      client.phone, exclude=client.id)
@@ -313,6 +347,7 @@ def restore_client(db: Database, actor: Actor, client_id: uuid.UUID | str) -> No
     with writing(db, actor) as (uow, ctx):
         client = get_record(ctx, Client, client_id, _("Client"), Action.CLIENT_DELETE,
                             include_deleted=True)
+        _refuse_taken_inn(ctx, client)  # another client took its INN meanwhile
         client.deleted_at = None
         uow.commit()
 

@@ -119,6 +119,10 @@ def restore(db: Database, actor: Actor, kind: str, record_id: uuid.UUID | str) -
         if client is not None and client.deleted_at is not None:
             raise ValidationError(what, _("belongs to the deleted client '{name}': restore the "
                                           "client first").format(name=client.name))
+        if kind == "clients":  # another client may have taken its INN meanwhile
+            from salesdesk.services.clients import _refuse_taken_inn
+
+            _refuse_taken_inn(ctx, record)
         deleted_at = record.deleted_at
         record.deleted_at = None
         if kind == "contacts":

@@ -105,8 +105,25 @@ def test_soft_delete_and_restore(office: Office) -> None:
 def test_duplicates_by_inn_email_phone_and_similar_name(office: Office) -> None:
     _client(office, inn="7707083893", email="info@alfa.ru", phone="+7 912 000-11-22")
     db = office.db
-    by_inn = clients.create_client(db, office.rep1, {"name": "Другое", "inn": "7707083893"})
-    assert [d.reason for d in by_inn.duplicates] == ["inn"]
+    # One client per INN: a second is refused, naming the first (or, in another team,
+    # saying whom to ask); a branch with a KPP of its own is a client of its own.
+    with pytest.raises(clients.DuplicateInn) as taken:
+        clients.create_client(db, office.rep1, {"name": "Другое", "inn": "7707083893"})
+    assert taken.value.existing_id is not None and "open it instead" in str(taken.value)
+    with pytest.raises(clients.DuplicateInn) as elsewhere:
+        clients.create_client(db, office.rep3, {"name": "Другое", "inn": "7707083893"})
+    assert elsewhere.value.existing_id is None and "another team" in str(elsewhere.value)
+    branch = clients.create_client(db, office.rep1, {"name": "Альфа, филиал", "inn": "7707083893",
+                                                     "kpp": "773602001"})
+    assert [d.reason for d in branch.duplicates][:1] == ["inn"]
+    other = clients.create_client(db, office.rep1, {"name": "Пятое", "inn": "7736050003"})
+    with pytest.raises(clients.DuplicateInn):
+        clients.update_client(db, office.rep1, other.client.id, {"inn": "7707083893"})
+    clients.delete_client(db, office.rep1, branch.client.id)
+    clients.update_client(db, office.rep1, other.client.id, {"inn": "7707083893",
+                                                             "kpp": "773602001"})
+    with pytest.raises(clients.DuplicateInn):  # its INN and KPP were taken meanwhile
+        clients.restore_client(db, office.rep1, branch.client.id)
     by_mail = clients.create_client(db, office.rep1, {"name": "Третье", "email": "INFO@alfa.ru"})
     assert [d.reason for d in by_mail.duplicates] == ["email"]
     by_phone = clients.create_client(db, office.rep1, {"name": "Четвёртое",

@@ -163,3 +163,30 @@ def test_an_exception_nothing_caught_reaches_the_error_dialog(
     except RuntimeError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)
     assert [str(e) for e in errors] == ["a slot broke"]
+
+
+def test_a_second_client_with_an_inn_is_refused_with_the_first_to_open(
+        window_for: Any, qtbot: Any) -> None:
+    from salesdesk_ui.dialogs.client_card import ClientCard
+    from salesdesk_ui.dialogs.record_forms import client_form
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    page = window.show_page("clients")
+    settle(qtbot)
+    first = next(c for c in client_service.list_clients(ctx.db, ctx.actor) if c.inn)
+    dialog = client_form(page, ctx)
+    qtbot.addWidget(dialog)
+    dialog.widgets["name"].setText("ООО «Двойник»")
+    dialog.widgets["inn"].setText(first.inn or "")
+    dialog.widgets["kpp"].setText(first.kpp or "")
+    dialog.save()
+    settle(qtbot)
+    assert dialog.errors["inn"].isVisibleTo(dialog) and first.name in dialog.errors["inn"].text()
+    opener = dialog.findChild(type(dialog.save_button), "open_existing")
+    assert opener is not None and opener.isVisibleTo(dialog)
+    opener.click()
+    settle(qtbot)
+    cards = [w for w in window.findChildren(ClientCard) if w.isVisible()]
+    assert cards and cards[-1].client_id == first.id
+    assert not dialog.isVisible()

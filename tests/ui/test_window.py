@@ -132,7 +132,7 @@ def test_client_card_shows_tabs_and_duplicate_warning(window_for: Any, qtbot: An
     ctx = window.ctx
     original = client_service.list_clients(ctx.db, ctx.actor)[0]
     twin = client_service.create_client(ctx.db, ctx.actor, {"name": original.name + " ",
-                                                            "inn": original.inn}).client
+                                                            "phone": original.phone}).client
     card = ClientCard(ctx, twin.id, window)
     qtbot.addWidget(card)
     settle(qtbot)

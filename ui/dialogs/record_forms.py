@@ -70,9 +70,35 @@ def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord |
 
     dialog = FormDialog(parent, _("New client") if record is None else _("Edit client"),
                         fields, initial, save, reload if record else None)
+    _offer_existing(dialog, parent)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
+
+
+def _offer_existing(dialog: FormDialog, parent: QWidget) -> None:
+    """When the INN is another client's, a button opens that client instead."""
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    button = QPushButton(_("Open the existing client"))
+    button.setObjectName("open_existing")
+    button.hide()
+    dialog.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+    found: dict[str, Any] = {}
+
+    def refused(exc: Exception) -> None:
+        found["id"] = getattr(exc, "existing_id", None)
+        button.setVisible(found["id"] is not None)
+
+    def open_it() -> None:
+        opener = getattr(parent, "open_record", None)
+        dialog._initial = dialog.values()  # nothing to ask about: the user chose to go
+        dialog.reject()
+        if opener is not None:
+            opener("client", found["id"])
+
+    dialog.sig_refused.connect(refused)
+    button.clicked.connect(open_it)
 
 
 def contact_form(parent: QWidget, ctx: AppContext, client_id: Any,
