@@ -300,12 +300,21 @@ def test_search_never_leaks_another_teams_clients(world: World) -> None:
 
 
 def test_duplicate_warning_hides_other_teams_names(world: World) -> None:
-    saved = clients.create_client(world.db, world.office.rep3, {"name": "Альфа",
+    # The same INN is refused; to another team without the client's name or id.
+    with pytest.raises(clients.DuplicateInn) as refused:
+        clients.create_client(world.db, world.office.rep3, {"name": "Альфа-2",
+                                                             "inn": "7707083893"})
+    assert refused.value.existing_id is None and "Альфа" not in str(refused.value)
+    assert "another team" in str(refused.value)
+    with pytest.raises(clients.DuplicateInn) as refused:
+        clients.create_client(world.db, world.office.manager1, {"name": "Альфа!",
                                                                  "inn": "7707083893"})
+    assert refused.value.existing_id is not None and "Альфа" in str(refused.value)
+    # A similar name is only warned about: another team's stays unnamed.
+    saved = clients.create_client(world.db, world.office.rep3, {"name": "Альфа"})
     assert saved.duplicates and all(d.name is None for d in saved.duplicates)
     assert "another team" in saved.duplicates[0].describe()
-    saved = clients.create_client(world.db, world.office.manager1, {"name": "Альфа!",
-                                                                     "inn": "7707083893"})
+    saved = clients.create_client(world.db, world.office.manager1, {"name": "Альфа!"})
     assert any(d.name == "Альфа" for d in saved.duplicates)
 
 
