@@ -33,7 +33,6 @@ from salesdesk.domain import (
     VAT_RATES,
 )
 from salesdesk.errors import ValidationError
-from salesdesk.fields import Field
 from salesdesk.i18n import LANGUAGES, _
 from salesdesk.sync import codec
 
@@ -70,12 +69,6 @@ AFTER_ISSUE = {"status", "paid_total", "cancelled_reason", "deleted_at"}
 # What issuing a draft sets, allowed right after the move out of draft in one bundle.
 AT_ISSUE = {"number", "series", "seq", "issued_at", "snapshot", "doc_date", "valid_until",
             "due_date"}
-
-
-def service_fields() -> dict[str, dict[str, Field]]:
-    """The services' field specs by table (:mod:`salesdesk.registry`): the validators a
-    window edit goes through."""
-    return {table: registry.spec(table) for table in registry.KINDS}
 
 
 def refuse(author: str, entity: str, record: uuid.UUID, field: str, why: str
@@ -161,7 +154,7 @@ def check_values(author: str, entity: str, record: uuid.UUID,
                  values: dict[str, Any], creating: bool) -> None:
     """Every value a change brings, as the window would check it (see the module)."""
     synced = set(codec.synced_fields(entity))
-    spec = service_fields().get(entity, {})
+    spec = registry.spec(entity)
     for name, value in values.items():
         if name not in synced:
             continue  # not exchanged (ignored by the merge)
