@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import combinations
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -36,8 +37,9 @@ from salesdesk.db.models import (
     Target,
     User,
 )
+from salesdesk.db.types import utcnow
 from salesdesk.domain import ACTIVITY_KIND_LABELS, CLOSED_STAGES, STAGE_LABELS, VAT_RATES
-from salesdesk.errors import FieldProblem, PermissionDenied, SalesDeskError, ValidationError
+from salesdesk.errors import FieldProblem, SalesDeskError, ValidationError
 from salesdesk.fields import (
     choice,
     is_blank,
@@ -55,6 +57,7 @@ from salesdesk.record_kinds import IMPORT_KINDS
 from salesdesk.services.base import writing
 from salesdesk.services.clients import (
     CLIENT_FIELDS,
+    _search_text,
     find_duplicates,
     refresh_search_text,
 )
@@ -543,11 +546,6 @@ def _client_row(values: dict[str, Any], owner_id: uuid.UUID, created: date | Non
                 name_norm: str, client_id: uuid.UUID) -> dict[str, Any]:
     """A new client as the row the ORM would have written (defaults, derived search
     columns, timestamps), for an insert of many at once."""
-    from types import SimpleNamespace
-
-    from salesdesk.db.types import utcnow
-    from salesdesk.services.clients import _search_text
-
     now = utcnow()
     row: dict[str, Any] = dict.fromkeys(_CLIENT_COLUMNS)
     row.update(values)
@@ -664,7 +662,7 @@ def _update_client(imp: _Importer, report: ImportReport, row: _Row, client_id: u
     window edit is); a client the importer may not edit is refused by name."""
     ctx = imp.ctx
     client = ctx.session.get(Client, client_id)
-    if client is None or not _may(ctx, Action.CLIENT_EDIT, client):
+    if client is None or not policy.allows(ctx, Action.CLIENT_EDIT, client):
         report.problems.append(FieldProblem(f"{imp.sheet.name}:{row.line}", _(
             "matches a client that is not yours to change")))
         return
@@ -678,14 +676,6 @@ def _update_client(imp: _Importer, report: ImportReport, row: _Row, client_id: u
         setattr(client, key, value)
     refresh_search_text(ctx.session, client)
     report.updated += 1
-
-
-def _may(ctx: Ctx, action: Action, record: Any) -> bool:
-    try:
-        policy.require(ctx, action, record)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _import_contacts(imp: _Importer, report: ImportReport, skip_invalid: bool) -> list[Any]:
@@ -725,7 +715,7 @@ def _import_contacts(imp: _Importer, report: ImportReport, skip_invalid: bool) -
             if value is not None:
                 values[column] = value
         _add_to_notes(values, extra)
-        if client is not None and not _may(ctx, Action.CONTACT_EDIT, client):
+        if client is not None and not policy.allows(ctx, Action.CONTACT_EDIT, client):
             problems.append(FieldProblem(imp.where(row, "client"), _(
                 "is not your client: its contacts are its owner's to change")))
         if problems:

@@ -305,6 +305,16 @@ def require(ctx: Ctx, action: Action, record: Any = None, *,
         _check_target(ctx, action, target_user)
 
 
+def allows(ctx: Ctx, action: Action, record: Any = None) -> bool:
+    """Whether :func:`require` would let the actor do ``action`` (lists that leave out
+    what the actor may not act on, rather than refuse)."""
+    try:
+        require(ctx, action, record)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _check_target(ctx: Ctx, action: Action, target: User) -> None:
     if action in (Action.TARGET_SET, Action.TRAINING_ASSIGN, Action.TRAINING_REVIEW):
         # Managers plan for and train their representatives; the head anyone.

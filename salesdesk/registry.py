@@ -421,11 +421,15 @@ def spec(table: str) -> dict[str, Field]:
     return {f.key: f for f in kind(table).fields if f.service}
 
 
+def _declared(table: str, key: str) -> RecordField | None:
+    return next((f for f in kind(table).fields if f.key == key), None)
+
+
 def label(table: str, key: str) -> str:
     """A stored column's label (English source), as exports head it: the kind's field
     that the service checks, else the shared label (``client_id`` holds an id: "Client
     id"), else the kind's field, else the key made readable."""
-    field = next((f for f in kind(table).fields if f.key == key), None)
+    field = _declared(table, key)
     if field is not None and field.service:
         return field.label
     if key in SHARED_LABELS:
@@ -435,7 +439,7 @@ def label(table: str, key: str) -> str:
 
 def conflict_label(table: str, key: str) -> str:
     """What a sync conflict on a field is called."""
-    field = next((f for f in kind(table).fields if f.key == key), None)
+    field = _declared(table, key)
     return (field.conflict or field.label) if field is not None else label(table, key)
 
 

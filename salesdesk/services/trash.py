@@ -21,9 +21,9 @@ from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, Contact, Deal, Delivery, Product, Task
-from salesdesk.errors import PermissionDenied, ValidationError
+from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
-from salesdesk.policy import Action, Ctx
+from salesdesk.policy import Action
 from salesdesk.services.base import get_record, reading, writing
 
 
@@ -65,14 +65,6 @@ class TrashItem:
         return _(registry.kind_label(self.kind))
 
 
-def _may(ctx: Ctx, action: Action, record: Any) -> bool:
-    try:
-        policy.require(ctx, action, record)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _check_kind(kind: str) -> TrashKind:
     if kind not in KINDS:
         raise ValidationError(_("Kind"), _("must be one of {rates}").format(
@@ -88,13 +80,13 @@ def list_trash(db: Database, actor: Actor, kind: str | None = None,
         found: list[TrashItem] = []
         for name in kinds:
             spec = _check_kind(name)
+            if not policy.allows(ctx, spec.action):  # by role (products: managers, head)
+                continue
             model = spec.model
             stmt = (select(model).where(model.deleted_at.is_not(None),
                                         policy.visible(ctx, model))
                     .order_by(model.deleted_at.desc()).limit(limit))
-            for record in ctx.session.scalars(stmt):
-                if not _may(ctx, spec.action, record):
-                    continue
+            for record in ctx.session.scalars(stmt):  # visible ones only: see the query
                 client_id = getattr(record, "client_id", None)
                 client = ctx.session.get(Client, client_id) if client_id else None
                 title = getattr(record, spec.title) or _(registry.kind_label(name))
@@ -110,8 +102,8 @@ def restore(db: Database, actor: Actor, kind: str, record_id: uuid.UUID | str) -
     what = _(registry.kind_label(kind))
     with writing(db, actor) as (uow, ctx):
         record = get_record(ctx, spec.model, record_id, what, spec.action,
-                            include_deleted=True)
-        policy.require(ctx, spec.action, record)
+                            include_deleted=True)  # refused if it is not the actor's to see
+        policy.require(ctx, spec.action)  # and by role
         if record.deleted_at is None:
             raise ValidationError(what, _("is not deleted"))
         client_id = getattr(record, "client_id", None)

@@ -41,6 +41,35 @@ def _site_row(conn: Connection, dialect: str) -> dict[str, Any]:
     return {"id": row.id, "hlc_ms": row.hlc_ms, "hlc_counter": row.hlc_counter}
 
 
+class _Ticks:
+    """This site's clock for one flush: each change gets the next hybrid-clock reading
+    and sequence number; :meth:`save` keeps where the clock got to."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        site = _site_row(conn, conn.dialect.name)
+        self.site_id = site["id"]
+        log = ChangeEntry.__table__
+        self.seq = int(conn.execute(select(func.max(log.c.origin_seq)).where(
+            log.c.origin == self.site_id)).scalar() or 0)
+        self.now = app_clock.now_ms()
+        self.ms, self.counter = site["hlc_ms"], site["hlc_counter"]
+
+    def next(self) -> str:
+        """The next reading (``self.seq`` is its sequence number)."""
+        if self.now > self.ms:
+            self.ms, self.counter = self.now, 0
+        else:
+            self.counter += 1
+        self.seq += 1
+        return clock.reading(self.ms, self.counter, self.site_id)
+
+    def save(self) -> None:
+        table = SyncSite.__table__
+        self.conn.execute(update(table).where(table.c.id == self.site_id)
+                          .values(hlc_ms=self.ms, hlc_counter=self.counter))
+
+
 def _changed_fields(obj: Any) -> dict[str, list[Any]]:
     state = inspect(obj)
     entity = obj.__tablename__
@@ -104,24 +133,14 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         return
 
     conn = session.connection()
-    site = _site_row(conn, conn.dialect.name)
-    log = ChangeEntry.__table__
-    seq = int(conn.execute(select(func.max(log.c.origin_seq)).where(
-        log.c.origin == site["id"])).scalar() or 0)
-    now = app_clock.now_ms()
-    ms, counter = site["hlc_ms"], site["hlc_counter"]
+    ticks = _Ticks(conn)
     rows = []
     new_clocks: list[dict[str, Any]] = []
     for op, obj, changes in pending:
-        if now > ms:
-            ms, counter = now, 0
-        else:
-            counter += 1
-        hlc = clock.reading(ms, counter, site["id"])
-        seq += 1
+        hlc = ticks.next()
         entity = obj.__tablename__
         seen = {} if op == "create" else _clocks(conn, entity, obj.id)
-        rows.append({"origin": site["id"], "origin_seq": seq, "hlc": hlc,
+        rows.append({"origin": ticks.site_id, "origin_seq": ticks.seq, "hlc": hlc,
                      "user_id": session.info.get("actor_id"), "entity": entity,
                      "record_id": obj.id, "op": op, "changes": changes, "seen": seen,
                      "row": codec.snapshot(obj), "at": utcnow()})
@@ -132,9 +151,8 @@ def _after_flush(session: Session, _ctx: Any) -> None:
             set_clocks(conn, entity, obj.id, list(changes), hlc)
     if new_clocks:
         conn.execute(insert(FieldClock.__table__), new_clocks)
-    conn.execute(insert(log), rows)
-    conn.execute(update(SyncSite.__table__).where(SyncSite.__table__.c.id == site["id"])
-                 .values(hlc_ms=ms, hlc_counter=counter))
+    conn.execute(insert(ChangeEntry.__table__), rows)
+    ticks.save()
 
 
 def log_created(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
@@ -146,24 +164,14 @@ def log_created(session: Session, entity: str, rows: list[dict[str, Any]]) -> No
     from salesdesk.db.bulk import bulk_insert
 
     conn = session.connection()
-    site = _site_row(conn, conn.dialect.name)
-    log = ChangeEntry.__table__
-    seq = int(conn.execute(select(func.max(log.c.origin_seq)).where(
-        log.c.origin == site["id"])).scalar() or 0)
-    now = app_clock.now_ms()
-    ms, counter = site["hlc_ms"], site["hlc_counter"]
+    ticks = _Ticks(conn)
     fields = codec.synced_fields(entity)
     actor = session.info.get("actor_id")
     at = utcnow()
     entries: list[dict[str, Any]] = []
     clocks: list[dict[str, Any]] = []
     for row in rows:
-        if now > ms:
-            ms, counter = now, 0
-        else:
-            counter += 1
-        hlc = clock.reading(ms, counter, site["id"])
-        seq += 1
+        hlc = ticks.next()
         snapshot = {"id": str(row["id"])}
         changes: dict[str, list[Any]] = {}
         for field in fields:
@@ -173,14 +181,13 @@ def log_created(session: Session, entity: str, rows: list[dict[str, Any]]) -> No
                 changes[field] = [None, value]
                 clocks.append({"entity": entity, "record_id": row["id"], "field": field,
                                "hlc": hlc})
-        entries.append({"origin": site["id"], "origin_seq": seq, "hlc": hlc,
+        entries.append({"origin": ticks.site_id, "origin_seq": ticks.seq, "hlc": hlc,
                         "user_id": actor, "entity": entity, "record_id": row["id"],
                         "op": "create", "changes": changes, "seen": {}, "row": snapshot,
                         "at": at})
-    bulk_insert(conn, log, entries)
+    bulk_insert(conn, ChangeEntry.__table__, entries)
     bulk_insert(conn, FieldClock.__table__, clocks)
-    conn.execute(update(SyncSite.__table__).where(SyncSite.__table__.c.id == site["id"])
-                 .values(hlc_ms=ms, hlc_counter=counter))
+    ticks.save()
 
 
 def install(session_factory: Any) -> None:
