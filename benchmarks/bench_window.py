@@ -91,9 +91,8 @@ def main() -> None:
     from salesdesk.auth import login
     from salesdesk.db.migrate import open_database
     from salesdesk.demo import DEMO_PASSWORD, build_demo
-    from salesdesk.services.company import get_company
     from salesdesk_ui import theme, worker
-    from salesdesk_ui.context import AppContext
+    from salesdesk_ui.context import open_session
 
     small = Path(tempfile.mkdtemp()) / "demo.db"
     db = open_database(small, create=True)
@@ -125,7 +124,7 @@ def main() -> None:
         start = time.perf_counter()
         actor = login(db, "head", DEMO_PASSWORD)
         settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(AppContext(db, actor, get_company(db, actor), settings))
+        window = MainWindow(open_session(db, actor, settings))
         window.resize(1366, 768)
         window.show()
         settle()
@@ -141,7 +140,7 @@ def main() -> None:
     big = open_database(large)
     head = login(big, "head", DEMO_PASSWORD)
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
-    ctx = AppContext(big, head, get_company(big, head), settings)
+    ctx = open_session(big, head, settings)
     from salesdesk_ui.pages.clients import ClientsPage
 
     page = ClientsPage(ctx)

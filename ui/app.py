@@ -7,6 +7,7 @@ in the background meanwhile, then the first-run wizard or the main window.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -116,16 +117,13 @@ class Controller:
         dialog.show()
 
         def work() -> tuple[Any, bool, bool]:
-            from sqlalchemy import select
 
             from salesdesk.db.migrate import open_database
-            from salesdesk.db.models import Company
+            from salesdesk.services.company import is_demo_database
             from salesdesk.services.users import has_users
 
             db = open_database(location, create=create)
-            with db.read() as session:
-                demo = bool(session.scalar(select(Company.is_demo)))
-            return db, has_users(db), demo
+            return db, has_users(db), is_demo_database(db)
 
         Op(None, work, busy=False).success(self._opened).failure(self._open_failed).run()
 
@@ -204,13 +202,15 @@ class Controller:
 
     def enter(self, actor: Any) -> None:
         """Show the main window for ``actor``."""
-        from salesdesk.services.company import get_company
-
-        from .context import AppContext
-        from .main_window import MainWindow
+        from .context import open_session
 
         self.settings.setValue("last_login", actor.login)
-        ctx = AppContext(self.db, actor, get_company(self.db, actor), self.settings)
+        Op(self.dialog, open_session, self.db, actor, self.settings) \
+            .success(self._show_window).run()
+
+    def _show_window(self, ctx: Any) -> None:
+        from .main_window import MainWindow
+
         window = MainWindow(ctx)
         window.sig_switch_user.connect(lambda: self._relogin(window))
         window.sig_sign_out.connect(lambda: self._relogin(window))
@@ -253,6 +253,10 @@ def start(db: str | None = None, demo: bool = False, user: str | None = None,
     from .errors import install_excepthook
 
     install_excepthook()
+    if os.environ.get("SALESDESK_DB_GUARD"):  # a developer's run: log GUI-thread queries
+        from . import db_guard
+
+        db_guard.enable()
     app.setOrganizationName("SalesDesk")
     app.setApplicationName("SalesDesk")
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go; the controller quits

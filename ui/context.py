@@ -1,4 +1,5 @@
-"""What every page needs: the open database, who is logged in, the company, settings."""
+"""What every page needs: the open database, who is logged in, the company, settings,
+and the lists its choosers show."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.services.company import CompanyRecord, get_company
 
+from .lookups import Lookups, load_lookups
+
 
 @dataclass
 class AppContext:
@@ -19,6 +22,7 @@ class AppContext:
     actor: Actor
     company: CompanyRecord
     settings: QSettings = field(default_factory=lambda: QSettings("SalesDesk", "SalesDesk"))
+    lookups: Lookups = field(default_factory=Lookups)
 
     @property
     def role(self) -> str:
@@ -35,6 +39,13 @@ class AppContext:
         """A manager or the head (catalogue, market, payments, cancelling)."""
         return self.actor.role in ("head", "manager")
 
-    def reload_company(self) -> None:
-        """Read the company's details again (after Settings saved them)."""
-        self.company = get_company(self.db, self.actor)
+
+
+def open_session(db: Database, actor: Actor, settings: QSettings | None = None
+                 ) -> AppContext:
+    """Everything the window needs before its first paint, read at once (run it on the
+    worker: the company's details and the lookups)."""
+    ctx = AppContext(db, actor, get_company(db, actor), lookups=load_lookups(db, actor))
+    if settings is not None:
+        ctx.settings = settings
+    return ctx

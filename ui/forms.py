@@ -5,7 +5,7 @@ unsaved changes are thrown away, and a stale-edit conflict explained with a choi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -105,8 +105,10 @@ class FormDialog(QDialog):
                  values: Mapping[str, Any] | None = None,
                  on_save: Callable[[dict[str, Any]], Any] | None = None,
                  on_reload: Callable[[], Mapping[str, Any]] | None = None,
-                 save_text: str | None = None) -> None:
+                 save_text: str | None = None, changes: Iterable[str] = ()) -> None:
         super().__init__(parent)
+        self.changes = frozenset(changes)
+        """The kinds of record a save changes (announced to the open pages)."""
         self.setWindowTitle(title)
         self.setModal(True)
         self.fields = list(fields)
@@ -346,7 +348,8 @@ class FormDialog(QDialog):
                 self.accept()
             return
         self.save_button.setEnabled(False)
-        Op(self, self.on_save, self.values()).success(self._saved).failure(self._failed).run()
+        Op(self, self.on_save, self.values(), changes=self.changes).success(self._saved) \
+            .failure(self._failed).run()
 
     def _saved(self, result: Any) -> None:
         self._initial = self.values()

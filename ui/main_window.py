@@ -29,6 +29,7 @@ from salesdesk.i18n import N_, _, get_language, ngettext, short_person
 from salesdesk.services.search import Hit, search_everything
 
 from . import theme
+from .changes import restored_kinds
 from .context import AppContext
 from .pages.base import Page
 from .worker import Op
@@ -104,7 +105,9 @@ class SearchPopup(QFrame):
         """List the hits below ``anchor``."""
         self.list.clear()
         icons = {"client": "mdi6.domain", "contact": "mdi6.account-outline",
-                 "deal": "mdi6.handshake-outline", "document": "mdi6.file-document-outline"}
+                 "deal": "mdi6.handshake-outline", "document": "mdi6.file-document-outline",
+                 "product": "mdi6.package-variant-closed", "activity": "mdi6.message-text-outline",
+                 "note": "mdi6.note-text-outline", "competitor": "mdi6.sword-cross"}
         if not hits:
             item = QListWidgetItem(_("Nothing found"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -174,6 +177,22 @@ class MainWindow(QMainWindow):
         self.popup.sig_chosen.connect(self._open_hit)
         self._restore()
         self.load_sync_badge()
+        from .changes import hub
+
+        hub().sig_changed.connect(self._changed)
+
+    def _changed(self, kinds: frozenset[str], _source: Any) -> None:
+        """Keep what every page shares current: the lookups, the sync badge."""
+        from .lookups import LOOKUP_KINDS, load_lookups
+
+        if kinds & LOOKUP_KINDS:
+            Op(self, load_lookups, self.ctx.db, self.ctx.actor, busy=False) \
+                .success(self._lookups_read).run()
+        if kinds & {"conflicts", "deals", "clients"}:
+            self.load_sync_badge()
+
+    def _lookups_read(self, lookups: Any) -> None:
+        self.ctx.lookups = lookups
 
     # --- frame ----------------------------------------------------------------------------
 
@@ -220,7 +239,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(24, 10, 16, 6)
         self.search = QLineEdit()
         self.search.setObjectName("global_search")
-        self.search.setPlaceholderText(_("Search clients, contacts, deals, documents (Ctrl+K)"))
+        self.search.setPlaceholderText(_("Search clients, deals, documents, products, notes "
+                                         "(Ctrl+K)"))
         self.search.addAction(theme.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(520)
@@ -361,13 +381,12 @@ class MainWindow(QMainWindow):
             return
         kind, record_id = self._undo
         self._undo = None
-        Op(self, trash.restore, self.ctx.db, self.ctx.actor, kind, record_id).success(
-            self._restored).run()
+        Op(self, trash.restore, self.ctx.db, self.ctx.actor, kind, record_id,
+           changes=restored_kinds(kind)).success(self._restored).run()
 
     def _restored(self, item: Any) -> None:
         self.statusBar().showMessage(_("Restored: {kind} «{title}».").format(
             kind=item.kind_label, title=item.title), 10_000)
-        self.refresh_current()
 
     def refresh_current(self) -> None:
         """F5: load the shown page's data again."""
@@ -385,11 +404,19 @@ class MainWindow(QMainWindow):
         elif kind == "deal":
             from .pages.deals import edit_deal
 
-            edit_deal(self, self.ctx, record_id, on_saved=lambda _r: self.refresh_current())
+            edit_deal(self, self.ctx, record_id)  # the change hub refreshes the pages
         elif kind == "document":
             from .dialogs.document_editor import open_document
 
-            open_document(self, self.ctx, record_id, on_changed=self.refresh_current)
+            open_document(self, self.ctx, record_id)
+        elif kind == "product":
+            from salesdesk.services.products import get_product
+
+            page = self.show_page("products")
+            Op(self, get_product, self.ctx.db, self.ctx.actor, record_id).success(
+                page.edit).run()
+        elif kind in ("note", "competitor") and "market" in self.entries:
+            self.show_page("market").open_by_id(kind, record_id)
         elif kind in self.entries:
             self.show_page(kind)
 
@@ -400,7 +427,6 @@ class MainWindow(QMainWindow):
         from .dialogs.sync_dialog import SyncDialog
 
         dialog = SyncDialog(self.ctx, self)
-        dialog.sig_changed.connect(self.refresh_current)
         dialog.sig_changed.connect(self.load_sync_badge)
         dialog.finished.connect(lambda _r: self.load_sync_badge())
         dialog.show()
@@ -443,7 +469,7 @@ class MainWindow(QMainWindow):
             self.popup.show_hits(hits, self.search)
 
     def _open_hit(self, hit: Hit) -> None:
-        if hit.kind in ("client", "contact"):
+        if hit.kind in ("client", "contact", "activity"):
             self.open_record("client", hit.client_id)
         else:
             self.open_record(hit.kind, hit.id)

@@ -67,7 +67,28 @@ def _no_thread_left(qapp: Any) -> Iterator[None]:
     yield
     assert worker.wait_idle(30_000), "background work did not finish"
     qapp.processEvents()
-    assert worker.pool().activeThreadCount() == 0
+    assert worker.active_threads() == 0
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_guard() -> Iterator[None]:
+    """The window never touches the database on the GUI thread: a test fails on the
+    first statement the window's code runs there (the test's own calls are allowed)."""
+    from salesdesk_ui import db_guard
+
+    db_guard.take()
+    db_guard.enable()
+    yield
+    db_guard.disable()
+    trips = db_guard.take()
+    import os
+    if os.environ.get("GUARD_SURVEY"):
+        with open(os.environ["GUARD_SURVEY"], "a") as out:
+            for trip in trips:
+                out.write(f"{trip}\n")
+        return
+    assert not trips, "database used on the GUI thread:\n" + "\n".join(
+        str(t) for t in dict.fromkeys(trips))
 
 
 def settle(qtbot: Any, timeout: int = 20_000) -> None:
@@ -82,15 +103,18 @@ def settle(qtbot: Any, timeout: int = 20_000) -> None:
 
 
 def context_for(db: Database, who: str, tmp_path: Path) -> Any:
-    """The window's context for a demo user (settings in a private file)."""
+    """The window's context for a demo user (settings in a private file), read off the
+    GUI thread as the application reads it."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from PySide6.QtCore import QSettings
 
-    from salesdesk.services.company import get_company
-    from salesdesk_ui.context import AppContext
+    from salesdesk_ui.context import open_session
 
     actor = login(db, who, DEMO_PASSWORD)
     settings = QSettings(str(tmp_path / f"{who}.ini"), QSettings.Format.IniFormat)
-    return AppContext(db, actor, get_company(db, actor), settings)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(open_session, db, actor, settings).result()
 
 
 @pytest.fixture

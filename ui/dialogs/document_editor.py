@@ -35,7 +35,7 @@ from salesdesk.domain import DOCUMENT_KIND_LABELS, VAT_RATES, label, vat_rate_la
 from salesdesk.errors import ConflictError, ValidationError
 from salesdesk.i18n import _, format_money
 from salesdesk.money import format_amount, parse_amount
-from salesdesk.services import clients, documents, products
+from salesdesk.services import clients, documents
 from salesdesk.services.documents import DocumentRecord
 
 from .. import theme
@@ -72,7 +72,7 @@ class DocumentEditor(QDialog):
         self.record = record
         self.kind = record.kind if record else kind or "invoice"
         self.client_id = record.client_id if record else client_id
-        self.catalogue = {p.name: p for p in products.list_products(ctx.db, ctx.actor)}
+        self.catalogue = {p.name: p for p in ctx.lookups.products}
         self.setObjectName("document_editor")
         self.resize(1040, 720)
         layout = QVBoxLayout(self)
@@ -193,7 +193,11 @@ class DocumentEditor(QDialog):
         days = company.proposal_valid_days if self.kind == "proposal" else \
             company.invoice_due_days
         self.until.set_value(today + timedelta(days=days))
-        client = clients.get_client(self.ctx.db, self.ctx.actor, self.client_id)
+        Op(self, clients.get_client, self.ctx.db, self.ctx.actor, self.client_id,
+           busy=False).success(self._client_defaults).run()
+
+    def _client_defaults(self, client: Any) -> None:
+        company = self.ctx.company
         self.language.setCurrentIndex(max(0, self.language.findData(client.document_language)))
         payment, delivery = company.terms(client.document_language)
         self.payment_terms.setPlainText(payment or "")
@@ -472,7 +476,8 @@ class DocumentEditor(QDialog):
             if then is not None:
                 then(record)
 
-        Op(self, self._save, force).success(saved).failure(self._failed).run()
+        Op(self, self._save, force, changes={"documents"}).success(saved) \
+            .failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):
@@ -487,8 +492,8 @@ class DocumentEditor(QDialog):
             if answer == QMessageBox.StandardButton.Yes:
                 self.save_draft(force=True)
             elif self.record is not None:
-                self.show_record(documents.get_document(self.ctx.db, self.ctx.actor,
-                                                        self.record.id))
+                Op(self, documents.get_document, self.ctx.db, self.ctx.actor,
+                   self.record.id).success(self.show_record).run()
             return
         from ..errors import show_error
 
@@ -503,8 +508,8 @@ class DocumentEditor(QDialog):
             return
 
         def issue_it(record: DocumentRecord) -> None:
-            Op(self, documents.issue_document, self.ctx.db, self.ctx.actor, record.id) \
-                .success(self._stepped).failure(self._failed).run()
+            Op(self, documents.issue_document, self.ctx.db, self.ctx.actor, record.id,
+               changes={"documents"}).success(self._stepped).failure(self._failed).run()
 
         self.save_draft(then=issue_it)
 
@@ -514,7 +519,8 @@ class DocumentEditor(QDialog):
 
     def _step(self, step: Callable[..., DocumentRecord]) -> None:
         assert self.record is not None
-        Op(self, step, self.ctx.db, self.ctx.actor, self.record.id).success(self._stepped) \
+        Op(self, step, self.ctx.db, self.ctx.actor, self.record.id,
+           changes={"documents", "deliveries"}).success(self._stepped) \
             .failure(self._failed).run()
 
     def preview(self) -> None:
@@ -549,7 +555,8 @@ class DocumentEditor(QDialog):
         """The invoice from this proposal, in one step."""
         assert self.record is not None
         Op(self, documents.invoice_from_proposal, self.ctx.db, self.ctx.actor,
-           self.record.id).success(self._open_invoice).failure(self._failed).run()
+           self.record.id, changes={"documents"}).success(self._open_invoice) \
+            .failure(self._failed).run()
 
     def _open_invoice(self, invoice: DocumentRecord) -> None:
         self.sig_changed.emit()
@@ -569,7 +576,8 @@ class DocumentEditor(QDialog):
             FormField("note", _("Note"))],
             {"amount": self.record.due_amount, "paid_on": clock.today()},
             lambda v: documents.record_payment(self.ctx.db, self.ctx.actor, self.record.id,
-                                               v["amount"], v["paid_on"], v["note"]))
+                                               v["amount"], v["paid_on"], v["note"]),
+            changes={"documents"})
         dialog.sig_saved.connect(self._stepped)
         dialog.open()
 
@@ -584,8 +592,8 @@ class DocumentEditor(QDialog):
     def revise(self) -> None:
         """A new draft from this document; issuing it cancels this one."""
         assert self.record is not None
-        Op(self, documents.revise_document, self.ctx.db, self.ctx.actor, self.record.id) \
-            .success(self._open_copy).failure(self._failed).run()
+        Op(self, documents.revise_document, self.ctx.db, self.ctx.actor, self.record.id,
+           changes={"documents"}).success(self._open_copy).failure(self._failed).run()
 
     def _open_copy(self, copy: DocumentRecord) -> None:
         self.sig_changed.emit()
@@ -600,7 +608,7 @@ class DocumentEditor(QDialog):
         reason, ok = QInputDialog.getText(self, _("Cancel document"), _("Reason"))
         if ok and reason.strip():
             Op(self, documents.cancel_document, self.ctx.db, self.ctx.actor, self.record.id,
-               reason).success(self._stepped).failure(self._failed).run()
+               reason, changes={"documents"}).success(self._stepped).failure(self._failed).run()
 
     def can_close(self) -> bool:
         """Asks before unsaved changes are lost."""
@@ -640,11 +648,13 @@ def theme_status_labels() -> dict[str, str]:
 
 
 def open_document(parent: QWidget, ctx: AppContext, document_id: Any,
-                  on_changed: Callable[[], None] | None = None) -> DocumentEditor:
-    """Open a document in the editor."""
-    record = documents.get_document(ctx.db, ctx.actor, document_id)
-    editor = DocumentEditor(ctx, record=record, parent=parent)
-    if on_changed is not None:
-        editor.sig_changed.connect(on_changed)
-    editor.show()
-    return editor
+                  on_changed: Callable[[], None] | None = None) -> None:
+    """Open a document in the editor (read in the background first)."""
+
+    def show(record: DocumentRecord) -> None:
+        editor = DocumentEditor(ctx, record=record, parent=parent)
+        if on_changed is not None:
+            editor.sig_changed.connect(on_changed)
+        editor.show()
+
+    Op(parent, documents.get_document, ctx.db, ctx.actor, document_id).success(show).run()

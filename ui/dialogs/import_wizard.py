@@ -49,6 +49,7 @@ from salesdesk.importer import (
     preview_file,
 )
 
+from ..changes import EVERYTHING
 from ..context import AppContext
 from ..worker import Op
 
@@ -261,11 +262,8 @@ class _ColumnsPage(QWizardPage):
         self.table.setRowHeight(0, 34)
         self.owner.clear()
         self.owner.addItem(_("Me"), "")
-        from salesdesk.services import users
-
-        for person in users.list_users(self.wizard_.ctx.db, self.wizard_.ctx.actor,
-                                       include_inactive=False):
-            if person.id != self.wizard_.ctx.actor.id:
+        for person in self.wizard_.ctx.lookups.users:
+            if person.active and person.id != self.wizard_.ctx.actor.id:
                 self.owner.addItem(person.name, person.login)
         self.owner.setEnabled(self.wizard_.ctx.role != "rep")
         self.update_existing.setVisible(self.wizard_.kind() in ("clients", "contacts"))
@@ -293,7 +291,7 @@ class _CheckPage(QWizardPage):
         self.ok = False
         self.text.setPlainText(_("Checking…"))
         Op(self, import_file, self.wizard_.ctx.db, self.wizard_.ctx.actor,
-           self.wizard_.kind(), self.wizard_.path(), dry_run=True,
+           self.wizard_.kind(), self.wizard_.path(), dry_run=True, changes=(),
            **self.wizard_.arguments()).success(self._checked).failure(self._refused).run()
 
     def _checked(self, report: ImportReport) -> None:
@@ -348,7 +346,8 @@ class _RunPage(QWizardPage):
         self.wizard_.remember()
         Op(self, import_file, self.wizard_.ctx.db, self.wizard_.ctx.actor,
            self.wizard_.kind(), self.wizard_.path(), progress=self._progress,
-           **self.wizard_.arguments()).success(self._imported).failure(self._failed).run()
+           changes=EVERYTHING, **self.wizard_.arguments()).success(self._imported) \
+            .failure(self._failed).run()
 
     def _progress(self, done: int, total: int) -> bool:
         # Called on the database thread: only a thread-safe flag and a queued update.

@@ -114,7 +114,9 @@ class LoginDialog(QDialog):
         self._pending = False
         self.ok.setEnabled(False)
         self.error.hide()
-        Op(self, login, self.db, self.login_edit.text(), self.password_edit.text()) \
+        # A write: a password of an older strength is re-hashed at login.
+        Op(self, login, self.db, self.login_edit.text(), self.password_edit.text(),
+           changes=()) \
             .success(self._ok).failure(self._failed).run()
 
     def _ok(self, actor: object) -> None:

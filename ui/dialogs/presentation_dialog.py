@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from salesdesk.i18n import _, format_money
-from salesdesk.services import documents, products
+from salesdesk.services import documents
 
 from ..context import AppContext
 from ..worker import Op
@@ -34,7 +34,7 @@ class PresentationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Products to present:")))
         self.list = QListWidget()
-        for product in products.list_products(ctx.db, ctx.actor):
+        for product in ctx.lookups.products:
             item = QListWidgetItem(f"{product.name} — {format_money(product.price)}")
             item.setData(Qt.ItemDataRole.UserRole, product.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -22,10 +22,8 @@ from salesdesk.services import (
     contacts,
     deals,
     deliveries,
-    market,
     products,
     tasks,
-    users,
 )
 
 from ..context import AppContext
@@ -37,14 +35,14 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _people(ctx: AppContext) -> list[tuple[Any, str]]:
-    return [(u.id, u.name) for u in users.list_users(ctx.db, ctx.actor, include_inactive=False)]
+    return ctx.lookups.people
 
 
 def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord | None = None,
                 on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit client."""
-    values = clients.filter_values(ctx.db, ctx.actor)
-    fields = registry_fields("clients", **{key: {"suggestions": values[key]} for key in (
+    values = ctx.lookups.client_values
+    fields = registry_fields("clients", **{key: {"suggestions": values.get(key, [])} for key in (
         "segment", "market", "city", "source")})
     if record is None and ctx.can_manage:
         fields.insert(1, FormField("owner_id", _("Owner"), "choice", required=True,
@@ -69,7 +67,8 @@ def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord |
         return {f.key: getattr(fresh, f.key, None) for f in fields}
 
     dialog = FormDialog(parent, _("New client") if record is None else _("Edit client"),
-                        fields, initial, save, reload if record else None)
+                        fields, initial, save, reload if record else None,
+                        changes={"clients"})
     _offer_existing(dialog, parent)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
@@ -114,7 +113,7 @@ def contact_form(parent: QWidget, ctx: AppContext, client_id: Any,
         return contacts.update_contact(ctx.db, ctx.actor, record.id, data,
                                        None if dialog.force_overwrite else record.version)
 
-    dialog = FormDialog(parent, _("Contact"), fields, initial, save)
+    dialog = FormDialog(parent, _("Contact"), fields, initial, save, changes={"contacts"})
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -139,7 +138,8 @@ def activity_form(parent: QWidget, ctx: AppContext, client_id: Any,
         return activities.update_activity(ctx.db, ctx.actor, record.id, data,
                                           None if dialog.force_overwrite else record.version)
 
-    dialog = FormDialog(parent, _("Activity"), fields, initial, save)
+    dialog = FormDialog(parent, _("Activity"), fields, initial, save,
+                        changes={"activities"})
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -153,7 +153,7 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
     fields = registry_fields("deals", lost_reason={"suggestions": [
         _("Price too high"), _("Chose a competitor"), _("Delivery terms"),
         _("Project postponed"), _("No budget")]}, competitor_id={"options": [
-            (c.id, c.name) for c in market.list_competitors(ctx.db, ctx.actor)]})
+            (c.id, c.name) for c in ctx.lookups.competitors]})
     if client_id is None and record is None:
         # Searched, any number of clients, or made on the spot; never pre-set.
         fields.insert(0, FormField("client_id", _("Client"), "client", required=True,
@@ -181,7 +181,8 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
         return {f.key: getattr(fresh, f.key, None) for f in fields}
 
     dialog = FormDialog(parent, _("New deal") if record is None else _("Edit deal"), fields,
-                        initial, save, reload if record else None)
+                        initial, save, reload if record else None,
+                        changes={"deals", "clients"})
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -197,6 +198,9 @@ def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
     if record is None and ctx.can_manage:
         fields.insert(1, FormField("assignee_id", _("Assignee"), "choice", required=True,
                                    options=_people(ctx)))
+    if record is None and client_id is None:
+        # About a client, if any: searched like everywhere else, never pre-set.
+        fields.insert(1, FormField("client_id", _("Client"), "client", extra={"ctx": ctx}))
     initial: dict[str, Any] = {"due_date": clock.today() + timedelta(days=1),
                                "assignee_id": ctx.actor.id}
     if record is not None:
@@ -204,13 +208,14 @@ def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
 
     def save(data: dict[str, Any]) -> Any:
         assignee = data.pop("assignee_id", None)
+        about = data.pop("client_id", None) or client_id
         if record is None:
             return tasks.create_task(ctx.db, ctx.actor, data, assignee_id=assignee,
-                                     client_id=client_id)
+                                     client_id=about)
         return tasks.update_task(ctx.db, ctx.actor, record.id, data,
                                  None if dialog.force_overwrite else record.version)
 
-    dialog = FormDialog(parent, _("Task"), fields, initial, save)
+    dialog = FormDialog(parent, _("Task"), fields, initial, save, changes={"tasks"})
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -222,16 +227,21 @@ def delivery_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None
                   on_saved: Callable[[Any], None] | None = None) -> FormDialog:
     """New or edit delivery deadline."""
     fields = registry_fields("deliveries")
+    if record is None and client_id is None:
+        fields.insert(0, FormField("client_id", _("Client"), "client", required=True,
+                                   extra={"ctx": ctx}))
     initial = {f.key: getattr(record, f.key, None) for f in fields} if record else {}
 
     def save(data: dict[str, Any]) -> Any:
+        target = data.pop("client_id", None) or client_id
         if record is None:
-            return deliveries.create_delivery(ctx.db, ctx.actor, data, client_id=client_id,
+            return deliveries.create_delivery(ctx.db, ctx.actor, data, client_id=target,
                                               invoice_id=invoice_id)
         return deliveries.update_delivery(ctx.db, ctx.actor, record.id, data,
                                           None if dialog.force_overwrite else record.version)
 
-    dialog = FormDialog(parent, _("Delivery"), fields, initial, save)
+    dialog = FormDialog(parent, _("Delivery"), fields, initial, save,
+                        changes={"deliveries"})
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -260,7 +270,8 @@ def product_form(parent: QWidget, ctx: AppContext,
         return products.update_product(ctx.db, ctx.actor, record.id, data,
                                        None if dialog.force_overwrite else record.version)
 
-    dialog = FormDialog(parent, _("Product"), fields, initial, None if read_only else save)
+    dialog = FormDialog(parent, _("Product"), fields, initial, None if read_only else save,
+                        changes={"products"})
     if read_only:
         dialog.save_button.hide()
     if on_saved:

@@ -49,6 +49,7 @@ from salesdesk.services.sync import (
 )
 
 from .. import theme
+from ..changes import EVERYTHING
 from ..context import AppContext
 from ..widgets import muted
 from ..worker import Op
@@ -240,7 +241,8 @@ class SyncDialog(QDialog):
             return
         self.ctx.settings.setValue("sync/folder", text)
         self.sync_now.setEnabled(False)
-        Op(self, sync_service.sync_folder, self.ctx.db, self.ctx.actor, Path(text)) \
+        Op(self, sync_service.sync_folder, self.ctx.db, self.ctx.actor, Path(text),
+           changes=EVERYTHING) \
             .success(self._folder_done).failure(self._failed).run()
 
     def _folder_done(self, result: FolderResult) -> None:
@@ -266,7 +268,8 @@ class SyncDialog(QDialog):
         if not name:
             return
         Op(self, sync_service.export_bundle, self.ctx.db, self.ctx.actor, Path(name),
-           peer_login).success(lambda r: (self._say([describe_export(r)]), self.reload())) \
+           peer_login, changes=()) \
+            .success(lambda r: (self._say([describe_export(r)]), self.reload())) \
             .failure(self._failed).run()
 
     def _ask_peer(self) -> str | None:
@@ -293,7 +296,8 @@ class SyncDialog(QDialog):
 
     def import_file(self, path: Path) -> None:
         """Merge one bundle file."""
-        Op(self, sync_service.import_bundle, self.ctx.db, self.ctx.actor, path) \
+        Op(self, sync_service.import_bundle, self.ctx.db, self.ctx.actor, path,
+           changes=EVERYTHING) \
             .success(self._imported).failure(self._failed).run()
 
     def _imported(self, result: ImportResult) -> None:
@@ -308,7 +312,8 @@ class SyncDialog(QDialog):
         dialog = ReplicaDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             login, path = dialog.choice()
-            Op(self, sync_service.create_replica, self.ctx.db, self.ctx.actor, login, path) \
+            Op(self, sync_service.create_replica, self.ctx.db, self.ctx.actor, login, path,
+               changes=()) \
                 .success(lambda p, who=login: self._replica_made(who, p)) \
                 .failure(self._failed).run()
 
@@ -546,7 +551,8 @@ class ConflictsPanel(QWidget):
                                  + _("Choose the value that stands for at least one field."))
             return
         self.apply_button.setEnabled(False)
-        Op(self, sync_service.resolve_conflicts, self.ctx.db, self.ctx.actor, chosen) \
+        Op(self, sync_service.resolve_conflicts, self.ctx.db, self.ctx.actor, chosen,
+           changes=EVERYTHING) \
             .success(lambda _r: self._applied()).failure(self._failed).run()
 
     def _applied(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from salesdesk.i18n import _, format_date
 from salesdesk.services import trash
 
+from ..changes import restored_kinds
 from ..context import AppContext
 from ..worker import Op
 
@@ -92,8 +93,8 @@ class TrashDialog(QDialog):
         if not rows:
             return
         item = self.items[rows.pop()]
-        Op(self, trash.restore, self.ctx.db, self.ctx.actor, item.kind, item.id).success(
-            self._restored).run()
+        Op(self, trash.restore, self.ctx.db, self.ctx.actor, item.kind, item.id,
+           changes=restored_kinds(item.kind)).success(self._restored).run()
 
     def _restored(self, item: Any) -> None:
         self.sig_restored.emit(item)

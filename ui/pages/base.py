@@ -19,6 +19,9 @@ class Page(QWidget):
     key = "page"
     title = ""
     icon_name = "mdi6.circle-outline"
+    watches: frozenset[str] = frozenset()
+    """The kinds of record the page shows: another widget's write of one refreshes it
+    while it is on screen (:mod:`salesdesk_ui.changes`)."""
 
     def __init__(self, ctx: AppContext, window: MainWindow | None = None) -> None:
         super().__init__()
@@ -30,6 +33,10 @@ class Page(QWidget):
                                         theme.SPACING * 3, theme.SPACING * 2)
         self.layout_.setSpacing(theme.SPACING)
         self._activated = False
+        if self.watches:
+            from ..changes import follow
+
+            self.follower = follow(self, self.watches, self.refresh, later=False)
 
     def activate(self) -> None:
         """The page is shown: load its data the first time, refresh later."""
