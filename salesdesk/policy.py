@@ -56,6 +56,7 @@ class Action(StrEnum):
     CLIENT_EDIT = "client.edit"
     CLIENT_DELETE = "client.delete"
     CLIENT_REASSIGN = "client.reassign"
+    CLIENT_MERGE = "client.merge"
     CLIENT_SET_KEY = "client.set_key"
     CONTACT_EDIT = "contact.edit"
     ACTIVITY_LOG = "activity.log"
@@ -87,6 +88,7 @@ class Action(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     AUDIT_READ = "audit.read"
+    HISTORY_READ = "history.read"
     EXPORT = "export"
     IMPORT = "import"
     SYNC = "sync"
@@ -99,6 +101,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CLIENT_EDIT: N_("edit this client"),
     Action.CLIENT_DELETE: N_("delete this client"),
     Action.CLIENT_REASSIGN: N_("reassign this client"),
+    Action.CLIENT_MERGE: N_("merge duplicate clients"),
     Action.CLIENT_SET_KEY: N_("mark key clients"),
     Action.CONTACT_EDIT: N_("change this client's contacts"),
     Action.ACTIVITY_LOG: N_("log activities for this client"),
@@ -130,6 +133,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.BACKUP: N_("back up the database"),
     Action.RESTORE: N_("restore the database"),
     Action.AUDIT_READ: N_("read the audit log"),
+    Action.HISTORY_READ: N_("read this record's history"),
     Action.EXPORT: N_("export these records"),
     Action.IMPORT: N_("import these records"),
     Action.SYNC: N_("exchange changes with other databases"),
@@ -155,6 +159,7 @@ ROLE_ONLY: dict[Action, frozenset[str]] = {
     Action.RESTORE: frozenset({HEAD}),
     Action.AUDIT_READ: frozenset({HEAD}),
     Action.CLIENT_REASSIGN: frozenset({HEAD, MANAGER}),
+    Action.CLIENT_MERGE: frozenset({HEAD, MANAGER}),
     Action.DEAL_REASSIGN: frozenset({HEAD, MANAGER}),
     Action.TRAINING_ASSIGN: frozenset({HEAD, MANAGER}),
     Action.TRAINING_REVIEW: frozenset({HEAD, MANAGER}),

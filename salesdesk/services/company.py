@@ -16,7 +16,13 @@ from salesdesk.branding import KINDS as IMAGE_KINDS
 from salesdesk.branding import prepare_image
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Company, User
-from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, VAT_RATES
+from salesdesk.domain import (
+    DEFAULT_STAGE_PROBABILITIES,
+    OPEN_STAGES,
+    STAGE_LABELS,
+    VAT_RATES,
+    label,
+)
 from salesdesk.errors import FieldProblem, NotFoundError, ValidationError
 from salesdesk.i18n import LANGUAGES, _
 from salesdesk.policy import HEAD, Action
@@ -170,6 +176,13 @@ def initialize(db: Database, company_name: str, head_login: str, head_name: str,
         return actor_of(head)
 
 
+def is_demo_database(db: Database) -> bool:
+    """The database holds the demo office (the login dialog offers its users); asked
+    before anyone has logged in, so it needs no actor and tells nothing else."""
+    with db.read() as session:
+        return bool(session.scalar(select(Company.is_demo)))
+
+
 def get_company(db: Database, actor: Actor) -> CompanyRecord:
     """The company's details (every user reads them: they are printed on documents)."""
     with reading(db, actor) as ctx:
@@ -282,10 +295,10 @@ def _check_probabilities(value: Any) -> dict[str, str]:
             number = Decimal(str(raw).replace(",", "."))
         except InvalidOperation:
             raise ValidationError(_("Stage probabilities"), _("{stage}: not a number").format(
-                stage=stage)) from None
+                stage=label(STAGE_LABELS, stage))) from None
         if not Decimal(0) <= number <= Decimal(100):
             raise ValidationError(_("Stage probabilities"), _("{stage}: must be from 0 to 100")
-                                  .format(stage=stage))
+                                  .format(stage=label(STAGE_LABELS, stage)))
         out[stage] = str(number)
     return out
 

@@ -19,6 +19,7 @@ from salesdesk.domain import CLOSED_STAGES, STAGES
 from salesdesk.errors import ValidationError
 from salesdesk.fields import Field, validate
 from salesdesk.i18n import _
+from salesdesk.metrics import engine
 from salesdesk.metrics.sqlfuncs import msum
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import apply, check_version, get_record, reading, writing
@@ -261,6 +262,12 @@ class StageColumn:
     deals: list[DealRecord]
     count: int
     total: Decimal
+    probability: Decimal = Decimal(0)
+    """The company's probability of the stage, in percent (100 for won, 0 for lost)."""
+    weighted: Decimal = Decimal(0)
+    """``total × probability``: what the stage is expected to bring (open stages; the
+    sum over them is the board's weighted pipeline, METRICS.md's forecast without the
+    period)."""
 
 
 def pipeline_board(db: Database, actor: Actor, owner_id: uuid.UUID | None = None,
@@ -275,6 +282,7 @@ def pipeline_board(db: Database, actor: Actor, owner_id: uuid.UUID | None = None
         if owner_id:
             base.append(Deal.owner_id == owner_id)
         closed_since = closed_since or clock.today().replace(day=1)
+        probabilities = engine.stage_probabilities(ctx.session)
         columns = []
         for stage in STAGES:
             conds = [*base, Deal.stage == stage]
@@ -287,8 +295,12 @@ def pipeline_board(db: Database, actor: Actor, owner_id: uuid.UUID | None = None
                 select(Deal, Client.name, User.name).join(Client, Client.id == Deal.client_id)
                 .join(User, User.id == Deal.owner_id).where(*conds)
                 .order_by(Deal.amount.desc(), Deal.id).limit(per_stage))
+            amount = Decimal(total or 0).quantize(Decimal("0.01"))
+            probability = probabilities.get(stage, Decimal(0))
             columns.append(StageColumn(
                 stage=stage, deals=[_record(d, c, o) for d, c, o in rows], count=int(count),
-                total=Decimal(total or 0).quantize(Decimal("0.01"))))
+                total=amount, probability=probability,
+                weighted=(engine.forecast_of({stage: amount}, probabilities)
+                          if stage not in CLOSED_STAGES else Decimal(0))))
         return columns
 

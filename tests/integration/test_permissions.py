@@ -213,6 +213,10 @@ WRITES: list[tuple[str, Action, set[str]]] = [
 READ_ONLY_ROLE_ACTIONS: list[tuple[str, Action, set[str]]] = [
     ("spend.read", lambda w, a: planning.list_spend(w.db, a), MANAGERS_HEAD),
     ("audit.read", lambda w, a: auditlog.list_audit(w.db, a), HEAD),
+    ("audit.read_in_words", lambda w, a: auditlog.audit_lines(w.db, a), HEAD),
+    # A record's own history: whoever sees the client (its owner and their managers).
+    ("client.history", lambda w, a: auditlog.client_history(w.db, a, w.ids["client_rep1"]),
+     OWNER_TEAM),
     ("backup", lambda w, a: maintenance.backup(w.db, a, Path(w.db.path or "x").with_name(
         "b.backup") if w.db.path else None), HEAD),
 ]

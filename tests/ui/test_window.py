@@ -142,7 +142,8 @@ def test_client_card_shows_tabs_and_duplicate_warning(window_for: Any, qtbot: An
     settle(qtbot)
     assert card2.contacts_model.rowCount() >= 1
     assert card2.timeline_model.rowCount() >= 1
-    assert card2.tabs.count() == 6
+    assert card2.tabs.count() == 7  # contacts … tasks, and the History tab
+    assert card2.tabs.tabText(6) == "History"
 
 
 def test_kanban_move_and_lost_reason(window_for: Any, qtbot: Any, monkeypatch: Any) -> None:

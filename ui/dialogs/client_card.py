@@ -27,21 +27,24 @@ from salesdesk import clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.domain import ACTIVITY_KIND_LABELS, CLIENT_STATUS_LABELS, label
-from salesdesk.i18n import _
+from salesdesk.history import HistoryLine
+from salesdesk.i18n import _, format_date
 from salesdesk.services import (
     activities,
+    auditlog,
     clients,
     contacts,
     deals,
     deliveries,
     documents,
     tasks,
-    users,
 )
 
 from .. import theme
+from ..changes import CLIENT_TREE
 from ..context import AppContext
-from ..models import Column, RecordTableModel, overdue_color
+from ..models import Column, RecordTableModel, enable_sorting, overdue_color
+from ..row_menu import Actions, RowAction, attach_row_menu
 from ..widgets import Banner, PillDelegate
 from ..worker import Op
 
@@ -58,6 +61,7 @@ class CardData:
     documents: list[documents.DocumentRecord]
     deliveries: list[deliveries.DeliveryRecord]
     tasks: list[tasks.TaskRecord]
+    history: list[HistoryLine]
 
 
 def load_card(db: Database, actor: Actor, client_id: Any) -> CardData:
@@ -73,12 +77,14 @@ def load_card(db: Database, actor: Actor, client_id: Any) -> CardData:
         deliveries=deliveries.list_deliveries(db, actor, open_only=False, client_id=client_id),
         tasks=tasks.list_tasks(db, actor, mine_only=False, include_done=True,
                                client_id=client_id),
+        history=auditlog.client_history(db, actor, client_id),
     )
 
 
-def table(model: RecordTableModel, on_open: Any = None, pill_column: int | None = None
-          ) -> QTableView:
-    """A read-only table over a model, rows selectable, double click opens."""
+def table(model: RecordTableModel, on_open: Any = None, pill_column: int | None = None,
+          actions: Actions | None = None) -> QTableView:
+    """A read-only table over a model: rows selectable, double click opens, headers sort
+    (a card's few rows, held here), a right-click menu (``actions``, else Open)."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -92,6 +98,11 @@ def table(model: RecordTableModel, on_open: Any = None, pill_column: int | None 
         view.setItemDelegateForColumn(pill_column, PillDelegate(view))
     if on_open is not None:
         view.doubleClicked.connect(lambda index: on_open(model.record(index.row())))
+    enable_sorting(view, model)
+    if actions is None and on_open is not None:
+        def actions(_record: Any) -> list[RowAction | None]:
+            return [RowAction(_("Open"), on_open, "mdi6.open-in-app", default=True)]
+    attach_row_menu(view, model.record, actions)
     return view
 
 
@@ -127,6 +138,10 @@ class ClientCard(QDialog):
         layout.addWidget(self.tabs, 1)
         self._tabs()
         self.refresh()
+        from ..changes import follow
+
+        # Another window's change to this client (or what hangs on it) shows here too.
+        self.follower = follow(self, CLIENT_TREE, self.refresh)
 
     # --- building ---------------------------------------------------------------------------
 
@@ -181,7 +196,12 @@ class ClientCard(QDialog):
         add = QPushButton(theme.icon("mdi6.account-plus-outline"), _("Add contact"))
         add.clicked.connect(self.add_contact)
         box.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
-        box.addWidget(table(self.contacts_model, self.edit_contact))
+        box.addWidget(table(self.contacts_model, self.edit_contact, actions=lambda _r: [
+            RowAction(_("Edit"), self.edit_contact, "mdi6.pencil-outline", default=True),
+            RowAction(_("Add contact"), lambda _c: self.add_contact(),
+                      "mdi6.account-plus-outline"),
+            None, RowAction(_("Delete…"), lambda c: self.delete_part(
+                "contacts", contacts.delete_contact, c.id, c.name), "mdi6.delete-outline")]))
         self.tabs.addTab(contacts_tab, theme.icon("mdi6.account-multiple-outline"), _("Contacts"))
 
         today = clock.today()
@@ -204,7 +224,15 @@ class ClientCard(QDialog):
         row.addWidget(answer)
         row.addStretch(1)
         box.addLayout(row)
-        self.timeline_view = table(self.timeline_model, self.edit_activity, pill_column=3)
+        self.timeline_view = table(self.timeline_model, self.edit_activity, pill_column=3,
+                                   actions=lambda _r: [
+            RowAction(_("Edit"), self.edit_activity, "mdi6.pencil-outline", default=True),
+            RowAction(_("Log activity"), lambda _a: self.log_activity(),
+                      "mdi6.phone-plus-outline"),
+            RowAction(_("New task for this client"), lambda _a: self.new_task(), "mdi6.plus"),
+            None, RowAction(_("Delete…"), lambda a: self.delete_part(
+                "activities", activities.delete_activity, a.id, format_date(a.date)),
+                "mdi6.delete-outline")])
         box.addWidget(self.timeline_view)
         self.tabs.addTab(timeline_tab, theme.icon("mdi6.timeline-text-outline"), _("Activity"))
 
@@ -215,7 +243,14 @@ class ClientCard(QDialog):
             Column(_("Opened"), lambda d: d.opened_on, kind="date"),
             Column(_("Closed"), lambda d: d.closed_on, kind="date"),
             Column(_("Owner"), lambda d: d.owner_name)])
-        self.tabs.addTab(table(self.deals_model, self.edit_deal, pill_column=1),
+        self.tabs.addTab(table(self.deals_model, self.edit_deal, pill_column=1,
+                               actions=lambda _r: [
+            RowAction(_("Edit"), self.edit_deal, "mdi6.pencil-outline", default=True),
+            RowAction(_("New deal"), lambda _d: self.new_deal(), "mdi6.plus"),
+            RowAction(_("New proposal for this client"),
+                      lambda _d: self.new_document("proposal"), "mdi6.file-document-edit-outline"),
+            None, RowAction(_("Delete…"), lambda d: self.delete_part(
+                "deals", deals.delete_deal, d.id, d.title), "mdi6.delete-outline")]),
                          theme.icon("mdi6.handshake-outline"), _("Deals"))
 
         self.docs_model = RecordTableModel([
@@ -233,7 +268,12 @@ class ClientCard(QDialog):
             Column(_("Delivered"), lambda d: d.delivered_on, kind="date"),
             Column(_("Invoice"), lambda d: d.invoice_number)],
             row_color=overdue_color(lambda d: d.is_overdue(today)))
-        self.tabs.addTab(table(self.deliveries_model, self.edit_delivery),
+        self.tabs.addTab(table(self.deliveries_model, self.edit_delivery, actions=lambda _r: [
+            RowAction(_("Edit"), self.edit_delivery, "mdi6.pencil-outline", default=True),
+            RowAction(_("New delivery"), lambda _d: self.new_delivery(), "mdi6.plus"),
+            None, RowAction(_("Delete…"), lambda d: self.delete_part(
+                "deliveries", deliveries.delete_delivery, d.id, d.description),
+                "mdi6.delete-outline")]),
                          theme.icon("mdi6.truck-outline"), _("Deliveries"))
 
         self.tasks_model = RecordTableModel([
@@ -242,8 +282,26 @@ class ClientCard(QDialog):
             Column(_("Done"), lambda t: t.done_on, kind="date"),
             Column(_("Assignee"), lambda t: t.assignee_name)],
             row_color=overdue_color(lambda t: t.is_overdue(today)))
-        self.tabs.addTab(table(self.tasks_model, self.edit_task),
+        self.tabs.addTab(table(self.tasks_model, self.edit_task, actions=lambda _r: [
+            RowAction(_("Edit"), self.edit_task, "mdi6.pencil-outline", default=True),
+            RowAction(_("New task for this client"), lambda _t: self.new_task(), "mdi6.plus"),
+            None, RowAction(_("Delete…"), lambda t: self.delete_part(
+                "tasks", tasks.delete_task, t.id, t.title), "mdi6.delete-outline")]),
                          theme.icon("mdi6.calendar-check-outline"), _("Tasks"))
+
+        # Who changed what and when, old → new, in the window's language (audit log).
+        self.history_model = RecordTableModel([
+            Column(_("When"), lambda h: h.at.astimezone().strftime("%Y-%m-%d %H:%M")),
+            Column(_("Who"), lambda h: h.who), Column(_("Action"), lambda h: h.action),
+            Column(_("Record"), lambda h: h.what), Column(_("Changes"), lambda h: h.summary())])
+        self.history_view = table(self.history_model)
+        self.history_view.setObjectName("history_table")
+        self.history_view.setWordWrap(True)  # every change shows, on as many lines as it takes
+        self.history_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.history_view.horizontalHeader().setSectionResizeMode(
+            4, QHeaderView.ResizeMode.Stretch)
+        self.tabs.addTab(self.history_view, theme.icon("mdi6.history"), _("History"))
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -281,6 +339,7 @@ class ClientCard(QDialog):
         self.docs_model.set_records(data.documents)
         self.deliveries_model.set_records(data.deliveries)
         self.tasks_model.set_records(data.tasks)
+        self.history_model.set_records(data.history)
         for index, count in enumerate((len(data.contacts), len(data.activities),
                                        len(data.deals), len(data.documents),
                                        len(data.deliveries), len(data.tasks))):
@@ -290,11 +349,7 @@ class ClientCard(QDialog):
     # --- actions -------------------------------------------------------------------------------
 
     def _done(self, *_args: Any) -> None:
-        self.refresh()
-        parent = self.parent()
-        refresh = getattr(parent, "refresh_current", None)
-        if refresh is not None:
-            refresh()
+        self.refresh()  # the pages behind learn of it from the change hub
 
     def edit(self) -> None:
         """Edit the client's fields."""
@@ -333,7 +388,7 @@ class ClientCard(QDialog):
                                                  chosen.note or "", "")
         if ok:
             Op(self, activities.answer_request, self.ctx.db, self.ctx.actor, chosen.id,
-               text).success(self._done).run()
+               text, changes={"activities"}).success(self._done).run()
 
     def add_contact(self) -> None:
         """A new contact person."""
@@ -407,19 +462,39 @@ class ClientCard(QDialog):
         """Give the client to another member of the team."""
         from PySide6.QtWidgets import QInputDialog
 
-        people = users.list_users(self.ctx.db, self.ctx.actor, include_inactive=False)
+        people = [u for u in self.ctx.lookups.users if u.active]
         names = [u.name for u in people]
         name, ok = QInputDialog.getItem(self, _("Reassign"), _("New owner"), names, 0, False)
         if ok and self.data:
             owner = people[names.index(name)]
             Op(self, clients.reassign_client, self.ctx.db, self.ctx.actor, self.client_id,
-               owner.id, self.data.client.version).success(self._done).run()
+               owner.id, self.data.client.version, changes=CLIENT_TREE).success(self._done).run()
 
     def toggle_key(self) -> None:
         """Mark or unmark a key client (the head)."""
         if self.data:
             Op(self, clients.set_key_client, self.ctx.db, self.ctx.actor, self.client_id,
-               not self.data.client.priority).success(self._done).run()
+               not self.data.client.priority, changes={"clients"}).success(self._done).run()
+
+    def delete_part(self, kind: str, delete: Any, record_id: Any, title: str) -> None:
+        """Delete one of the client's contacts, activities, deals, deliveries or tasks
+        after asking; Ctrl+Z in the main window and the trash bring it back."""
+        from salesdesk import registry
+
+        what = _(registry.kind_label(kind))
+        answer = QMessageBox.question(self, _("Delete"), _("Delete {kind} «{title}»?").format(
+            kind=what.lower(), title=title))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def deleted(_result: Any) -> None:
+            self._done()
+            window = self.parent()
+            if hasattr(window, "deleted"):
+                window.deleted(kind, record_id, title)
+
+        Op(self, delete, self.ctx.db, self.ctx.actor, record_id, changes={kind}) \
+            .success(deleted).run()
 
     def delete(self) -> None:
         """Soft-delete the client after asking."""
@@ -430,4 +505,5 @@ class ClientCard(QDialog):
             "audit log.").format(name=self.data.client.name))
         if answer == QMessageBox.StandardButton.Yes:
             Op(self, clients.delete_client, self.ctx.db, self.ctx.actor, self.client_id,
-               self.data.client.version).success(lambda _r: (self._done(), self.close())).run()
+               self.data.client.version, changes=CLIENT_TREE) \
+                .success(lambda _r: (self._done(), self.close())).run()

@@ -32,8 +32,10 @@ from salesdesk.i18n import N_, _, format_date, get_language
 from salesdesk.services import auditlog, company, maintenance, users
 
 from .. import theme
+from ..changes import EVERYTHING
 from ..forms import FormDialog, FormField
-from ..models import Column, RecordTableModel
+from ..models import Column, RecordTableModel, enable_sorting
+from ..row_menu import attach_row_menu
 from ..widgets import PageHeader, muted
 from ..worker import Op
 from .base import Page
@@ -116,6 +118,7 @@ class SettingsPage(Page):
     """Company, profile, language, backups, audit log."""
 
     key = "settings"
+    watches = frozenset({"company", "users"})
     icon_name = "mdi6.cog-outline"
     sig_language = Signal(str)
     """The user chose another language."""
@@ -130,22 +133,85 @@ class SettingsPage(Page):
                          _("Company and documents"))
         self.tabs.addTab(self._me_tab(), theme.icon("mdi6.account-outline"),
                          _("My profile and language"))
+        self.tabs.addTab(self._stages_tab(), theme.icon("mdi6.percent-outline"),
+                         _("Stage probabilities"))
         if ctx.is_head:
             self.tabs.addTab(self._backup_tab(), theme.icon("mdi6.backup-restore"),
                              _("Backups"))
+            # In words: the record kind, field labels and values as the window shows them.
             self.audit = RecordTableModel([
                 Column(_("When"), lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M")),
-                Column(_("Who"), lambda e: e.user_login),
-                Column(_("Action"), lambda e: e.action), Column(_("Table"), lambda e: e.entity),
-                Column(_("Changes"), lambda e: "; ".join(
-                    f"{k}: {v[0]} → {v[1]}" for k, v in e.changes.items()))])
+                Column(_("Who"), lambda e: e.who), Column(_("Action"), lambda e: e.action),
+                Column(_("Record"), lambda e: e.what),
+                Column(_("Changes"), lambda e: e.summary())])
             view = QTableView()
             view.setObjectName("audit_table")
             view.setModel(self.audit)
             view.verticalHeader().hide()
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+            enable_sorting(view, self.audit)
+            attach_row_menu(view, self.audit.record)
             self.tabs.addTab(view, theme.icon("mdi6.history"), _("Audit log"))
+
+    # --- stage probabilities -------------------------------------------------------------------
+
+    def _stages_tab(self) -> QWidget:
+        """The chance that a deal in each open stage is won: the weighted pipeline and
+        the forecast multiply by it (the head sets it; the others see it)."""
+        from PySide6.QtCore import QLocale
+        from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout
+
+        from salesdesk.domain import OPEN_STAGES, STAGE_LABELS, label
+        from salesdesk.i18n import get_language
+
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.addWidget(muted(_("The chance that a deal at each stage is won. The weighted "
+                              "pipeline of the Deals page and the dashboard's forecast "
+                              "multiply each deal's amount by it.")))
+        form = QFormLayout()
+        locale = QLocale(QLocale.Language.Russian if get_language() == "ru"
+                         else QLocale.Language.English)
+        self.probabilities: dict[str, QDoubleSpinBox] = {}
+        for stage in OPEN_STAGES:
+            spin = QDoubleSpinBox()
+            spin.setObjectName(f"probability_{stage}")
+            spin.setLocale(locale)  # what it shows, it reads back, in either language
+            spin.setRange(0, 100)
+            spin.setDecimals(1)
+            spin.setSuffix(" %")
+            spin.setEnabled(self.ctx.is_head)
+            spin.setMaximumWidth(140)
+            self.probabilities[stage] = spin
+            form.addRow(label(STAGE_LABELS, stage), spin)
+        box.addLayout(form)
+        if self.ctx.is_head:
+            self.save_probabilities = QPushButton(theme.icon("mdi6.content-save-outline"),
+                                                  _("Save probabilities"))
+            self.save_probabilities.setObjectName("save_probabilities")
+            self.save_probabilities.setProperty("primary", True)
+            self.save_probabilities.clicked.connect(self.store_probabilities)
+            box.addWidget(self.save_probabilities, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            box.addWidget(muted(_("Only the head of sales changes the probabilities.")))
+        box.addStretch(1)
+        self._fill_probabilities(self.ctx.company)
+        return tab
+
+    def _fill_probabilities(self, record: company.CompanyRecord) -> None:
+        for stage, spin in self.probabilities.items():
+            spin.setValue(float(record.stage_probabilities.get(stage, 0)))
+
+    def store_probabilities(self) -> None:
+        """Save the probabilities (the head); the open pages re-weigh their pipeline."""
+        from decimal import Decimal
+
+        values = {stage: str(Decimal(str(round(spin.value(), 1))))
+                  for stage, spin in self.probabilities.items()}
+        Op(self, company.update_company, self.ctx.db, self.ctx.actor,
+           {"stage_probabilities": values}, self.ctx.company.version,
+           changes={"company", "deals"}).success(self._company_saved).run()
 
     # --- company -------------------------------------------------------------------------------
 
@@ -207,12 +273,14 @@ class SettingsPage(Page):
         except ValidationError as exc:
             show_error(self, exc)
             return
-        Op(self, company.update_company, self.ctx.db, self.ctx.actor, {key: data}) \
+        Op(self, company.update_company, self.ctx.db, self.ctx.actor, {key: data},
+           changes={"company"}) \
             .success(self._company_saved).run()
 
     def clear_image(self, key: str) -> None:
         """Remove the company's ``key`` image."""
-        Op(self, company.update_company, self.ctx.db, self.ctx.actor, {key: None}) \
+        Op(self, company.update_company, self.ctx.db, self.ctx.actor, {key: None},
+           changes={"company"}) \
             .success(self._company_saved).run()
 
     def _fill_company(self, record: company.CompanyRecord) -> None:
@@ -252,7 +320,8 @@ class SettingsPage(Page):
             return company.update_company(self.ctx.db, self.ctx.actor, changes,
                                           None if dialog.force_overwrite else record.version)
 
-        dialog = FormDialog(self, _("Company details"), fields, values, save)
+        dialog = FormDialog(self, _("Company details"), fields, values, save,
+                            changes={"company"})
         dialog.sig_saved.connect(self._company_saved)
         dialog.resize(640, 760)
         dialog.open()
@@ -260,6 +329,7 @@ class SettingsPage(Page):
     def _company_saved(self, record: company.CompanyRecord) -> None:
         self.ctx.company = record
         self._fill_company(record)
+        self._fill_probabilities(record)
 
     # --- me --------------------------------------------------------------------------------------
 
@@ -297,16 +367,18 @@ class SettingsPage(Page):
             self.window_.sig_language.emit(code)
 
     def edit_profile(self) -> None:
-        """Name, position, phone, e-mail."""
-        me = users.get_user(self.ctx.db, self.ctx.actor, self.ctx.actor.login) \
-            if self.ctx.can_manage else next(iter(users.list_users(self.ctx.db, self.ctx.actor)))
+        """Name, position, phone, e-mail (read fresh, so the save checks this version)."""
+        Op(self, _my_record, self.ctx.db, self.ctx.actor).success(self._edit_profile).run()
+
+    def _edit_profile(self, me: Any) -> None:
         fields = [FormField("name", _("Name"), required=True), FormField("position", _("Position")),
                   FormField("phone", _("Phone")), FormField("email", _("E-mail"))]
         dialog = FormDialog(self, _("My profile"), fields,
                             {f.key: getattr(me, f.key) for f in fields},
                             lambda v: users.update_profile(self.ctx.db, self.ctx.actor, me.id,
                                                            v["name"], v["position"], v["phone"],
-                                                           v["email"], me.version))
+                                                           v["email"], me.version),
+                            changes={"users"})
         dialog.open()
 
     def change_password(self) -> None:
@@ -315,7 +387,8 @@ class SettingsPage(Page):
                   FormField("new", _("New password"), "password", required=True)]
         dialog = FormDialog(self, _("Change my password"), fields, None,
                             lambda v: users.change_own_password(self.ctx.db, self.ctx.actor,
-                                                                v["old"], v["new"]))
+                                                                v["old"], v["new"]),
+                            changes={"users"})
         dialog.open()
 
     # --- backups ---------------------------------------------------------------------------------
@@ -368,7 +441,8 @@ class SettingsPage(Page):
                                   "{file}? The current contents are saved first.").format(
                 file=name), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
-            Op(self, maintenance.restore, self.ctx.db, self.ctx.actor, Path(name)).success(
+            Op(self, maintenance.restore, self.ctx.db, self.ctx.actor, Path(name),
+               changes=EVERYTHING).success(
                 lambda safety: QMessageBox.information(self, _("Restore"), _(
                     "Restored from {file}. The previous contents were saved to "
                     "{safety}.").format(file=name, safety=safety))).run()
@@ -378,5 +452,12 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         self._fill_company(self.ctx.company)
         if self.ctx.is_head:
-            Op(self, auditlog.list_audit, self.ctx.db, self.ctx.actor, limit=300) \
+            Op(self, auditlog.audit_lines, self.ctx.db, self.ctx.actor, limit=300) \
                 .success(self.audit.set_records).run()
+
+
+def _my_record(db: Any, actor: Any) -> Any:
+    """The logged-in user's own record (a representative may list only themselves)."""
+    if actor.role in ("head", "manager"):
+        return users.get_user(db, actor, actor.login)
+    return next(iter(users.list_users(db, actor)))
