@@ -31,8 +31,8 @@ from . import theme
 from .worker import Op
 
 Index = QModelIndex | QPersistentModelIndex
-__all__ = ["Column", "LazyTableModel", "RecordTableModel", "display", "overdue_color",
-           "short_person"]
+__all__ = ["Column", "LazyTableModel", "RecordTableModel", "display", "enable_sorting",
+           "overdue_color", "short_person"]
 
 
 @dataclass
@@ -69,11 +69,16 @@ class RecordTableModel(QAbstractTableModel):
 
     def __init__(self, columns: Sequence[Column],
                  row_color: Callable[[Any], QColor | None] | None = None,
-                 parent: Any = None) -> None:
+                 parent: Any = None, on_sort: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.records: list[Any] = []
         self.row_color = row_color
+        self.on_sort = on_sort
+        """Reload in the chosen order (the service sorts in SQL); without it the rows
+        held here are sorted (computed tables: a report's people, a card's few rows)."""
+        self.sort_key: str | None = None
+        self.descending = False
         # Formatted cell texts: Babel's date and money formatting is the dearest part of
         # painting a page of rows, and a view asks for each cell many times.
         self._texts: dict[tuple[int, int], str] = {}
@@ -88,6 +93,24 @@ class RecordTableModel(QAbstractTableModel):
     def record(self, row: int) -> Any:
         """The record behind a row."""
         return self.records[row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        spec = self.columns[column]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        if self.on_sort is not None:
+            if spec.sort_key is not None:
+                self.sort_key = spec.sort_key
+                self.on_sort()
+            return
+        present = [r for r in self.records if _sortable(spec.value(r)) is not None]
+        empty = [r for r in self.records if _sortable(spec.value(r)) is None]
+        present.sort(key=lambda r: _sortable(spec.value(r)), reverse=self.descending)
+        self.beginResetModel()
+        self.records = present + empty  # empty cells last, either way
+        self._texts.clear()
+        self.endResetModel()
 
     def row_of(self, record_id: Any) -> int | None:
         """The row showing the record with this id, if loaded."""
@@ -151,6 +174,45 @@ _ROLES = frozenset((_DISPLAY, _USER, _ALIGN, _FOREGROUND, _TOOLTIP))
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 _NUMERIC = frozenset(("money", "number", "percent"))
+
+
+def _sortable(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.casefold()
+    return value
+
+
+def enable_sorting(view: Any, model: RecordTableModel,
+                   column: int | None = None,
+                   order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    """Click a header to sort by it (again for the other way). The indicator starts on
+    the list's own order, if given, without reloading it."""
+    header = view.horizontalHeader()
+    header.setSectionsClickable(True)
+    header.setSortIndicatorShown(True)
+    header.setSortIndicator(-1 if column is None else column, order)
+    header.sortIndicatorChanged.connect(model.sort)
+
+
+def fit_columns(view: Any, samples: dict[int, Any]) -> None:
+    """Fixed widths for a list whose rows are fetched as it scrolls (it cannot size to
+    contents it has not seen): each column as wide as its header and the widest of its
+    sample texts (translated labels, the longest amount and date), so that neither a
+    pill nor a header is cut in either language."""
+    from salesdesk.i18n import _ as translate
+
+    header = view.horizontalHeader()
+    heading = header.fontMetrics()
+    cells = view.fontMetrics()
+    model = view.model()
+    for column, texts in samples.items():
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        widest = max((cells.horizontalAdvance(translate(str(t))) for t in texts), default=0)
+        width = max(heading.horizontalAdvance(title) + 28, widest + 28)
+        header.setSectionResizeMode(column, header.ResizeMode.Fixed)
+        view.setColumnWidth(column, width)
 
 
 def overdue_color(is_overdue: Callable[[Any], bool]) -> Callable[[Any], QColor | None]:

@@ -108,3 +108,18 @@ def names_of(session: Any, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
         return {}
     return dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
                 .all())
+
+
+def sorted_by(stmt: Any, sorts: dict[str, Any], key: str | None, descending: bool,
+              default: tuple[Any, ...], tiebreak: Any) -> Any:
+    """``stmt`` ordered by the list column ``key`` (one of ``sorts``), empty values last
+    either way, then by ``tiebreak`` so that pages never swap rows; an unknown or no key
+    keeps the list's ``default`` order. Sorting is the database's work: a list of any
+    length sorts the same."""
+    from sqlalchemy import nulls_last
+
+    column = sorts.get(key) if key else None
+    if column is None:
+        return stmt.order_by(*default, tiebreak)
+    ordered = column.desc() if descending else column.asc()
+    return stmt.order_by(nulls_last(ordered), tiebreak)

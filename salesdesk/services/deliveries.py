@@ -18,7 +18,7 @@ from salesdesk.errors import ValidationError
 from salesdesk.fields import Field, validate
 from salesdesk.i18n import _
 from salesdesk.policy import Action
-from salesdesk.services.base import apply, check_version, get_record, reading, writing
+from salesdesk.services.base import apply, check_version, get_record, reading, sorted_by, writing
 
 DELIVERY_FIELDS: dict[str, Field] = registry.spec("deliveries")
 """The fields the service checks (declared in :mod:`salesdesk.registry`)."""
@@ -121,8 +121,9 @@ def _record(d: Delivery, client_name: str, owner_name: str,
 def list_deliveries(db: Database, actor: Actor, open_only: bool = True,
                     overdue_only: bool = False, mine_only: bool = False,
                     client_id: uuid.UUID | str | None = None,
-                    today: date | None = None) -> list[DeliveryRecord]:
-    """Visible deliveries by due date (overdue first when filtered)."""
+                    today: date | None = None, sort: str | None = None,
+                    descending: bool = False) -> list[DeliveryRecord]:
+    """Visible deliveries by due date (or by ``sort``, one of :data:`DELIVERY_SORTS`)."""
     today = today or clock.today()
     with reading(db, actor) as ctx:
         stmt = (select(Delivery, Client.name, User.name, Document.number)
@@ -141,5 +142,12 @@ def list_deliveries(db: Database, actor: Actor, open_only: bool = True,
         if client_id is not None:
             client = get_record(ctx, Client, client_id, _("Client"))
             stmt = stmt.where(Delivery.client_id == client.id)
-        stmt = stmt.order_by(Delivery.due_date)
+        stmt = sorted_by(stmt, DELIVERY_SORTS, sort, descending, (Delivery.due_date,),
+                         Delivery.id)
         return [_record(d, c, o, n) for d, c, o, n in ctx.session.execute(stmt)]
+
+
+DELIVERY_SORTS = {"description": Delivery.description, "due": Delivery.due_date,
+                  "delivered": Delivery.delivered_on, "client": Client.name,
+                  "owner": User.name, "invoice": Document.number}
+"""The columns a delivery list sorts by."""

@@ -44,7 +44,7 @@ from salesdesk.fields import Field, is_blank, money, parse_date, text
 from salesdesk.fields import validate as validate_fields
 from salesdesk.i18n import N_, Tr, _
 from salesdesk.policy import Action, Ctx
-from salesdesk.services.base import check_version, get_record, names_of, reading, writing
+from salesdesk.services.base import check_version, get_record, names_of, reading, sorted_by, writing
 from salesdesk.services.company import load_company, terms_for
 
 HEADER_FIELDS: dict[str, Field] = registry.spec("documents")
@@ -624,6 +624,16 @@ class DocumentQuery:
     date_to: date | None = None
     offset: int = 0
     limit: int | None = 500
+    sort: str | None = None
+    """One of :data:`DOCUMENT_SORTS` (else newest first)."""
+    descending: bool = False
+
+
+DOCUMENT_SORTS = {"number": Document.number, "date": Document.doc_date, "client": Client.name,
+                  "status": Document.status, "total": Document.total,
+                  "paid": Document.paid_total, "due": Document.due_date,
+                  "valid_until": Document.valid_until, "author": User.name}
+"""The columns a document list sorts by."""
 
 
 def _visible_documents(ctx: Ctx) -> Any:
@@ -656,8 +666,9 @@ def list_documents(db: Database, actor: Actor, query: DocumentQuery | None = Non
             stmt = stmt.where(Document.doc_date >= query.date_from)
         if query.date_to:
             stmt = stmt.where(Document.doc_date <= query.date_to)
-        stmt = stmt.order_by(Document.doc_date.desc(), Document.created_at.desc()).offset(
-            query.offset)
+        stmt = sorted_by(stmt, DOCUMENT_SORTS, query.sort, query.descending,
+                         (Document.doc_date.desc(), Document.created_at.desc()),
+                         Document.id).offset(query.offset)
         if query.limit is not None:
             stmt = stmt.limit(query.limit)
         return [_record(d, c, o) for d, c, o in ctx.session.execute(stmt)]

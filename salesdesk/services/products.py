@@ -17,7 +17,15 @@ from salesdesk.db.types import utcnow
 from salesdesk.fields import Field, validate
 from salesdesk.i18n import _
 from salesdesk.policy import Action
-from salesdesk.services.base import apply, check_version, get_record, reading, view, writing
+from salesdesk.services.base import (
+    apply,
+    check_version,
+    get_record,
+    reading,
+    sorted_by,
+    view,
+    writing,
+)
 
 PRODUCT_FIELDS: dict[str, Field] = registry.spec("products")
 """The fields the service checks (declared in :mod:`salesdesk.registry`)."""
@@ -76,9 +84,15 @@ def delete_product(db: Database, actor: Actor, product_id: uuid.UUID | str) -> N
         uow.commit()
 
 
+PRODUCT_SORTS = {"name": Product.name, "sku": Product.sku, "unit": Product.unit,
+                 "price": Product.price, "vat": Product.vat_rate, "active": Product.active}
+"""The columns the catalogue sorts by."""
+
+
 def list_products(db: Database, actor: Actor, text_filter: str | None = None,
-                  include_inactive: bool = False) -> list[ProductRecord]:
-    """The catalogue, by name."""
+                  include_inactive: bool = False, sort: str | None = None,
+                  descending: bool = False) -> list[ProductRecord]:
+    """The catalogue, by name (or by ``sort``, one of :data:`PRODUCT_SORTS`)."""
     with reading(db, actor) as ctx:
         stmt = select(Product).where(Product.deleted_at.is_(None))
         if not include_inactive:
@@ -86,7 +100,8 @@ def list_products(db: Database, actor: Actor, text_filter: str | None = None,
         if text_filter and text_filter.strip():
             like = f"%{text_filter.strip()}%"
             stmt = stmt.where(or_(Product.name.like(like), Product.sku.like(like)))
-        return [view(ProductRecord, p) for p in ctx.session.scalars(stmt.order_by(Product.name))]
+        stmt = sorted_by(stmt, PRODUCT_SORTS, sort, descending, (Product.name,), Product.id)
+        return [view(ProductRecord, p) for p in ctx.session.scalars(stmt)]
 
 
 def get_product(db: Database, actor: Actor, product_id: uuid.UUID | str) -> ProductRecord:

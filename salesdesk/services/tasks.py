@@ -17,7 +17,15 @@ from salesdesk.db.types import utcnow
 from salesdesk.fields import Field, validate
 from salesdesk.i18n import _
 from salesdesk.policy import Action, Ctx
-from salesdesk.services.base import apply, check_version, get_record, names_of, reading, writing
+from salesdesk.services.base import (
+    apply,
+    check_version,
+    get_record,
+    names_of,
+    reading,
+    sorted_by,
+    writing,
+)
 
 TASK_FIELDS: dict[str, Field] = registry.spec("tasks")
 """The fields the service checks (declared in :mod:`salesdesk.registry`)."""
@@ -119,8 +127,10 @@ def _load(session: Any, task: Task) -> TaskRecord:
 
 def list_tasks(db: Database, actor: Actor, mine_only: bool = True, include_done: bool = False,
                overdue_only: bool = False, client_id: uuid.UUID | str | None = None,
-               due_to: date | None = None, today: date | None = None) -> list[TaskRecord]:
-    """Tasks by due date: the actor's own by default, or every visible one."""
+               due_to: date | None = None, today: date | None = None,
+               sort: str | None = None, descending: bool = False) -> list[TaskRecord]:
+    """Tasks by due date (or by ``sort``, one of :data:`TASK_SORTS`): the actor's own by
+    default, or every visible one."""
     today = today or clock.today()
     with reading(db, actor) as ctx:
         stmt = (select(Task, User.name, Client.name).join(User, User.id == Task.assignee_id)
@@ -137,5 +147,11 @@ def list_tasks(db: Database, actor: Actor, mine_only: bool = True, include_done:
         if client_id is not None:
             client = get_record(ctx, Client, client_id, _("Client"))
             stmt = stmt.where(Task.client_id == client.id)
-        stmt = stmt.order_by(Task.due_date, Task.title)
+        stmt = sorted_by(stmt, TASK_SORTS, sort, descending, (Task.due_date, Task.title),
+                         Task.id)
         return [_record(t, uname, cname) for t, uname, cname in ctx.session.execute(stmt)]
+
+
+TASK_SORTS = {"title": Task.title, "due": Task.due_date, "done": Task.done_on,
+              "client": Client.name, "assignee": User.name, "note": Task.note}
+"""The columns a task list sorts by."""

@@ -190,3 +190,39 @@ def test_a_second_client_with_an_inn_is_refused_with_the_first_to_open(
     cards = [w for w in window.findChildren(ClientCard) if w.isVisible()]
     assert cards and cards[-1].client_id == first.id
     assert not dialog.isVisible()
+
+
+def test_tasks_and_deliveries_made_from_the_lists_choose_their_client_by_search(
+        window_for: Any, qtbot: Any) -> None:
+    from salesdesk.services import deliveries as delivery_service
+    from salesdesk.services import tasks as task_service
+    from salesdesk_ui.dialogs.record_forms import delivery_form, task_form
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    mine = client_service.list_clients(ctx.db, ctx.actor, client_service.ClientQuery(
+        sort="name", descending=True, limit=1))[0]
+    page = window.show_page("work")
+    task = task_form(page, ctx)
+    qtbot.addWidget(task)
+    assert task.widgets["client_id"].value() is None  # optional, and never pre-set
+    task.widgets["client_id"].set_value(mine.id, mine.name)
+    task.widgets["title"].setText("Позвонить по КП")
+    with qtbot.waitSignal(task.sig_saved, timeout=10_000):
+        task.save()
+    settle(qtbot)
+    made = [t for t in task_service.list_tasks(ctx.db, ctx.actor) if t.title == "Позвонить по КП"]
+    assert [t.client_id for t in made] == [mine.id]
+
+    delivery = delivery_form(page, ctx)
+    qtbot.addWidget(delivery)
+    delivery.widgets["description"].setText("Кресла, 12 шт.")
+    delivery.widgets["due_date"].set_value(date(2026, 12, 20))
+    assert not delivery.save_button.isEnabled() and "Client" in delivery.blocked.text()
+    delivery.widgets["client_id"].set_value(mine.id, mine.name)
+    assert delivery.save_button.isEnabled()
+    with qtbot.waitSignal(delivery.sig_saved, timeout=10_000):
+        delivery.save()
+    settle(qtbot)
+    assert any(d.client_id == mine.id and d.description == "Кресла, 12 шт."
+               for d in delivery_service.list_deliveries(ctx.db, ctx.actor))

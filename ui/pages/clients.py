@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 from salesdesk import registry
 from salesdesk.domain import CLIENT_STATUS_LABELS, label
 from salesdesk.i18n import _, format_number, ngettext
-from salesdesk.services import clients, users
+from salesdesk.services import clients
 from salesdesk.services.clients import ClientQuery
 
 from .. import theme
+from ..changes import CLIENT_TREE
 from ..models import Column, LazyTableModel, short_person
+from ..row_menu import RowAction, attach_row_menu
 from ..widgets import EmptyState, PageHeader, PillDelegate
 from ..worker import Op
 from .base import Page
@@ -68,6 +70,7 @@ class ClientsPage(Page):
     """The client list with its filters."""
 
     key = "clients"
+    watches = frozenset({"clients", "contacts", "deals", "activities"})
     icon_name = "mdi6.domain"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -85,19 +88,24 @@ class ClientsPage(Page):
         export_button.clicked.connect(self.export_file)
         self.header.add_action(import_button)
         self.header.add_action(export_button)
+        if ctx.can_manage:  # merging is the head's and the managers' (the core checks)
+            duplicates = QPushButton(theme.icon("mdi6.call-merge"), _("Duplicates…"))
+            duplicates.setObjectName("duplicates_button")
+            duplicates.clicked.connect(self.open_duplicates)
+            self.header.add_action(duplicates)
         self.search = QLineEdit()
         self.search.setObjectName("client_search")
         self.search.setPlaceholderText(_("Name, INN, contact, phone or e-mail"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(280)
         self.header.add_filter(self.search)
-        values = clients.filter_values(ctx.db, ctx.actor)
-        self.segment = self._combo(_("All segments"), [(v, v) for v in values["segment"]])
+        values = ctx.lookups.client_values
+        self.segment = self._combo(_("All segments"), [(v, v) for v in values.get("segment", [])])
         self.status = self._combo(_("Any status"), [(c, label(CLIENT_STATUS_LABELS, c))
                                                     for c in CLIENT_STATUS_LABELS])
         self.owner = self._combo(_("Any owner"), [])
         if ctx.can_manage:
-            for user in users.list_users(ctx.db, ctx.actor):
+            for user in ctx.lookups.users:
                 self.owner.addItem(user.name, user.id)
         else:
             self.owner.hide()
@@ -129,6 +137,7 @@ class ClientsPage(Page):
                   context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.view, activated=self.delete_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
+        attach_row_menu(self.view, self.model.record, self._row_actions)
         self.empty = EmptyState(_("No clients yet — import a file or add the first one."),
                                 _("Add the first client"), self.new_record)
         self.no_match = EmptyState(_("No clients match these filters."))
@@ -222,6 +231,25 @@ class ClientsPage(Page):
                 [_("The new client may be the same as:")]
                 + [f"• {d.describe()}" for d in saved.duplicates]))
 
+    def _row_actions(self, record: Any) -> list[RowAction | None]:
+        from ..dialogs.record_forms import client_form, deal_form, task_form
+
+        return [
+            RowAction(_("Open"), lambda r: self.open_record("client", r.id), "mdi6.domain",
+                      default=True),
+            RowAction(_("Edit"), lambda r: Op(
+                self, clients.get_client, self.ctx.db, self.ctx.actor, r.id).success(
+                lambda c: client_form(self, self.ctx, c, lambda _s: self.refresh()).open())
+                .run(), "mdi6.pencil-outline"),
+            None,
+            RowAction(_("New deal"), lambda r: deal_form(self, self.ctx, r.id).open(),
+                      "mdi6.handshake-outline"),
+            RowAction(_("New task for this client"),
+                      lambda r: task_form(self, self.ctx, client_id=r.id).open(), "mdi6.plus"),
+            None,
+            RowAction(_("Delete…"), lambda _r: self.delete_selected(), "mdi6.delete-outline"),
+        ]
+
     def delete_selected(self) -> None:
         """Delete asks first; the client is soft-deleted (the audit log keeps it)."""
         index = self.view.currentIndex()
@@ -233,12 +261,21 @@ class ClientsPage(Page):
             "back.").format(name=record.name))
         if answer == QMessageBox.StandardButton.Yes:
             Op(self, clients.delete_client, self.ctx.db, self.ctx.actor, record.id,
-               record.version).success(lambda _r: self._deleted(record)).run()
+               record.version, changes=CLIENT_TREE).success(lambda _r: self._deleted(record)).run()
 
     def _deleted(self, record: Any) -> None:
         self.refresh()
         if self.window_ is not None:
             self.window_.deleted("clients", record.id, record.name)
+
+    def open_duplicates(self) -> Any:
+        """Likely duplicates side by side, and their merge."""
+        from ..dialogs.duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.ctx, self)
+        dialog.sig_merged.connect(lambda _k: self.refresh())
+        dialog.show()
+        return dialog
 
     def import_file(self) -> None:
         """Import clients (or another kind) from CSV, XLSX or XLS: the import wizard."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -22,7 +23,8 @@ from salesdesk.services import documents
 from salesdesk.services.documents import DocumentQuery
 
 from .. import theme
-from ..models import Column, RecordTableModel, overdue_color, short_person
+from ..models import Column, RecordTableModel, enable_sorting, overdue_color, short_person
+from ..row_menu import RowAction, attach_row_menu
 from ..widgets import PageHeader, PillDelegate
 from ..worker import Op
 from .base import Page
@@ -31,18 +33,20 @@ from .base import Page
 def document_columns(kind: str) -> list[Column]:
     """The columns of a document list."""
     today = clock.today()
-    columns = [Column(_("Number"), lambda d: d.number or _("draft")),
-               Column(_("Date"), lambda d: d.doc_date, kind="date"),
-               Column(_("Client"), lambda d: d.client_name),
-               Column(_("Status"), lambda d: d.state(today), kind="status"),
-               Column(_("Total"), lambda d: d.total, kind="money")]
+    columns = [Column(_("Number"), lambda d: d.number or _("draft"), sort_key="number"),
+               Column(_("Date"), lambda d: d.doc_date, kind="date", sort_key="date"),
+               Column(_("Client"), lambda d: d.client_name, sort_key="client"),
+               Column(_("Status"), lambda d: d.state(today), kind="status",
+                      sort_key="status"),
+               Column(_("Total"), lambda d: d.total, kind="money", sort_key="total")]
     if kind == "invoice":
-        columns += [Column(_("Paid"), lambda d: d.paid_total, kind="money"),
-                    Column(_("Pay by"), lambda d: d.due_date, kind="date")]
+        columns += [Column(_("Paid"), lambda d: d.paid_total, kind="money", sort_key="paid"),
+                    Column(_("Pay by"), lambda d: d.due_date, kind="date", sort_key="due")]
     else:
-        columns.append(Column(_("Valid until"), lambda d: d.valid_until, kind="date"))
+        columns.append(Column(_("Valid until"), lambda d: d.valid_until, kind="date",
+                              sort_key="valid_until"))
     columns.append(Column(_("Author"), lambda d: short_person(d.owner_name),
-                          tooltip=lambda d: d.owner_name))
+                          tooltip=lambda d: d.owner_name, sort_key="author"))
     return columns
 
 
@@ -50,6 +54,7 @@ class DocumentsPage(Page):
     """Proposals and invoices."""
 
     key = "documents"
+    watches = frozenset({"documents", "clients"})
     icon_name = "mdi6.file-document-multiple-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -78,7 +83,7 @@ class DocumentsPage(Page):
         today = clock.today()
         for kind, text in (("proposal", _("Proposals")), ("invoice", _("Invoices"))):
             model = RecordTableModel(document_columns(kind), row_color=overdue_color(
-                lambda d: d.state(today) in ("overdue",)))
+                lambda d: d.state(today) in ("overdue",)), on_sort=self.refresh)
             view = QTableView()
             view.setObjectName(f"{kind}_table")
             view.setModel(model)
@@ -92,6 +97,8 @@ class DocumentsPage(Page):
             view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
             view.doubleClicked.connect(lambda i, m=model: self.open_record(
                 "document", m.record(i.row()).id))
+            enable_sorting(view, model, 1, Qt.SortOrder.DescendingOrder)
+            attach_row_menu(view, model.record, self._row_actions)
             self.models[kind] = model
             self.views[kind] = view
             self.tabs.addTab(view, text)
@@ -111,8 +118,10 @@ class DocumentsPage(Page):
     def refresh(self) -> None:
         kind = self.current_kind()
         status = self.status.currentData()
+        model = self.models[kind]
         query = DocumentQuery(kind=kind, statuses=(status,) if status else None,
-                              text=self.search.text() or None, limit=1000)
+                              text=self.search.text() or None, limit=1000,
+                              sort=model.sort_key, descending=model.descending)
         Op(self, documents.list_documents, self.ctx.db, self.ctx.actor, query) \
             .success(lambda rows, k=kind: self._show(k, rows)).run()
 
@@ -121,13 +130,42 @@ class DocumentsPage(Page):
         self.header.set_count(ngettext("{n} document", "{n} documents", len(rows)).format(
             n=format_number(len(rows))))
 
-    def new_document(self, kind: str) -> None:
-        """Choose the client, then the editor."""
+    def _row_actions(self, record: Any) -> list[RowAction | None]:
+        actions: list[RowAction | None] = [
+            RowAction(_("Open"), lambda r: self.open_record("document", r.id),
+                      "mdi6.file-document-outline", default=True),
+            RowAction(_("Open the client"), lambda r: self.open_record("client", r.client_id),
+                      "mdi6.domain"),
+            None,
+            RowAction(_("New proposal for this client"),
+                      lambda r: self.new_document("proposal", r.client_id),
+                      "mdi6.file-document-edit-outline"),
+            RowAction(_("New invoice for this client"),
+                      lambda r: self.new_document("invoice", r.client_id),
+                      "mdi6.receipt-text-outline")]
+        if record.status == "draft":
+            actions += [None, RowAction(_("Delete draft…"), self.delete_draft,
+                                        "mdi6.delete-outline")]
+        return actions
+
+    def delete_draft(self, record: Any) -> None:
+        """Delete a draft (an issued document is cancelled instead, never deleted)."""
+        answer = QMessageBox.question(self, _("Delete draft"), _(
+            "Delete the draft for {client}?").format(client=record.client_name))
+        if answer == QMessageBox.StandardButton.Yes:
+            Op(self, documents.delete_draft, self.ctx.db, self.ctx.actor, record.id,
+               changes={"documents"}).success(lambda _r: self.refresh()).run()
+
+    def new_document(self, kind: str, client_id: Any = None) -> None:
+        """Choose the client (unless given), then the editor."""
         from ..dialogs.client_picker import ClientPicker
         from ..dialogs.document_editor import DocumentEditor
 
-        picker = ClientPicker(self.ctx, self)
-        if picker.exec() and picker.client_id is not None:
-            editor = DocumentEditor(self.ctx, kind=kind, client_id=picker.client_id, parent=self)
-            editor.sig_changed.connect(self.refresh)
-            editor.show()
+        if client_id is None:
+            picker = ClientPicker(self.ctx, self)
+            if not picker.exec() or picker.client_id is None:
+                return
+            client_id = picker.client_id
+        editor = DocumentEditor(self.ctx, kind=kind, client_id=client_id, parent=self)
+        editor.sig_changed.connect(self.refresh)
+        editor.show()

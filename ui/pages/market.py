@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -22,7 +23,8 @@ from salesdesk.services import market
 
 from .. import theme
 from ..forms import FormDialog, FormField
-from ..models import Column, RecordTableModel, short_person
+from ..models import Column, RecordTableModel, enable_sorting, short_person
+from ..row_menu import RowAction, attach_row_menu
 from ..widgets import PageHeader
 from ..worker import Op
 from .base import Page
@@ -32,6 +34,7 @@ class MarketPage(Page):
     """Competitors on the left, market notes on the right."""
 
     key = "market"
+    watches = frozenset({"market"})
     icon_name = "mdi6.chart-timeline-variant"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -84,6 +87,9 @@ class MarketPage(Page):
                     self.competitors.record(i.row())))
             else:
                 view.doubleClicked.connect(lambda i: self.show_note(self.notes.record(i.row())))
+            enable_sorting(view, model)
+            attach_row_menu(view, model.record, self._competitor_actions
+                            if model is self.competitors else self._note_actions)
         self.layout_.addWidget(splitter, 1)
 
     def refresh(self) -> None:
@@ -94,6 +100,43 @@ class MarketPage(Page):
     def _show(self, result: tuple[list[Any], list[Any]]) -> None:
         self.competitors.set_records(result[0])
         self.notes.set_records(result[1])
+
+    def open_by_id(self, kind: str, record_id: Any) -> None:
+        """Open a note or a competitor found by the global search (once listed)."""
+        db, actor = self.ctx.db, self.ctx.actor
+        source = market.list_notes if kind == "note" else market.list_competitors
+        opener = self.show_note if kind == "note" else self.edit_competitor
+
+        def found(rows: list[Any]) -> None:
+            record = next((r for r in rows if r.id == record_id), None)
+            if record is not None:
+                opener(record)
+
+        Op(self, source, db, actor).success(found).run()
+
+    def _competitor_actions(self, _record: Any) -> list[RowAction | None]:
+        actions: list[RowAction | None] = [
+            RowAction(_("Open"), self.edit_competitor, "mdi6.open-in-app", default=True)]
+        if self.ctx.can_manage:
+            actions += [RowAction(_("Add note"), lambda _r: self.add_note(),
+                                  "mdi6.note-plus-outline"), None,
+                        RowAction(_("Delete…"), lambda r: self._delete(
+                            market.delete_competitor, r.id, r.name), "mdi6.delete-outline")]
+        return actions
+
+    def _note_actions(self, _record: Any) -> list[RowAction | None]:
+        actions: list[RowAction | None] = [
+            RowAction(_("Open"), self.show_note, "mdi6.open-in-app", default=True)]
+        if self.ctx.can_manage:
+            actions += [None, RowAction(_("Delete…"), lambda r: self._delete(
+                market.delete_note, r.id, r.title), "mdi6.delete-outline")]
+        return actions
+
+    def _delete(self, delete: Any, record_id: Any, title: str) -> None:
+        if QMessageBox.question(self, _("Delete"), _("Delete «{title}»?").format(
+                title=title)) == QMessageBox.StandardButton.Yes:
+            Op(self, delete, self.ctx.db, self.ctx.actor, record_id, changes={"market"}) \
+                .success(lambda _r: self.refresh()).run()
 
     def _competitor_fields(self) -> list[FormField]:
         read_only = not self.ctx.can_manage
@@ -107,7 +150,8 @@ class MarketPage(Page):
     def add_competitor(self) -> None:
         """A new competitor."""
         dialog = FormDialog(self, _("Competitor"), self._competitor_fields(), None,
-                            lambda v: market.create_competitor(self.ctx.db, self.ctx.actor, v))
+                            lambda v: market.create_competitor(self.ctx.db, self.ctx.actor, v),
+                            changes={"market"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
@@ -118,7 +162,8 @@ class MarketPage(Page):
                                                    record.version)) if self.ctx.can_manage \
             else None
         dialog = FormDialog(self, record.name, fields,
-                            {f.key: getattr(record, f.key) for f in fields}, save)
+                            {f.key: getattr(record, f.key) for f in fields}, save,
+                            changes={"market"})
         if save is None:
             dialog.save_button.hide()
         dialog.sig_saved.connect(lambda _r: self.refresh())
@@ -137,7 +182,8 @@ class MarketPage(Page):
             competitor = values.pop("competitor_id", None)
             return market.add_note(self.ctx.db, self.ctx.actor, values, competitor)
 
-        dialog = FormDialog(self, _("Market note"), fields, {"date": clock.today()}, save)
+        dialog = FormDialog(self, _("Market note"), fields, {"date": clock.today()}, save,
+                            changes={"market"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 

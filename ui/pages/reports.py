@@ -25,10 +25,11 @@ from salesdesk.i18n import _, format_date, get_language
 from salesdesk.metrics.definitions import BY_KEY, help_text
 from salesdesk.metrics.engine import Period
 from salesdesk.services import metrics
-from salesdesk.services.reports import default_report_month, report_months
+from salesdesk.services.reports import default_report_month
 
 from .. import theme
-from ..models import Column, RecordTableModel
+from ..models import Column, RecordTableModel, enable_sorting, short_person
+from ..row_menu import attach_row_menu
 from ..widgets import PageHeader
 from ..worker import Op
 from .base import Page
@@ -51,6 +52,7 @@ class ReportsPage(Page):
     """Per person and per month."""
 
     key = "reports"
+    watches = frozenset({"deals", "documents", "activities", "targets", "spend", "clients"})
     icon_name = "mdi6.file-chart-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -60,7 +62,7 @@ class ReportsPage(Page):
         self.month = QComboBox()
         self.month.setObjectName("report_month")
         today = clock.today()
-        months = report_months(ctx.db, ctx.actor, today)
+        months = list(ctx.lookups.report_months) or [default_report_month(today)]
         for month in months:
             self.month.addItem(format_date(month, style="month"), month)
         # (findData cannot compare Python dates: they reach Qt as QDate.)
@@ -79,7 +81,9 @@ class ReportsPage(Page):
             header.add_action(report)
         self.layout_.addWidget(header)
         self.tabs = QTabWidget()
-        self.people = RecordTableModel([Column(_("Employee"), lambda p: p.name)]
+        # Short names ("Волков Д. О.") leave the metrics their room at 1366 pixels.
+        self.people = RecordTableModel([Column(_("Employee"), lambda p: short_person(p.name),
+                                               tooltip=lambda p: p.name)]
                                        + [_metric_column(k, lambda p: p.values)
                                           for k in PERSON_KEYS])
         self.months = RecordTableModel([Column(_("Month"), lambda m: format_date(
@@ -97,6 +101,8 @@ class ReportsPage(Page):
             view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter
                                                         | Qt.AlignmentFlag.AlignVCenter)
             view.horizontalHeader().setStretchLastSection(True)
+            enable_sorting(view, model)  # computed rows: sorted here, as shown
+            attach_row_menu(view, model.record)
             self.tabs.addTab(view, text)
         self.layout_.addWidget(self.tabs, 1)
 

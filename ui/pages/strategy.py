@@ -25,7 +25,8 @@ from salesdesk.services import clients, planning
 
 from .. import theme
 from ..forms import FormDialog, FormField
-from ..models import Column, RecordTableModel, short_person
+from ..models import Column, RecordTableModel, enable_sorting, short_person
+from ..row_menu import RowAction, attach_row_menu
 from ..widgets import PageHeader
 from ..worker import Op
 from .base import Page
@@ -42,6 +43,7 @@ def _table(model: RecordTableModel, name: str) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
+    enable_sorting(view, model)
     return view
 
 
@@ -49,6 +51,7 @@ class StrategyPage(Page):
     """Priorities, key clients, and the marketing budget."""
 
     key = "strategy"
+    watches = frozenset({"strategy", "spend", "clients"})
     icon_name = "mdi6.compass-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -97,12 +100,31 @@ class StrategyPage(Page):
                     row.addWidget(button)
             box.addLayout(row)
             view = _table(model, name)
+            attach_row_menu(view, model.record, self._actions_for(name))
             self.views[name] = view
             box.addWidget(view)
             grid.addWidget(panel, index // 2, index % 2)
         self.views["key_clients"].doubleClicked.connect(
             lambda i: self.open_record("client", self.key_clients.record(i.row()).id))
         self.layout_.addLayout(grid, 1)
+
+    def _actions_for(self, table: str) -> Any:
+        """The row menu of one of the page's tables."""
+        def actions(_record: Any) -> list[RowAction | None]:
+            if table == "key_clients":
+                return [RowAction(_("Open the client"),
+                                  lambda r: self.open_record("client", r.id), "mdi6.domain",
+                                  default=True)]
+            if not self.ctx.is_head:
+                return []
+            if table == "priorities":
+                return [RowAction(_("Remove"), lambda _r: self.remove_priority(),
+                                  "mdi6.delete-outline")]
+            if table == "spend":
+                return [RowAction(_("Delete"), lambda _r: self.delete_spend(),
+                                  "mdi6.delete-outline")]
+            return []
+        return actions
 
     def refresh(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
@@ -133,7 +155,8 @@ class StrategyPage(Page):
                   FormField("value", _("Value"), required=True),
                   FormField("note", _("Note"), "multiline")]
         dialog = FormDialog(self, _("Priority"), fields, {"kind": "segment"},
-                            lambda v: planning.add_strategy_item(self.ctx.db, self.ctx.actor, v))
+                            lambda v: planning.add_strategy_item(self.ctx.db, self.ctx.actor, v),
+                            changes={"strategy"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
@@ -142,19 +165,21 @@ class StrategyPage(Page):
         index = self.views["priorities"].currentIndex()
         if index.isValid():
             record = self.priorities.record(index.row())
-            Op(self, planning.remove_strategy_item, self.ctx.db, self.ctx.actor, record.id) \
+            Op(self, planning.remove_strategy_item, self.ctx.db, self.ctx.actor, record.id,
+               changes={"strategy"}) \
                 .success(lambda _r: self.refresh()).run()
 
     def add_spend(self) -> None:
         """Money spent on a channel (the head)."""
         fields = [FormField("date", _("Date"), "date", required=True),
                   FormField("channel", _("Channel"), "combo", required=True,
-                            suggestions=planning.channels(self.ctx.db, self.ctx.actor)),
+                            suggestions=self.ctx.lookups.channels),
                   FormField("amount", _("Amount"), "money", required=True),
                   FormField("note", _("Note"))]
         dialog = FormDialog(self, _("Marketing spend"), fields,
                             {"date": clock.today().replace(day=1)},
-                            lambda v: planning.add_spend(self.ctx.db, self.ctx.actor, v))
+                            lambda v: planning.add_spend(self.ctx.db, self.ctx.actor, v),
+                            changes={"spend"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
@@ -163,5 +188,6 @@ class StrategyPage(Page):
         index = self.views["spend"].currentIndex()
         if index.isValid():
             record = self.spend.record(index.row())
-            Op(self, planning.delete_spend, self.ctx.db, self.ctx.actor, record.id) \
+            Op(self, planning.delete_spend, self.ctx.db, self.ctx.actor, record.id,
+               changes={"spend"}) \
                 .success(lambda _r: self.refresh()).run()

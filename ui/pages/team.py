@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -30,7 +32,8 @@ from salesdesk.services import planning, training, users
 
 from .. import theme
 from ..forms import FormDialog, FormField, money_text
-from ..models import Column, RecordTableModel, short_person
+from ..models import Column, RecordTableModel, enable_sorting, short_person
+from ..row_menu import RowAction, attach_row_menu
 from ..widgets import PageHeader, muted
 from ..worker import Op
 from .base import Page
@@ -56,6 +59,7 @@ class TeamPage(Page):
     """Users, targets, training."""
 
     key = "team"
+    watches = frozenset({"users", "targets", "training", "deals", "documents"})
     icon_name = "mdi6.account-group-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -103,6 +107,17 @@ class TeamPage(Page):
         self.users_view.verticalHeader().hide()
         self.users_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.users_view.horizontalHeader().setStretchLastSection(True)
+        enable_sorting(self.users_view, self.users_model)
+        if self.ctx.is_head:
+            attach_row_menu(self.users_view, self.users_model.record, lambda u: [
+                RowAction(_("Change role…"), lambda _u: self.change_role(),
+                          "mdi6.account-cog-outline", default=True),
+                RowAction(_("Reactivate") if not u.active else _("Deactivate"),
+                          lambda _u: self.toggle_active(), "mdi6.account-off-outline"),
+                RowAction(_("Reset password…"), lambda _u: self.reset_password(),
+                          "mdi6.lock-reset")])
+        else:
+            attach_row_menu(self.users_view, self.users_model.record)
         box.addWidget(self.users_view)
         return tab
 
@@ -129,7 +144,8 @@ class TeamPage(Page):
                 k: (v or None) if k not in ("login", "name", "role", "password") else v
                 for k, v in values.items()})
 
-        dialog = FormDialog(self, _("Add user"), fields, {"role": "rep"}, save)
+        dialog = FormDialog(self, _("Add user"), fields, {"role": "rep"}, save,
+                            changes={"users"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
@@ -147,7 +163,8 @@ class TeamPage(Page):
                                                       "manager_login": user.manager_login},
                             lambda v: users.change_role(self.ctx.db, self.ctx.actor, user.id,
                                                         v["role"], v["manager_login"],
-                                                        user.version))
+                                                        user.version),
+                            changes={"users"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
@@ -156,7 +173,8 @@ class TeamPage(Page):
         user = self._selected_user()
         if user is None:
             return
-        Op(self, users.set_active, self.ctx.db, self.ctx.actor, user.id, not user.active) \
+        Op(self, users.set_active, self.ctx.db, self.ctx.actor, user.id, not user.active,
+           changes={"users"}) \
             .success(lambda _r: self.refresh()).run()
 
     def reset_password(self) -> None:
@@ -166,7 +184,8 @@ class TeamPage(Page):
             return
         dialog = FormDialog(self, _("Reset password"), [
             FormField("password", _("New password"), "password", required=True)], None,
-            lambda v: users.reset_password(self.ctx.db, self.ctx.actor, user.id, v["password"]))
+            lambda v: users.reset_password(self.ctx.db, self.ctx.actor, user.id, v["password"]),
+            changes={"users"})
         dialog.open()
 
     # --- targets ----------------------------------------------------------------------------
@@ -190,8 +209,17 @@ class TeamPage(Page):
         self.targets.setObjectName("targets_grid")
         self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.targets.itemChanged.connect(self._target_edited)
+        attach_row_menu(self.targets, lambda r: self._grid_users[r])
         box.addWidget(self.targets)
+        # A refused cell keeps what was typed, in red, and this says whose and which month.
+        self.target_error = QLabel("")
+        self.target_error.setObjectName("target_error")
+        self.target_error.setWordWrap(True)
+        self.target_error.setStyleSheet(f"color: {theme.BAD_COLOR.name()}")
+        self.target_error.hide()
+        box.addWidget(self.target_error)
         self._filling = False
+        self._cell_errors: set[tuple[int, int]] = set()
         self._grid_users: list[users.UserRecord] = []
         return tab
 
@@ -232,20 +260,45 @@ class TeamPage(Page):
         user = self._grid_users[item.row()]
         month = months_of_year(self.year.value())[item.column()]
         Op(self, planning.set_target, self.ctx.db, self.ctx.actor, user.id, month,
-           item.text()).success(lambda t, i=item: self._target_saved(i, t)) \
-            .failure(lambda exc: self._target_failed(exc)).run()
+           item.text(), changes={"targets"}).success(lambda t, i=item: self._target_saved(i, t)) \
+            .failure(lambda exc, i=item, u=user, m=month: self._target_failed(i, u, m, exc)) \
+            .run()
 
     def _target_saved(self, item: QTableWidgetItem, target: planning.TargetRecord) -> None:
         self._filling = True
         item.setText(target_text(target.amount))
         item.setToolTip(format_money(target.amount))
+        item.setBackground(QBrush())
         self._filling = False
+        self._cell_errors.discard((item.row(), item.column()))
+        if not self._cell_errors:
+            self.target_error.hide()
 
-    def _target_failed(self, exc: BaseException) -> None:
-        from ..errors import show_error
+    def _target_failed(self, item: QTableWidgetItem, user: users.UserRecord, month: Any,
+                       exc: BaseException) -> None:
+        """The cell keeps the typed text, marked red; the message names the person and
+        the month (a grid of twelve months × the team is no place for a bare "invalid")."""
+        from salesdesk.charts import month_label
+        from salesdesk.errors import SalesDeskError
+        from salesdesk.i18n import get_language
 
-        show_error(self, exc)
-        self.refresh()
+        if not isinstance(exc, SalesDeskError):
+            from ..errors import show_error
+
+            show_error(self, exc)
+            return
+        why = "; ".join(str(p) for p in exc.problems) if hasattr(exc, "problems") \
+            else str(exc)
+        message = _("{person}, {month}: «{text}» was not saved: {why}").format(
+            person=user.name, month=month_label(month, get_language()), text=item.text(),
+            why=why)
+        self._filling = True
+        item.setBackground(QBrush(theme.BAD_COLOR.lighter(185)))
+        item.setToolTip(message)
+        self._filling = False
+        self._cell_errors.add((item.row(), item.column()))
+        self.target_error.setText(message)
+        self.target_error.show()
 
     # --- training ----------------------------------------------------------------------------
 
@@ -278,6 +331,11 @@ class TeamPage(Page):
         self.training_view.verticalHeader().hide()
         self.training_view.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Stretch)
+        enable_sorting(self.training_view, self.training_model)
+        attach_row_menu(self.training_view, self.training_model.record, lambda _t: [
+            RowAction(_("Done / not done"), lambda _i: self.tick(), "mdi6.check"),
+            *([RowAction(_("Review…"), lambda _i: self.review(), "mdi6.comment-check-outline")]
+              if self.ctx.can_manage else [])])
         box.addWidget(self.training_view)
         return tab
 
@@ -290,7 +348,7 @@ class TeamPage(Page):
         item = self._selected_item()
         if item is not None:
             Op(self, training.tick_training, self.ctx.db, self.ctx.actor, item.id,
-               item.done_on is None).success(lambda _r: self.refresh()).run()
+               item.done_on is None, changes={"training"}).success(lambda _r: self.refresh()).run()
 
     def assign(self) -> None:
         """A checklist item for a team member."""
@@ -305,7 +363,8 @@ class TeamPage(Page):
             return training.assign_training(self.ctx.db, self.ctx.actor, user_id, values)
 
         dialog = FormDialog(self, _("Assign training"), fields,
-                            {"due_date": clock.today() + timedelta(days=14)}, save)
+                            {"due_date": clock.today() + timedelta(days=14)}, save,
+                            changes={"training"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
@@ -319,7 +378,8 @@ class TeamPage(Page):
         dialog = FormDialog(self, item.title, fields, {"accepted": True},
                             lambda v: training.review_training(self.ctx.db, self.ctx.actor,
                                                                item.id, v["note"],
-                                                               v["accepted"]))
+                                                               v["accepted"]),
+                            changes={"training"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
