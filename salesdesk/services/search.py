@@ -1,19 +1,30 @@
-"""The window's global search: clients, contacts, deals and documents, as you type,
-within what the user may see."""
+"""The window's global search, as you type, within what the user may see: clients,
+contacts, deals, documents, products, activity notes, market notes and competitors."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 
 from salesdesk import policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
-from salesdesk.db.models import Client, Contact, Deal, Document
-from salesdesk.domain import DOCUMENT_KIND_LABELS, STAGE_LABELS, label
-from salesdesk.i18n import format_money
+from salesdesk.db.models import (
+    Activity,
+    Client,
+    Competitor,
+    Contact,
+    Deal,
+    Document,
+    MarketNote,
+    Product,
+    User,
+)
+from salesdesk.domain import ACTIVITY_KIND_LABELS, DOCUMENT_KIND_LABELS, STAGE_LABELS, label
+from salesdesk.i18n import format_date, format_money
 from salesdesk.services.base import reading
 from salesdesk.services.clients import _escape_like, search_key
 
@@ -22,21 +33,41 @@ from salesdesk.services.clients import _escape_like, search_key
 class Hit:
     """One search result: what it is, its id, and two lines of text."""
 
-    kind: str  # client, contact, deal, document
+    kind: str  # client, contact, deal, document, product, activity, note, competitor
     id: uuid.UUID
     client_id: uuid.UUID | None
     title: str
     subtitle: str
 
 
+def _matches(columns: list[Any], fragment: str) -> Any:
+    """Any of ``columns`` contains the fragment as typed, in lower case or capitalised
+    (SQLite folds only Latin letters: "офис" must also find "Офис" and "ОФИС")."""
+    forms = dict.fromkeys((fragment, fragment.lower(), fragment.capitalize(),
+                           fragment.upper()))
+    return or_(*(column.like(f"%{_escape_like(form)}%", escape="\\")
+                 for column in columns for form in forms))
+
+
+def _snippet(text: str | None, fragment: str, width: int = 70) -> str:
+    """The part of a long text around the fragment, on one line."""
+    flat = " ".join((text or "").split())
+    at = flat.casefold().find(fragment.casefold())
+    if at < 0 or len(flat) <= width:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start = max(0, at - width // 3)
+    return ("…" if start else "") + flat[start:start + width] + (
+        "…" if start + width < len(flat) else "")
+
+
 def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> list[Hit]:
     """Up to ``limit`` hits of each kind for a fragment (name, INN, phone, e-mail, contact,
-    deal title, document number)."""
+    deal title, document number, product name or SKU, activity note, market note,
+    competitor)."""
     fragment = (text or "").strip()
     if len(fragment) < 2:
         return []
     key = f"%{_escape_like(search_key(fragment))}%"
-    plain = f"%{_escape_like(fragment)}%"
     hits: list[Hit] = []
     with reading(db, actor) as ctx:
         session = ctx.session
@@ -50,8 +81,7 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
                 select(Contact, Client.name).join(Client, Client.id == Contact.client_id)
                 .where(Contact.deleted_at.is_(None), Client.deleted_at.is_(None),
                        policy.visible(ctx, Contact),
-                       or_(Contact.name.like(plain, escape="\\"),
-                           Contact.email.like(plain, escape="\\")))
+                       _matches([Contact.name, Contact.email], fragment))
                 .order_by(Contact.name).limit(limit)):
             hits.append(Hit("contact", contact.id, contact.client_id, contact.name,
                             " · ".join(x for x in (client_name, contact.position,
@@ -59,7 +89,7 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
         for deal, client_name in session.execute(
                 select(Deal, Client.name).join(Client, Client.id == Deal.client_id)
                 .where(Deal.deleted_at.is_(None), policy.visible(ctx, Deal),
-                       Deal.title.like(plain, escape="\\"))
+                       _matches([Deal.title], fragment))
                 .order_by(Deal.opened_on.desc()).limit(limit)):
             hits.append(Hit("deal", deal.id, deal.client_id, deal.title,
                             f"{client_name} · {label(STAGE_LABELS, deal.stage)} · "
@@ -73,4 +103,39 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
             hits.append(Hit("document", doc.id, doc.client_id,
                             f"{label(DOCUMENT_KIND_LABELS, doc.kind)} {doc.number}",
                             f"{client_name} · {format_money(doc.total)}"))
+        for product in session.scalars(
+                select(Product).where(Product.deleted_at.is_(None), Product.active.is_(True),
+                                      _matches([Product.name, Product.sku,
+                                                Product.description], fragment))
+                .order_by(Product.name).limit(limit)):
+            hits.append(Hit("product", product.id, None, product.name,
+                            " · ".join(x for x in (product.sku, format_money(product.price))
+                                       if x)))
+        for activity, client_name, user_name in session.execute(
+                select(Activity, Client.name, User.name)
+                .join(Client, Client.id == Activity.client_id)
+                .join(User, User.id == Activity.user_id)
+                .where(Activity.deleted_at.is_(None), Client.deleted_at.is_(None),
+                       policy.visible(ctx, Activity), _matches([Activity.note], fragment))
+                .order_by(Activity.date.desc()).limit(limit)):
+            hits.append(Hit("activity", activity.id, activity.client_id,
+                            _snippet(activity.note, fragment),
+                            f"{client_name} · {label(ACTIVITY_KIND_LABELS, activity.kind)} · "
+                            f"{format_date(activity.date)} · {user_name}"))
+        for note in session.scalars(
+                select(MarketNote).where(MarketNote.deleted_at.is_(None),
+                                         _matches([MarketNote.title, MarketNote.text],
+                                                  fragment))
+                .order_by(MarketNote.date.desc()).limit(limit)):
+            hits.append(Hit("note", note.id, None, note.title,
+                            f"{format_date(note.date)} · {_snippet(note.text, fragment, 50)}"))
+        for competitor in session.scalars(
+                select(Competitor).where(Competitor.deleted_at.is_(None),
+                                         _matches([Competitor.name, Competitor.strengths,
+                                                   Competitor.weaknesses, Competitor.prices,
+                                                   Competitor.notes], fragment))
+                .order_by(Competitor.name).limit(limit)):
+            hits.append(Hit("competitor", competitor.id, None, competitor.name,
+                            _snippet(competitor.strengths or competitor.notes
+                                     or competitor.website, fragment, 60)))
     return hits
