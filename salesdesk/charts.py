@@ -158,6 +158,7 @@ def sales_by_month(points: Sequence[Any], lang: str, size: str = "dashboard") ->
     ax.set_xticks(list(x), labels, rotation=0 if len(points) <= 8 else 45,
                   ha="center" if len(points) <= 8 else "right")
     ax.yaxis.set_major_formatter(money_axis(lang))
+    ax.set_ylabel("₽", fontsize=8, rotation=0, loc="top")
     ax.legend(fontsize=7.5, frameon=False, loc="upper left", ncols=2)
     ax.margins(y=0.18)
     _title(fig, ax, title, sub)
@@ -190,8 +191,11 @@ def plan_vs_fact(people: Sequence[Any], lang: str, subtitle: str = "",
                     va="center", fontsize=7, color=TEXT)
     ax.set_yticks(y, names, fontsize=8)
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # compact amounts never touch
     ax.xaxis.set_major_formatter(money_axis(lang))
-    ax.legend(fontsize=7.5, frameon=False, loc="lower right")
+    ax.set_xlabel("₽", fontsize=8, loc="right")
+    ax.legend(fontsize=7.5, frameon=False, loc="upper center", ncols=2,
+              bbox_to_anchor=(0.5, -0.14))
     ax.margins(x=0.15)
     _title(fig, ax, title, subtitle)
     return fig
@@ -263,7 +267,7 @@ def conversion_and_check(points: Sequence[Any], lang: str, size: str = "dashboar
     right.set_ylim(bottom=0)
     for side in ("top",):
         right.spines[side].set_visible(False)
-    right.set_ylabel(t._("Average check"), fontsize=8, color=PLAN)
+    right.set_ylabel(t._("Average check, ₽"), fontsize=8, color=PLAN)
     ax.set_xticks(x, [month_label(p.month, lang) for p in points],
                   rotation=0 if len(points) <= 8 else 45,
                   ha="center" if len(points) <= 8 else "right")
@@ -319,12 +323,15 @@ def customers_by_month(points: Sequence[Any], lang: str, size: str = "dashboard"
     ax.bar(x, churned, color=BAD, width=0.65, label=t._("Churned"))
     ax.axhline(0, color=MUTED, linewidth=0.8)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{abs(int(v))}"))
+    # Churned customers are below the line, and signed: "−12" is twelve lost.
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _p: f"−{abs(int(v))}" if v < 0 else f"{int(v)}"))
+    ax.set_ylabel(t._("customers"), fontsize=8)
     ax.set_xticks(x, [month_label(p.month, lang) for p in points],
                   rotation=0 if len(points) <= 8 else 45,
                   ha="center" if len(points) <= 8 else "right")
-    ax.legend(fontsize=7, frameon=False, ncols=4, loc="upper left")
-    ax.margins(y=0.25)
+    ax.legend(fontsize=7, frameon=False, ncols=2, loc="upper left")
+    ax.margins(y=0.35)
     _title(fig, ax, title, sub)
     return fig
 
@@ -351,8 +358,10 @@ def channels_chart(spend: dict[str, Decimal], cac: dict[str, Decimal | None], la
         ax.text(_f(spend[channel]), i, "  " + text, va="center", fontsize=7, color=TEXT)
     ax.set_yticks(y, channels, fontsize=8)
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.xaxis.set_major_formatter(money_axis(lang))
-    ax.margins(x=0.45)
+    ax.set_xlabel(t._("spend, ₽"), fontsize=8, loc="right")
+    ax.margins(x=0.6)  # room for "CAC 98 826,00 ₽" after the longest bar
     _title(fig, ax, title, subtitle)
     return fig
 
@@ -374,7 +383,7 @@ def lost_reasons_chart(reasons: Sequence[tuple[str, int, Decimal]], lang: str,
     ax.barh(y, [n for _r, n, _a in rows], color=BAD, alpha=0.85, height=0.6)
     ax.set_yticks(y, [r or t._("(no reason)") for r, _n, _a in rows], fontsize=8)
     ax.invert_yaxis()
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.set_xlabel(t._("deals"), fontsize=8)
     _title(fig, ax, title, subtitle)
     return fig

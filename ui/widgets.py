@@ -245,6 +245,7 @@ class MetricCard(QFrame):
                   plan_pct: float | None = None, delta_text: str | None = None) -> None:
         """Show a value, its change (▲ green / ▼ red) and the plan progress."""
         self.value.setText(text)
+        self._fit_value()
         if delta_pct is None:
             self.delta.setText(delta_text or "")
         else:
@@ -265,6 +266,22 @@ class MetricCard(QFrame):
         else:
             self.plan.show()
             self.plan.setValue(max(0, min(100, int(plan_pct))))
+
+    def _fit_value(self) -> None:
+        """A long amount ("12 566 808,00 ₽") shrinks to the card's width instead of
+        losing its currency sign at the edge; the full value stays in the text."""
+        room = self.width() - 24 - 2
+        font = self.value.font()
+        if not hasattr(self, "_value_points"):
+            self._value_points = font.pointSizeF()
+        size = self._value_points
+        font.setPointSizeF(size)
+        from PySide6.QtGui import QFontMetrics
+
+        while size > 8 and QFontMetrics(font).horizontalAdvance(self.value.text()) > room:
+            size -= 0.5
+            font.setPointSizeF(size)
+        self.value.setFont(font)
 
     def mouseReleaseEvent(self, event: object) -> None:
         self.sig_clicked.emit()

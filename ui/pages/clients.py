@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -127,10 +128,12 @@ class ClientsPage(Page):
         self.view.setItemDelegateForColumn(5, PillDelegate(self.view))
         # Fixed widths (a lazy list cannot size columns to contents it has not fetched);
         # the name gets the most room, the last column takes what is left.
-        for column, width in ((0, 270), (1, 100), (2, 115), (3, 160), (4, 125), (5, 100),
-                              (6, 48), (7, 135), (8, 100)):
+        for column, width in ((1, 100), (2, 105), (3, 145), (4, 125), (5, 100),
+                              (6, 48), (7, 135), (8, 110)):
             self.view.setColumnWidth(column, width)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # The name takes what the others leave: all nine columns in a 1366-pixel window.
+        self.view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda index: self.open_row(index.row()))
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.view,
                   activated=lambda: self.open_row(self.view.currentIndex().row()),

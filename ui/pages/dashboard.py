@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -28,7 +29,7 @@ from salesdesk.db.engine import Database
 from salesdesk.i18n import _, format_money, format_number, format_percent, get_language
 from salesdesk.metrics.definitions import BY_KEY, help_text
 from salesdesk.metrics.engine import Period
-from salesdesk.services import activities, deliveries, documents, metrics, tasks, users
+from salesdesk.services import activities, deliveries, documents, metrics, onboarding, tasks
 
 from .. import theme
 from ..widgets import DateEdit, FlowLayout, MetricCard, PageHeader
@@ -39,6 +40,7 @@ CARDS = [  # key, good when it goes up
     ("sales_volume", True), ("deals_won", True), ("conversion_pct", True),
     ("average_check", True), ("deal_time_days_median", False), ("customers_new", True),
     ("retention_pct", True), ("collected", True), ("cac", False),
+    ("forecast_weighted", True),
 ]
 
 
@@ -93,6 +95,8 @@ class DashboardData:
     parts: metrics.Breakdowns
     people: list[metrics.PersonMetrics]
     today: dict[str, list[Any]]
+    steps: list[onboarding.StartStep]
+    """The "Getting started" checklist (what a new office still has to do)."""
 
 
 def load(db: Database, actor: Actor, period: Period, scope: str | None,
@@ -119,7 +123,8 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
                                                      mine_only=actor.role == "rep"),
             "proposals": documents.expiring_proposals(db, actor, today=today),
             "invoices": documents.overdue_invoices(db, actor, today=today),
-        })
+        },
+        steps=onboarding.first_steps(db, actor))
 
 
 def card_text(key: str, value: Any) -> str:
@@ -159,10 +164,67 @@ class WrappingHolder(QWidget):
                 self.setMinimumHeight(height)
 
 
+class StartChecklist(QFrame):
+    """"Getting started": the first steps of a new office, each with a way there, until
+    they are all done (or the user hides it)."""
+
+    sig_go = Signal(str)
+    """Open this page."""
+    sig_hide = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("start_checklist")
+        self.setProperty("card", True)
+        self.box = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.heading = QLabel("")
+        self.heading.setFont(theme.title_font(0))
+        top.addWidget(self.heading, 1)
+        hide = QPushButton(_("Hide"))
+        hide.setFlat(True)
+        hide.clicked.connect(self.sig_hide.emit)
+        top.addWidget(hide)
+        self.box.addLayout(top)
+        self.rows = QGridLayout()
+        self.rows.setColumnStretch(1, 1)
+        self.box.addLayout(self.rows)
+        self.steps: list[onboarding.StartStep] = []
+
+    def show_steps(self, steps: list[onboarding.StartStep]) -> None:
+        """One row per step: done or not, what and why, and a button to do it."""
+        self.steps = steps
+        while self.rows.count():
+            widget = self.rows.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        done = sum(s.done for s in steps)
+        self.heading.setText(_("Getting started: {done} of {total} done").format(
+            done=done, total=len(steps)))
+        for row, step in enumerate(steps):
+            mark = QLabel()
+            mark.setPixmap(theme.icon("mdi6.check-circle" if step.done else
+                                      "mdi6.checkbox-blank-circle-outline",
+                                      theme.GOOD_COLOR.name() if step.done else None
+                                      ).pixmap(20, 20))
+            text = QLabel(f"<b>{step.title}</b><br><span style='color:#6B7280'>"
+                          f"{step.hint}</span>")
+            text.setWordWrap(True)
+            self.rows.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.rows.addWidget(text, row, 1)
+            if not step.done:
+                go = QPushButton(_("Open"))
+                go.setObjectName(f"start_{step.key}")
+                go.clicked.connect(lambda _c=False, p=step.page: self.sig_go.emit(p))
+                self.rows.addWidget(go, row, 2, Qt.AlignmentFlag.AlignTop)
+
+
 class DashboardPage(Page):
     """Metric cards, charts and the Today column."""
 
     key = "dashboard"
+    watches = frozenset({"clients", "deals", "activities", "documents", "tasks",
+                         "deliveries", "targets", "spend", "users"})
     icon_name = "mdi6.view-dashboard-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -194,8 +256,9 @@ class DashboardPage(Page):
             header.add_filter(QLabel(_("Who:")))
             header.add_filter(self.scope)
             self.scope.addItem(_("Whole department") if ctx.is_head else _("My team"), None)
-            for user in users.list_users(ctx.db, ctx.actor, include_inactive=False):
-                self.scope.addItem(user.name, user.login)
+            for user in ctx.lookups.users:
+                if user.active:
+                    self.scope.addItem(user.name, user.login)
             self.scope.currentIndexChanged.connect(lambda *_a: self.refresh())
         self.layout_.addWidget(header)
         body = QHBoxLayout()
@@ -217,6 +280,11 @@ class DashboardPage(Page):
             card.sig_clicked.connect(lambda k=key: self._card_clicked(k))
             self.cards[key] = card
             self.cards_layout.addWidget(card)
+        self.start = StartChecklist(self)
+        self.start.sig_go.connect(self._go)
+        self.start.sig_hide.connect(self._hide_start)
+        self.start.hide()
+        self.main.addWidget(self.start)
         self.main.addWidget(cards_holder)
         self.charts_grid = QGridLayout()
         self.charts_grid.setSpacing(theme.SPACING * 2)
@@ -361,6 +429,17 @@ class DashboardPage(Page):
                                    f"{extra}</span>")
         self._fill_today(data)
         self._draw_charts(data)
+        hidden = self.ctx.settings.value("onboarding/hidden", False) in (True, "true")
+        self.start.show_steps(data.steps)
+        self.start.setVisible(not hidden and not all(s.done for s in data.steps))
+
+    def _go(self, page: str) -> None:
+        if self.window_ is not None:
+            self.window_.show_page(page)
+
+    def _hide_start(self) -> None:
+        self.ctx.settings.setValue("onboarding/hidden", True)
+        self.start.hide()
 
     def _make_canvases(self) -> None:
         """One canvas per chart slot, made once: refreshing swaps the figures, so the
@@ -373,7 +452,7 @@ class DashboardPage(Page):
         if self.ctx.can_manage:
             self.slots += ["plan", "channels"]
         self.slots += ["lost", "time"]
-        for index, slot in enumerate(self.slots):
+        for slot in self.slots:
             canvas = ChartCanvas(Figure(figsize=charts.SIZES["dashboard"][0]))
             canvas.setFixedHeight(300)
             canvas.setMinimumWidth(360)
@@ -381,7 +460,29 @@ class DashboardPage(Page):
             if slot == "sales":
                 canvas.setToolTip(_("Click a month to see its won deals"))
             self.canvases.append(canvas)
-            self.charts_grid.addWidget(canvas, index // 2, index % 2)
+        self.chart_columns = 0
+        self._reflow()
+
+    CHART_WIDTH = 520
+    """The narrowest a chart is drawn at: titles, axes and legends were laid out for it."""
+
+    def _reflow(self) -> None:
+        """Two charts side by side where they fit at full size, else one under another
+        (a 1366-pixel window beside the Today column)."""
+        room = self.scroll.viewport().width() - theme.SPACING
+        columns = 2 if room >= 2 * self.CHART_WIDTH + theme.SPACING * 2 else 1
+        if columns == self.chart_columns:
+            return
+        self.chart_columns = columns
+        for canvas in self.canvases:
+            self.charts_grid.removeWidget(canvas)
+        for index, canvas in enumerate(self.canvases):
+            self.charts_grid.addWidget(canvas, index // columns, index % columns)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.canvases:
+            self._reflow()
 
     def _draw_charts(self, data: DashboardData) -> None:
         lang = get_language()
