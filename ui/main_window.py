@@ -4,6 +4,7 @@ status bar; geometry and the last page remembered."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -366,23 +367,35 @@ class MainWindow(QMainWindow):
     def deleted(self, kind: str, record_id: Any, title: str) -> None:
         """A page deleted a record: say so, and let Ctrl+Z bring it back."""
         from salesdesk import registry
+        from salesdesk.services import trash
 
-        self._undo = (kind, record_id)
+        self._undo = (lambda: trash.restore(self.ctx.db, self.ctx.actor, kind, record_id),
+                      restored_kinds(kind), self._restored)
         self.statusBar().showMessage(_("{kind} «{title}» deleted. Ctrl+Z brings it back.")
                                      .format(kind=_(registry.kind_label(kind)), title=title),
                                      15_000)
 
-    def undo(self) -> None:
-        """Ctrl+Z: bring back what was deleted last in this session."""
-        from salesdesk.services import trash
+    def edited(self, kind: str, title: str, put_back: Callable[[], Any]) -> None:
+        """A form saved an edit: Ctrl+Z puts the old values back (``put_back`` writes them
+        over the saved version only, so a change made since by anyone is not lost)."""
+        from salesdesk import registry
 
+        what = _(registry.kind_label(kind))
+        self._undo = (put_back, frozenset({kind}), lambda _r: self.statusBar().showMessage(
+            _("Undone: the edit of {kind} «{title}».").format(kind=what.lower(), title=title),
+            10_000))
+        self.statusBar().showMessage(_("{kind} «{title}» saved. Ctrl+Z undoes the edit.")
+                                     .format(kind=what, title=title), 15_000)
+
+    def undo(self) -> None:
+        """Ctrl+Z: bring back what was deleted last in this session, or put back what was
+        edited last."""
         if getattr(self, "_undo", None) is None:
             self.statusBar().showMessage(_("Nothing to undo."), 5_000)
             return
-        kind, record_id = self._undo
+        run, kinds, done = self._undo
         self._undo = None
-        Op(self, trash.restore, self.ctx.db, self.ctx.actor, kind, record_id,
-           changes=restored_kinds(kind)).success(self._restored).run()
+        Op(self, run, changes=kinds).success(done).run()
 
     def _restored(self, item: Any) -> None:
         self.statusBar().showMessage(_("Restored: {kind} «{title}».").format(

@@ -226,3 +226,44 @@ def test_tasks_and_deliveries_made_from_the_lists_choose_their_client_by_search(
     settle(qtbot)
     assert any(d.client_id == mine.id and d.description == "Кресла, 12 шт."
                for d in delivery_service.list_deliveries(ctx.db, ctx.actor))
+
+
+def test_ctrl_z_puts_back_the_last_edit_unless_someone_changed_it_since(
+        window_for: Any, qtbot: Any, errors: list[BaseException]) -> None:
+    from salesdesk.errors import ConflictError
+    from salesdesk_ui.dialogs.record_forms import deal_form
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    deal = next(d for d in deal_service.list_deals(ctx.db, ctx.actor)
+                if d.stage not in ("won", "lost"))
+    page = window.show_page("deals")
+    dialog = deal_form(page, ctx, deal.client_id, deal)
+    qtbot.addWidget(dialog)
+    dialog.widgets["title"].setText("Поставка столов, новая редакция")
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save()
+    settle(qtbot)
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+    assert deal_service.get_deal(ctx.db, ctx.actor, deal.id).title == \
+        "Поставка столов, новая редакция"
+    window.undo()
+    settle(qtbot)
+    assert errors == []
+    assert deal_service.get_deal(ctx.db, ctx.actor, deal.id).title == deal.title
+    assert "Undone" in window.statusBar().currentMessage()
+    # Edited again, then changed by someone else: the undo is refused, nothing lost.
+    fresh = deal_service.get_deal(ctx.db, ctx.actor, deal.id)
+    dialog = deal_form(page, ctx, deal.client_id, fresh)
+    qtbot.addWidget(dialog)
+    dialog.widgets["title"].setText("Моя правка")
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save()
+    settle(qtbot)
+    theirs = deal_service.get_deal(ctx.db, ctx.actor, deal.id)
+    deal_service.update_deal(ctx.db, ctx.actor, deal.id, {"title": "Чужая правка"},
+                             theirs.version)
+    window.undo()
+    settle(qtbot)
+    assert len(errors) == 1 and isinstance(errors[0], ConflictError)
+    assert deal_service.get_deal(ctx.db, ctx.actor, deal.id).title == "Чужая правка"

@@ -233,3 +233,43 @@ def test_global_search_finds_products_and_notes_and_opens_them(
     assert forms and forms[-1].windowTitle() == "Product"
     for form in forms:
         form.close()
+
+
+def test_spend_notes_and_training_are_corrected_or_removed_from_their_rows(
+        window_for: Any, qtbot: Any, demo_db: Database, errors: list[BaseException]) -> None:
+    from salesdesk.services import market, planning, training
+
+    window = window_for("head")
+    head = login(demo_db, "head", DEMO_PASSWORD)
+    strategy = window.show_page("strategy")
+    settle(qtbot)
+    entry = strategy.spend.record(0)
+    from salesdesk_ui.forms import FormDialog
+
+    strategy.edit_spend(entry)
+
+    form = strategy.findChildren(FormDialog)[-1]
+    form.widgets["amount"].setText("12,345.00")
+    form.widgets["amount"].editingFinished.emit()
+    with qtbot.waitSignal(form.sig_saved, timeout=10_000):
+        form.save()
+    settle(qtbot)
+    assert any(s.id == entry.id and s.amount == Decimal("12345.00")
+               for s in planning.list_spend(demo_db, head))
+    market_page = window.show_page("market")
+    settle(qtbot)
+    note = market_page.notes.record(0)
+    market_page.show_note(note)
+    form = market_page.findChildren(FormDialog)[-1]
+    form.widgets["title"].setText("Комус снова снизил цены")
+    with qtbot.waitSignal(form.sig_saved, timeout=10_000):
+        form.save()
+    settle(qtbot)
+    assert any(n.title == "Комус снова снизил цены" for n in market.list_notes(demo_db, head))
+    team = window.show_page("team")
+    settle(qtbot)
+    item = team.training_model.record(0)
+    team.delete_training(item)
+    settle(qtbot)
+    assert errors == []
+    assert item.id not in {t.id for t in training.list_training(demo_db, head)}

@@ -15,7 +15,7 @@ from salesdesk.domain import (
     label,
     vat_rate_label,
 )
-from salesdesk.i18n import _
+from salesdesk.i18n import _, format_date
 from salesdesk.services import (
     activities,
     clients,
@@ -70,9 +70,35 @@ def client_form(parent: QWidget, ctx: AppContext, record: clients.ClientRecord |
                         fields, initial, save, reload if record else None,
                         changes={"clients"})
     _offer_existing(dialog, parent)
+    if record is not None:
+        _undoable(dialog, ctx, "clients", record, record.name, clients.update_client)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
+
+
+def _undoable(dialog: FormDialog, ctx: AppContext, kind: str, record: Any, title: str,
+              update: Callable[..., Any]) -> None:
+    """After an edit is saved, tell the main window how to put the old values back:
+    ``update(db, actor, id, old values, version)``, the service's own edit, over the
+    version just saved (a change someone made since is refused, never overwritten)."""
+    start = dict(dialog._initial)
+
+    def saved(result: Any) -> None:
+        after = dialog.values()
+        before = {key: start.get(key) for key, value in after.items()
+                  if key in start and value != start.get(key)}
+        saved_record = getattr(result, "client", result)  # a client's save says more
+        version = getattr(saved_record, "version", None)
+        window = dialog.parentWidget()
+        while window is not None and not hasattr(window, "edited"):
+            window = window.parentWidget()
+        if window is None or not before or version is None:
+            return
+        window.edited(kind, title, lambda: update(ctx.db, ctx.actor, record.id, before,
+                                                  version))
+
+    dialog.sig_saved.connect(saved)
 
 
 def _offer_existing(dialog: FormDialog, parent: QWidget) -> None:
@@ -114,6 +140,8 @@ def contact_form(parent: QWidget, ctx: AppContext, client_id: Any,
                                        None if dialog.force_overwrite else record.version)
 
     dialog = FormDialog(parent, _("Contact"), fields, initial, save, changes={"contacts"})
+    if record is not None:
+        _undoable(dialog, ctx, "contacts", record, record.name, contacts.update_contact)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -140,6 +168,9 @@ def activity_form(parent: QWidget, ctx: AppContext, client_id: Any,
 
     dialog = FormDialog(parent, _("Activity"), fields, initial, save,
                         changes={"activities"})
+    if record is not None:
+        _undoable(dialog, ctx, "activities", record, format_date(record.date),
+                  activities.update_activity)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -183,6 +214,16 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
     dialog = FormDialog(parent, _("New deal") if record is None else _("Edit deal"), fields,
                         initial, save, reload if record else None,
                         changes={"deals", "clients"})
+    if record is not None:
+        def put_back_deal(db: Any, actor: Any, deal_id: Any, before: dict[str, Any],
+                          version: int) -> Any:
+            values = dict(before)
+            if "competitor_id" in values:
+                return deals.update_deal(db, actor, deal_id, values, version,
+                                         competitor_id=values.pop("competitor_id"))
+            return deals.update_deal(db, actor, deal_id, values, version)
+
+        _undoable(dialog, ctx, "deals", record, record.title, put_back_deal)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -216,6 +257,8 @@ def task_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
                                  None if dialog.force_overwrite else record.version)
 
     dialog = FormDialog(parent, _("Task"), fields, initial, save, changes={"tasks"})
+    if record is not None:
+        _undoable(dialog, ctx, "tasks", record, record.title, tasks.update_task)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -242,6 +285,9 @@ def delivery_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None
 
     dialog = FormDialog(parent, _("Delivery"), fields, initial, save,
                         changes={"deliveries"})
+    if record is not None:
+        _undoable(dialog, ctx, "deliveries", record, record.description,
+                  deliveries.update_delivery)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -272,6 +318,8 @@ def product_form(parent: QWidget, ctx: AppContext,
 
     dialog = FormDialog(parent, _("Product"), fields, initial, None if read_only else save,
                         changes={"products"})
+    if record is not None and not read_only:
+        _undoable(dialog, ctx, "products", record, record.name, products.update_product)
     if read_only:
         dialog.save_button.hide()
     if on_saved:

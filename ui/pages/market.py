@@ -188,9 +188,15 @@ class MarketPage(Page):
         dialog.open()
 
     def show_note(self, note: market.MarketNoteRecord) -> None:
-        """Read a note."""
-        fields = [FormField("title", _("Title"), read_only=True),
-                  FormField("text", _("Text"), "multiline", read_only=True)]
-        dialog = FormDialog(self, note.title, fields, {"title": note.title, "text": note.text})
-        dialog.save_button.hide()
+        """Read a note; managers and the head correct it (over its version only)."""
+        editable = self.ctx.can_manage
+        fields = [FormField("title", _("Title"), required=True, read_only=not editable),
+                  FormField("text", _("Text"), "multiline", read_only=not editable)]
+        save = (lambda v: market.update_note(self.ctx.db, self.ctx.actor, note.id, v,
+                                             note.version)) if editable else None
+        dialog = FormDialog(self, note.title, fields, {"title": note.title, "text": note.text},
+                            save, changes={"market"})
+        if save is None:
+            dialog.save_button.hide()
+        dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()

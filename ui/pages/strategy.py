@@ -104,6 +104,9 @@ class StrategyPage(Page):
             self.views[name] = view
             box.addWidget(view)
             grid.addWidget(panel, index // 2, index % 2)
+        if ctx.is_head:
+            self.views["spend"].doubleClicked.connect(
+                lambda i: self.edit_spend(self.spend.record(i.row())))
         self.views["key_clients"].doubleClicked.connect(
             lambda i: self.open_record("client", self.key_clients.record(i.row()).id))
         self.layout_.addLayout(grid, 1)
@@ -121,7 +124,9 @@ class StrategyPage(Page):
                 return [RowAction(_("Remove"), lambda _r: self.remove_priority(),
                                   "mdi6.delete-outline")]
             if table == "spend":
-                return [RowAction(_("Delete"), lambda _r: self.delete_spend(),
+                return [RowAction(_("Edit"), self.edit_spend, "mdi6.pencil-outline",
+                                  default=True),
+                        RowAction(_("Delete"), lambda _r: self.delete_spend(),
                                   "mdi6.delete-outline")]
             return []
         return actions
@@ -179,6 +184,21 @@ class StrategyPage(Page):
         dialog = FormDialog(self, _("Marketing spend"), fields,
                             {"date": clock.today().replace(day=1)},
                             lambda v: planning.add_spend(self.ctx.db, self.ctx.actor, v),
+                            changes={"spend"})
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
+
+    def edit_spend(self, record: Any) -> None:
+        """Correct a spend entry (the head); a stale edit is refused, not overwritten."""
+        fields = [FormField("date", _("Date"), "date", required=True),
+                  FormField("channel", _("Channel"), "combo", required=True,
+                            suggestions=self.ctx.lookups.channels),
+                  FormField("amount", _("Amount"), "money", required=True),
+                  FormField("note", _("Note"))]
+        dialog = FormDialog(self, _("Marketing spend"), fields,
+                            {f.key: getattr(record, f.key) for f in fields},
+                            lambda v: planning.update_spend(self.ctx.db, self.ctx.actor,
+                                                            record.id, v, record.version),
                             changes={"spend"})
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()

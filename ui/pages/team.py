@@ -334,7 +334,8 @@ class TeamPage(Page):
         enable_sorting(self.training_view, self.training_model)
         attach_row_menu(self.training_view, self.training_model.record, lambda _t: [
             RowAction(_("Done / not done"), lambda _i: self.tick(), "mdi6.check"),
-            *([RowAction(_("Review…"), lambda _i: self.review(), "mdi6.comment-check-outline")]
+            *([RowAction(_("Review…"), lambda _i: self.review(), "mdi6.comment-check-outline"),
+               None, RowAction(_("Delete…"), self.delete_training, "mdi6.delete-outline")]
               if self.ctx.can_manage else [])])
         box.addWidget(self.training_view)
         return tab
@@ -349,6 +350,13 @@ class TeamPage(Page):
         if item is not None:
             Op(self, training.tick_training, self.ctx.db, self.ctx.actor, item.id,
                item.done_on is None, changes={"training"}).success(lambda _r: self.refresh()).run()
+
+    def delete_training(self, item: training.TrainingRecord) -> None:
+        """Remove a checklist item (who may assign it may remove it)."""
+        if QMessageBox.question(self, _("Delete"), _("Delete «{title}»?").format(
+                title=item.title)) == QMessageBox.StandardButton.Yes:
+            Op(self, training.delete_training, self.ctx.db, self.ctx.actor, item.id,
+               changes={"training"}).success(lambda _r: self.refresh()).run()
 
     def assign(self) -> None:
         """A checklist item for a team member."""
