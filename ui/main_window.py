@@ -186,6 +186,9 @@ class MainWindow(QMainWindow):
         """Keep what every page shares current: the lookups, the sync badge."""
         from .lookups import LOOKUP_KINDS, load_lookups
 
+        if not self.isVisible():
+            return  # a window closed at sign-out or a language switch: nobody to show it
+
         if kinds & LOOKUP_KINDS:
             Op(self, load_lookups, self.ctx.db, self.ctx.actor, busy=False) \
                 .success(self._lookups_read).run()

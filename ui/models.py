@@ -262,7 +262,8 @@ class LazyTableModel(RecordTableModel):
         return self.count(), self.fetch(0, self.PAGE, self.sort_key, self.descending)
 
     def refresh_now(self) -> None:
-        """The same, synchronously (first paint and tests)."""
+        """The same, on the calling thread: for the benchmarks, which time the query
+        without the hop to the worker (the window itself never calls it)."""
         self._generation += 1
         self._reloaded(self._generation, self._first_page())
 

@@ -181,6 +181,8 @@ def test_card_ages_use_one_unit(window_for: Any, qtbot: Any) -> None:
     ages = {card_age(page.columns[s].item(r).data(Qt.ItemDataRole.UserRole))
             for s in ("new", "qualified") for r in range(page.columns[s].count())}
     assert ages and all(a.endswith(" d.") for a in ages)
+    item = page.columns["new"].item(0)
+    assert item.toolTip().endswith(card_age(item.data(Qt.ItemDataRole.UserRole)))
 
 
 def test_weighted_sum_is_a_stage_total_times_its_probability() -> None:

@@ -469,7 +469,9 @@ class DealsPage(Page):
             for deal in column.deals:
                 item = QListWidgetItem()
                 item.setData(Qt.ItemDataRole.UserRole, deal)
-                item.setToolTip(f"{deal.title}\n{deal.client_name}\n{format_money(deal.amount)}")
+                # The age is on the card where it fits, and always here.
+                item.setToolTip(f"{deal.title}\n{deal.client_name}\n{format_money(deal.amount)}"
+                                f" · {card_age(deal)}")
                 lst.addItem(item)
             title = self.column_titles[column.stage]
             weighted = ""
