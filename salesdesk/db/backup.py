@@ -146,7 +146,7 @@ def check_backup_file(path: Path) -> str:
         preflight_sqlite_file,
         read_only_connection,
     )
-    from salesdesk.db.schema import missing_tables
+    from salesdesk.db.schema import missing_tables, unexpected_triggers
 
     path = Path(path)
     if not path.is_file():
@@ -171,6 +171,12 @@ def check_backup_file(path: Path) -> str:
         if conn.execute("SELECT count(*) FROM company").fetchone()[0] == 0:
             raise DatabaseError(_("{path} holds no company: it is not a usable backup.")
                                 .format(path=path))
+        strangers = unexpected_triggers(dict(conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()))
+        if strangers:
+            raise DatabaseError(_("{path} holds a trigger SalesDesk does not make "
+                                  "({name}); it was not restored.").format(
+                path=path, name=strangers[0]))
         damage = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if damage != ["ok"]:
             raise DatabaseError(_("{path} is damaged (integrity check failed); it cannot be "

@@ -5,8 +5,8 @@ revision is compared with these constants; Alembic is loaded only to upgrade. A 
 checks they match the migration scripts.
 """
 
-HEAD = "0005"
-KNOWN = ("0001", "0002", "0003", "0004", "0005")
+HEAD = "0006"
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -21,6 +21,7 @@ TABLES: dict[str, frozenset[str]] = {
     "0003": _BASE_TABLES | _SYNC_TABLES,
     "0004": _BASE_TABLES | _SYNC_TABLES,
     "0005": _BASE_TABLES | _SYNC_TABLES,
+    "0006": _BASE_TABLES | _SYNC_TABLES,  # (SQLite's search index is not checked here)
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is
@@ -31,3 +32,35 @@ def missing_tables(revision: str | None, present: set[str]) -> list[str]:
     """The tables of ``revision`` that ``present`` lacks (all of them for an unknown one)."""
     expected = TABLES.get(revision or "", frozenset())
     return sorted(expected - present)
+
+
+_WHOSE = "(SELECT fts_rowid FROM clients_fts_keys WHERE client_id = old.id)"
+
+SEARCH_TRIGGERS = {
+    "clients_fts_insert": (
+        "CREATE TRIGGER clients_fts_insert AFTER INSERT ON clients BEGIN "
+        "INSERT INTO clients_fts(search_text, client_id) VALUES (new.search_text, new.id); "
+        "INSERT INTO clients_fts_keys(client_id, fts_rowid) VALUES (new.id, "
+        "last_insert_rowid()); END"),
+    "clients_fts_delete": (
+        "CREATE TRIGGER clients_fts_delete AFTER DELETE ON clients BEGIN "
+        f"DELETE FROM clients_fts WHERE rowid = {_WHOSE}; "
+        "DELETE FROM clients_fts_keys WHERE client_id = old.id; END"),
+    "clients_fts_update": (
+        "CREATE TRIGGER clients_fts_update AFTER UPDATE OF search_text ON clients BEGIN "
+        f"UPDATE clients_fts SET search_text = new.search_text WHERE rowid = {_WHOSE}; END"),
+}
+"""The only triggers a SalesDesk SQLite database holds (from revision 0006: the client
+search index's). A backup with any other trigger is refused: a trigger runs SQL on every
+write, and a file is a stranger's until checked. A test holds this equal to what the
+migration makes."""
+
+
+def unexpected_triggers(found: dict[str, str | None]) -> list[str]:
+    """The names of ``found`` triggers (name -> SQL) that are not SalesDesk's own."""
+    def normal(sql: str | None) -> str:
+        return " ".join((sql or "").split())
+
+    return sorted(name for name, sql in found.items()
+                  if normal(SEARCH_TRIGGERS.get(name)) != normal(sql))
+

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, asc, desc, func, or_, select
+from sqlalchemy import Select, asc, desc, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from salesdesk import policy, registry
@@ -393,12 +393,45 @@ def client_duplicates(db: Database, actor: Actor,
                                exclude=client.id)
 
 
+def text_matches(session: Session, fragment: str) -> Any:
+    """Clients whose ``search_text`` holds ``fragment`` (already a :func:`search_key`).
+
+    On SQLite a fragment of three characters or more is looked up in the trigram index
+    (migration 0006) instead of reading every client; PostgreSQL's planner uses its
+    trigram index for the ``LIKE`` by itself. Shorter fragments are a scan either way:
+    a trigram index cannot answer them.
+    """
+    like = Client.search_text.like(f"%{_escape_like(fragment)}%", escape="\\")
+    if not _uses_index(session, fragment):
+        return like
+    phrase = '"' + fragment.replace('"', '""') + '"'
+    return Client.id.in_(text(
+        "SELECT client_id FROM clients_fts WHERE clients_fts MATCH :phrase").bindparams(
+        phrase=phrase))
+
+
+def _uses_index(session: Session, fragment: str) -> bool:
+    return len(fragment) >= 3 and session.get_bind().dialect.name == "sqlite"
+
+
+def live_matching(session: Session, fragment: str) -> list[Any]:
+    """Live clients whose search text holds ``fragment`` (a :func:`search_key`), as
+    WHERE clauses that let the plan start from the index's matches."""
+    live: Any = Client.deleted_at.is_(None)
+    if _uses_index(session, fragment):
+        # SQLite would otherwise walk every live client in name order and test each
+        # against the index's answer; "+" keeps the (deleted_at, name) index out of it,
+        # so the plan starts from the matches and looks each client up by its key.
+        live = text("+clients.deleted_at IS NULL")
+    return [live, text_matches(session, fragment)]
+
+
 def _conditions(ctx: Ctx, query: ClientQuery) -> list[Any]:
     """The WHERE clauses of a client query (shared by the page and the count)."""
-    conditions: list[Any] = [Client.deleted_at.is_(None), policy.visible(ctx, Client)]
-    if query.text and query.text.strip():
-        key = search_key(query.text)
-        conditions.append(Client.search_text.like(f"%{_escape_like(key)}%", escape="\\"))
+    key = search_key(query.text) if query.text and query.text.strip() else ""
+    conditions: list[Any] = ([*live_matching(ctx.session, key)] if key
+                             else [Client.deleted_at.is_(None)])
+    conditions.append(policy.visible(ctx, Client))
     if query.segment:
         conditions.append(Client.segment == query.segment)
     if query.owner_id:

@@ -26,7 +26,7 @@ from salesdesk.db.models import (
 from salesdesk.domain import ACTIVITY_KIND_LABELS, DOCUMENT_KIND_LABELS, STAGE_LABELS, label
 from salesdesk.i18n import format_date, format_money
 from salesdesk.services.base import reading
-from salesdesk.services.clients import _escape_like, search_key
+from salesdesk.services.clients import _escape_like, live_matching, search_key
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,12 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
     fragment = (text or "").strip()
     if len(fragment) < 2:
         return []
-    key = f"%{_escape_like(search_key(fragment))}%"
     hits: list[Hit] = []
     with reading(db, actor) as ctx:
         session = ctx.session
         for client in session.scalars(
-                select(Client).where(Client.deleted_at.is_(None), policy.visible(ctx, Client),
-                                     Client.search_text.like(key, escape="\\"))
+                select(Client).where(*live_matching(session, search_key(fragment)),
+                                     policy.visible(ctx, Client))
                 .order_by(Client.name_norm).limit(limit)):
             hits.append(Hit("client", client.id, client.id, client.name,
                             " · ".join(x for x in (client.inn, client.city, client.phone) if x)))
