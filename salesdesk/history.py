@@ -47,6 +47,10 @@ REFERENCES: dict[str, Any] = {
 }
 """Columns that hold another record's id, and the table whose name shows instead."""
 
+ROLE_REFERENCES = frozenset({"owner_id", "assignee_id", "manager_id", "author_id",
+                             "created_by"})
+"""References to a person whose field label names the part they play."""
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -169,13 +173,13 @@ def describe(session: Session, entries: list[AuditEntry],
                 continue
             if entry.entity not in registry.KINDS:
                 continue
-            title = _(registry.label(entry.entity, key))
-            if key in REFERENCES:  # it shows the record's name, not its id
-                title = _(registry.kind_label(REFERENCES[key].__tablename__)) \
-                    if key not in ("owner_id", "assignee_id", "manager_id", "author_id",
-                                   "created_by") else title
+            # A reference shows the record's name, so it is labelled by its kind
+            # ("Client", not "Client id"); a person's own label says their part ("Owner").
+            title = (registry.kind_label(REFERENCES[key].__tablename__)
+                     if key in REFERENCES and key not in ROLE_REFERENCES
+                     else registry.label(entry.entity, key))
             changes.append(FieldChange(
-                title,
+                _(title),
                 _value(entry.entity, key, pair[0], names),
                 _value(entry.entity, key, pair[1], names)))
         action = ACTION_LABELS.get(entry.action)

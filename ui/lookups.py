@@ -9,7 +9,8 @@ background when a write changes what it lists (see :mod:`salesdesk_ui.changes`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,17 @@ from salesdesk import clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 
-LOOKUP_KINDS = frozenset({"users", "market", "products", "clients", "spend"})
-"""The kinds of change after which the lookups are read again."""
+PARTS_OF = {"users": ("users",), "market": ("competitors",), "products": ("products",),
+            "clients": ("client_values", "channels"), "spend": ("channels",)}
+"""Which lists a write of each kind of record changes (the others are not read again)."""
+
+LOOKUP_KINDS = frozenset(PARTS_OF)
+"""The kinds of change after which some of the lookups are read again."""
+
+
+def parts_for(kinds: Iterable[str]) -> list[str]:
+    """The lists of :class:`Lookups` that a change of ``kinds`` makes stale."""
+    return sorted({part for kind in kinds for part in PARTS_OF.get(kind, ())})
 
 
 @dataclass(frozen=True)
@@ -48,17 +58,28 @@ class Lookups:
         return next((u for u in self.users if u.login == login), None)
 
 
-def load_lookups(db: Database, actor: Actor) -> Lookups:
-    """Read every list of :class:`Lookups` (runs on the worker)."""
+def _readers() -> dict[str, Callable[[Database, Actor], Any]]:
     from salesdesk.services import clients, market, planning, products, users
     from salesdesk.services.reports import report_months
 
-    return Lookups(
-        users=users.list_users(db, actor),
-        competitors=market.list_competitors(db, actor),
-        products=products.list_products(db, actor),
-        client_values=clients.filter_values(db, actor),
-        channels=planning.channels(db, actor),
-        report_months=(report_months(db, actor, clock.today())
-                       if actor.role in ("head", "manager") else []),
-    )
+    return {
+        "users": users.list_users,
+        "competitors": market.list_competitors,
+        "products": products.list_products,
+        "client_values": clients.filter_values,
+        "channels": planning.channels,
+        "report_months": lambda db, actor: (report_months(db, actor, clock.today())
+                                            if actor.role in ("head", "manager") else []),
+    }
+
+
+def read_parts(db: Database, actor: Actor, parts: Iterable[str]) -> dict[str, Any]:
+    """Read some of the lists (runs on the worker): name -> value, for
+    :func:`dataclasses.replace` on the context's copy."""
+    readers = _readers()
+    return {part: readers[part](db, actor) for part in parts}
+
+
+def load_lookups(db: Database, actor: Actor) -> Lookups:
+    """Read every list of :class:`Lookups` (runs on the worker)."""
+    return Lookups(**read_parts(db, actor, [f.name for f in fields(Lookups)]))

@@ -184,19 +184,21 @@ class MainWindow(QMainWindow):
 
     def _changed(self, kinds: frozenset[str], _source: Any) -> None:
         """Keep what every page shares current: the lookups, the sync badge."""
-        from .lookups import LOOKUP_KINDS, load_lookups
+        from .lookups import parts_for, read_parts
 
         if not self.isVisible():
             return  # a window closed at sign-out or a language switch: nobody to show it
-
-        if kinds & LOOKUP_KINDS:
-            Op(self, load_lookups, self.ctx.db, self.ctx.actor, busy=False) \
+        parts = parts_for(kinds)
+        if parts:  # only the lists the write touched (a client save: not the people)
+            Op(self, read_parts, self.ctx.db, self.ctx.actor, parts, busy=False) \
                 .success(self._lookups_read).run()
         if kinds & {"conflicts", "deals", "clients"}:
             self.load_sync_badge()
 
-    def _lookups_read(self, lookups: Any) -> None:
-        self.ctx.lookups = lookups
+    def _lookups_read(self, parts: dict[str, Any]) -> None:
+        from dataclasses import replace
+
+        self.ctx.lookups = replace(self.ctx.lookups, **parts)
 
     # --- frame ----------------------------------------------------------------------------
 

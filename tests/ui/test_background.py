@@ -154,3 +154,22 @@ def test_unknown_kinds_of_change_are_refused() -> None:
 
     with pytest.raises(ValueError, match="unknown kinds"):
         hub().announce({"client"})
+
+
+def test_a_write_reads_again_only_the_lists_it_touched(window_for: Any, qtbot: Any,
+                                                       demo_db: Database) -> None:
+    from salesdesk.services import products
+    from salesdesk_ui.lookups import parts_for
+    from salesdesk_ui.worker import Op
+
+    assert parts_for({"clients"}) == ["channels", "client_values"]
+    assert parts_for({"deals", "tasks"}) == []
+    window = window_for("head")
+    head = login(demo_db, "head", DEMO_PASSWORD)
+    people = window.ctx.lookups.users
+    Op(None, products.create_product, demo_db, head, {"name": "Шкаф-купе", "price": "9900"},
+       changes={"products"}).run()
+    settle(qtbot)
+    settle(qtbot)
+    assert "Шкаф-купе" in {p.name for p in window.ctx.lookups.products}
+    assert window.ctx.lookups.users is people  # not read again

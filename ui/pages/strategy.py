@@ -174,13 +174,17 @@ class StrategyPage(Page):
                changes={"strategy"}) \
                 .success(lambda _r: self.refresh()).run()
 
+    def _spend_fields(self) -> list[FormField]:
+        """The form of a spend entry (new or corrected)."""
+        return [FormField("date", _("Date"), "date", required=True),
+                FormField("channel", _("Channel"), "combo", required=True,
+                          suggestions=self.ctx.lookups.channels),
+                FormField("amount", _("Amount"), "money", required=True),
+                FormField("note", _("Note"))]
+
     def add_spend(self) -> None:
         """Money spent on a channel (the head)."""
-        fields = [FormField("date", _("Date"), "date", required=True),
-                  FormField("channel", _("Channel"), "combo", required=True,
-                            suggestions=self.ctx.lookups.channels),
-                  FormField("amount", _("Amount"), "money", required=True),
-                  FormField("note", _("Note"))]
+        fields = self._spend_fields()
         dialog = FormDialog(self, _("Marketing spend"), fields,
                             {"date": clock.today().replace(day=1)},
                             lambda v: planning.add_spend(self.ctx.db, self.ctx.actor, v),
@@ -190,11 +194,7 @@ class StrategyPage(Page):
 
     def edit_spend(self, record: Any) -> None:
         """Correct a spend entry (the head); a stale edit is refused, not overwritten."""
-        fields = [FormField("date", _("Date"), "date", required=True),
-                  FormField("channel", _("Channel"), "combo", required=True,
-                            suggestions=self.ctx.lookups.channels),
-                  FormField("amount", _("Amount"), "money", required=True),
-                  FormField("note", _("Note"))]
+        fields = self._spend_fields()
         dialog = FormDialog(self, _("Marketing spend"), fields,
                             {f.key: getattr(record, f.key) for f in fields},
                             lambda v: planning.update_spend(self.ctx.db, self.ctx.actor,

@@ -237,15 +237,10 @@ class WorkPage(Page):
         """Tick the selected task done."""
         index = self.task_view.currentIndex()
         if index.isValid():
-            record = self.task_model.record(index.row())
-            Op(self, tasks.set_task_done, self.ctx.db, self.ctx.actor, record.id, True,
-               changes={"tasks"}) \
-                .success(lambda _r: self.refresh()).run()
+            self._set_done(self.task_model.record(index.row()), True)
 
     def mark_delivered(self) -> None:
         """Record the selected delivery as delivered today."""
         index = self.delivery_view.currentIndex()
         if index.isValid():
-            record = self.delivery_model.record(index.row())
-            Op(self, deliveries.mark_delivered, self.ctx.db, self.ctx.actor, record.id,
-               clock.today(), changes={"deliveries"}).success(lambda _r: self.refresh()).run()
+            self._delivered(self.delivery_model.record(index.row()))
