@@ -56,6 +56,17 @@ write, and a file is a stranger's until checked. A test holds this equal to what
 migration makes."""
 
 
+SEARCH_FILL = (
+    "DELETE FROM clients_fts",
+    "DELETE FROM clients_fts_keys",
+    "INSERT INTO clients_fts(search_text, client_id) SELECT search_text, id FROM clients",
+    "INSERT INTO clients_fts_keys(client_id, fts_rowid) SELECT client_id, rowid "
+    "FROM clients_fts",
+)
+"""The statements that (re)fill the client search index from ``clients`` in one pass
+(the migration's own, and a bulk load's after it paused the triggers)."""
+
+
 def unexpected_triggers(found: dict[str, str | None]) -> list[str]:
     """The names of ``found`` triggers (name -> SQL) that are not SalesDesk's own."""
     def normal(sql: str | None) -> str:

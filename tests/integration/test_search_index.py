@@ -168,3 +168,29 @@ def test_a_backup_with_a_trigger_of_its_own_is_refused(office: Office, tmp_path:
     from tests.conftest import PASSWORD
 
     assert login(office.db, "rep1", PASSWORD).role == "rep"  # nothing was restored
+
+
+def test_a_demo_loaded_in_bulk_has_a_full_index_and_its_triggers(tmp_path: Path) -> None:
+    """The demo pauses the triggers for its bulk load and fills the index after it: every
+    client is found, and the triggers are back for the writes that follow."""
+    from salesdesk.auth import login
+    from salesdesk.db.migrate import open_database
+    from salesdesk.db.schema import SEARCH_TRIGGERS
+    from salesdesk.demo import DEMO_PASSWORD, build_demo
+
+    db = open_database(tmp_path / "demo.db", create=True)
+    build_demo(db, seed=3, size="small")
+    head = login(db, "head", DEMO_PASSWORD)
+    with db.read() as session:
+        names = session.execute(select(Client.name).where(
+            Client.deleted_at.is_(None))).scalars().all()
+        triggers = {name for (name,) in session.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+        indexed = session.execute(text("SELECT count(*) FROM clients_fts")).scalar_one()
+    assert triggers == set(SEARCH_TRIGGERS)
+    assert indexed == len(names) > 0
+    for name in names[:25]:
+        assert count_clients(db, head, ClientQuery(text=name)) >= 1, name
+    made = clients.create_client(db, head, {"name": "Жужелица после демо"}).client
+    assert _listed(db, head, "жужелица после") == {made.id}
+    db.dispose()
