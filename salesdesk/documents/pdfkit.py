@@ -7,6 +7,8 @@ out the same words on any computer.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +22,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFObjectReference
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from salesdesk.assets import resource_path
 from salesdesk.i18n import Tr
@@ -173,19 +176,92 @@ def short_name(full: str | None) -> str:
     return full
 
 
-def logo_flowable(data: bytes | None, max_width: float, max_height: float) -> Flowable | None:
-    """The company's logo scaled into a box, or ``None``."""
-    if not data:
-        return None
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image decoded and encoded for PDF once, drawn into any number of documents."""
+
+    width: int
+    height: int
+    xobject: Any
+    """reportlab's image XObject (its compressed pixels and soft mask), copied into each
+    document that draws it."""
+
+
+@lru_cache(maxsize=16)
+def prepared_image(data: bytes) -> PreparedImage | None:
+    """``data`` (PNG or JPEG bytes) ready to draw, or ``None`` if it cannot be read.
+
+    Kept for the process: an office prints every invoice with the same logo, stamp and
+    signatures, and decoding a 600-pixel PNG, splitting its transparency off and
+    compressing both again took longer than laying the invoice out.
+    """
     from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
 
     try:
         reader = ImageReader(io.BytesIO(data))
         width, height = reader.getSize()
-    except Exception:  # a damaged logo must not stop an invoice
+        # The name reportlab itself would give it (a digest of the pixels and the mask).
+        name = "sd" + hashlib.sha256(data).hexdigest()[:24]
+        xobject = PDFImageXObject(name, reader, mask="auto")
+    except Exception:  # a damaged image must not stop an invoice
         return None
-    scale = min(max_width / width, max_height / height)
-    return Image(io.BytesIO(data), width=width * scale, height=height * scale)
+    return PreparedImage(width, height, xobject)
+
+
+def draw_prepared(canvas: Canvas, image: PreparedImage, x: float, y: float, width: float,
+                  height: float) -> None:
+    """Draw ``image`` into the box: its XObject is added to the document the first time
+    (as ``canvas.drawImage`` does, without decoding and compressing it again)."""
+    document = canvas._doc
+    reg_name = document.getXObjectName(image.xobject.name)
+    if not document.idToObject.get(reg_name):
+        # Copies: registering an object in a document writes its name into it, and the
+        # cached one must stay free for the next document (and another thread's).
+        xobject = copy.copy(image.xobject)
+        smask = xobject.__dict__.pop("_smask", None)
+        smask = copy.copy(smask) if smask is not None else None
+        canvas._setXObjects(xobject)
+        document.Reference(xobject, reg_name)
+        document.addForm(xobject.name, xobject)
+        if smask is not None:
+            mask_name = document.getXObjectName(smask.name)
+            if document.idToObject.get(mask_name):
+                xobject.smask = PDFObjectReference(mask_name)
+            else:
+                canvas._setXObjects(smask)
+                xobject.smask = document.Reference(smask, mask_name)
+    canvas._currentPageHasImages = 1
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{reg_name} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(image.xobject.name)  # the page's resources name it
+
+
+class Picture(Flowable):
+    """An image drawn at a given size with its transparency kept."""
+
+    def __init__(self, image: PreparedImage, width: float, height: float) -> None:
+        super().__init__()
+        self.image = image
+        self.width, self.height = width, height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        draw_prepared(self.canv, self.image, 0, 0, self.width, self.height)
+
+
+def logo_flowable(data: bytes | None, max_width: float, max_height: float) -> Flowable | None:
+    """The company's logo scaled into a box, or ``None``."""
+    image = prepared_image(data) if data else None
+    if image is None:
+        return None
+    scale = min(max_width / image.width, max_height / image.height)
+    return Picture(image, image.width * scale, image.height * scale)
 
 
 class QRCode(Flowable):
@@ -198,26 +274,53 @@ class QRCode(Flowable):
         self.width = self.height = size
 
     def draw(self) -> None:
-        quiet = 4  # the standard's quiet zone, in modules
-        count = len(self.matrix) + 2 * quiet
-        module = self.size / count
         canvas = self.canv
         canvas.setFillColor(colors.white)
         canvas.rect(0, 0, self.size, self.size, stroke=0, fill=1)
         canvas.setFillColor(colors.black)
         # One path for every dark run of every row: one fill operation, not thousands.
+        # Drawn in module units, so that each run is four small integers (formatting
+        # fractional coordinates took as long as the rest of the invoice).
+        quiet = 4  # the standard's quiet zone, in modules
+        count = len(self.matrix) + 2 * quiet
+        canvas.saveState()
+        canvas.scale(self.size / count, self.size / count)
         path = canvas.beginPath()
-        for row_index, row in enumerate(self.matrix):
-            y = self.size - (row_index + quiet + 1) * module
-            run_start = None
-            for col_index, dark in enumerate([*row, False]):
-                if dark and run_start is None:
-                    run_start = col_index
-                elif not dark and run_start is not None:
-                    x = (run_start + quiet) * module
-                    path.rect(x, y, (col_index - run_start) * module, module)
-                    run_start = None
+        path._code.append(qr_path_code(self.matrix, quiet))
         canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()
+
+
+def qr_path_code(matrix: tuple[tuple[bool, ...], ...], quiet: int) -> str:
+    """The PDF path operators (``x y w h re``, in modules, the origin at the bottom left
+    of the quiet zone) of the dark runs of ``matrix``: rows of the same runs one above
+    the other are one rectangle."""
+    count = len(matrix) + 2 * quiet
+    runs: list[tuple[int, int, int]] = []  # (row, first column, length)
+    for row_index, row in enumerate(matrix):
+        run_start = None
+        for col_index, dark in enumerate((*row, False)):
+            if dark and run_start is None:
+                run_start = col_index
+            elif not dark and run_start is not None:
+                runs.append((row_index, run_start, col_index - run_start))
+                run_start = None
+    # Stack a run onto the same run in the row above it.
+    open_runs: dict[tuple[int, int], list[int]] = {}  # (first, length) -> [top row, rows]
+    rects: list[tuple[int, int, int, int]] = []
+    for row_index, first, length in runs:
+        key = (first, length)
+        above = open_runs.get(key)
+        if above is not None and above[0] + above[1] == row_index:
+            above[1] += 1
+            continue
+        if above is not None:
+            rects.append((above[0], first, length, above[1]))
+        open_runs[key] = [row_index, 1]
+    rects.extend((top, first, length, rows) for (first, length), (top, rows)
+                 in open_runs.items())
+    return " ".join(f"{first + quiet} {count - quiet - top - rows} {length} {rows} re"
+                    for top, first, length, rows in rects)
 
 
 def numbered_canvas(header: Callable[[Canvas, int, int], None]) -> type[Canvas]:

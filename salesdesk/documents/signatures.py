@@ -7,16 +7,14 @@ and the names the way a stamp and a signature do on paper.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from salesdesk.documents.pdfkit import FONT
+from salesdesk.documents.pdfkit import FONT, draw_prepared, prepared_image
 
 SIZE = 8.5
 LINE_MIN = 24 * mm
@@ -94,12 +92,9 @@ class SignatureBlock(Flowable):
 def _image(canvas: object, data: bytes, x: float, y: float, width: float,
            height: float) -> None:
     """An image fitted into a box, bottom-centred, its transparency kept."""
-    try:
-        reader = ImageReader(io.BytesIO(data))
-        pixels_w, pixels_h = reader.getSize()
-    except Exception:  # a damaged image must not stop an invoice
+    image = prepared_image(data)
+    if image is None:  # a damaged image must not stop an invoice
         return
-    scale = min(width / pixels_w, height / pixels_h)
-    w, h = pixels_w * scale, pixels_h * scale
-    canvas.drawImage(reader, x + (width - w) / 2, y, w, h,  # type: ignore[attr-defined]
-                     mask="auto")
+    scale = min(width / image.width, height / image.height)
+    w, h = image.width * scale, image.height * scale
+    draw_prepared(canvas, image, x + (width - w) / 2, y, w, h)  # type: ignore[arg-type]

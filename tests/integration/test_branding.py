@@ -114,6 +114,14 @@ def test_stamp_and_signatures_print_only_on_the_copy_that_asks(office: Office,
     assert _images_in(plain, tmp_path) == 0
     # The stamp and two signatures (each PNG with transparency brings its soft mask).
     assert _images_in(stamped, tmp_path) == 3
+    # The images are decoded once for the process: a second copy draws the same ones,
+    # each page naming what it draws (a viewer finds every image it is told to paint).
+    again = documents.document_pdf(office.db, office.rep1, invoice.id, stamped=True)
+    assert _images_in(again, tmp_path) == 3
+    (tmp_path / "again.pdf").write_bytes(again)
+    shown = subprocess.run(["pdftoppm", "-png", "-r", "30", str(tmp_path / "again.pdf"),
+                            str(tmp_path / "again")], capture_output=True, text=True)
+    assert shown.returncode == 0 and shown.stderr == ""
 
 
 def test_terms_follow_the_document_language(office: Office) -> None:
