@@ -48,6 +48,7 @@ from salesdesk.db.models import (
     TrainingItem,
     User,
 )
+from salesdesk.db.statistics import analyse
 from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, company_full_name
 from salesdesk.fields import digits, normalize_name
@@ -766,6 +767,7 @@ def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | N
                 summary.counts[model.__tablename__] = len(rows)  # type: ignore[attr-defined]
         if extras is not None:
             extras(builder, conn)
+        analyse(conn)  # the planner's statistics for what was just loaded
         head_id = builder.people[0].id
         conn.execute(insert(AuditEntry.__table__), [{
             "id": builder.uid(), "at": clock.utcnow(), "user_id": head_id,

@@ -1012,5 +1012,9 @@ def import_file(db: Database, actor: Actor, kind: str, path: Path,
         if dry_run:
             uow.flush()  # what the database would refuse, it refuses now; then rolled back
         else:
+            if report.created >= 1000:  # the planner's statistics for the new rows
+                from salesdesk.db.statistics import analyse
+
+                analyse(uow.session.connection())
             uow.commit()
     return report

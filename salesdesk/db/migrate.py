@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,4 +264,10 @@ def open_database(path_or_url: str | Path, create: bool = False,
             db.dispose()
             raise DatabaseError(_("Upgrading {name} failed ({reason}); it was left as it was.")
                                 .format(name=path or url, reason=exc)) from exc
+    if not read_only:
+        from salesdesk.db.statistics import keep_current
+
+        # Busy, or a full disk: the plans are slower until the next open, nothing is wrong.
+        with contextlib.suppress(DBAPIError):
+            keep_current(engine)
     return db
