@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -261,6 +262,24 @@ class DashboardPage(Page):
                     self.scope.addItem(user.name, user.login)
             self.scope.currentIndexChanged.connect(lambda *_a: self.refresh())
         self.layout_.addWidget(header)
+        # While the figures load: a moving bar and what is being worked out, and the old
+        # figures greyed out, so that last month's numbers are not read as this year's.
+        self.loading = QWidget()
+        self.loading.setObjectName("loading")
+        loading_row = QHBoxLayout(self.loading)
+        loading_row.setContentsMargins(0, 0, 0, 0)
+        self.loading_bar = QProgressBar()
+        self.loading_bar.setRange(0, 0)  # busy: how long depends on the data
+        self.loading_bar.setTextVisible(False)
+        self.loading_bar.setFixedSize(160, 6)
+        self.loading_text = QLabel("")
+        self.loading_text.setProperty("role", "muted")
+        loading_row.addWidget(self.loading_bar)
+        loading_row.addWidget(self.loading_text)
+        loading_row.addStretch(1)
+        self.loading.hide()
+        self.layout_.addWidget(self.loading)
+        self._loads = 0
         body = QHBoxLayout()
         scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -291,6 +310,7 @@ class DashboardPage(Page):
         self.main.addLayout(self.charts_grid)
         self.main.addStretch(1)
         scroll.setWidget(inner)
+        self.inner = inner
         body.addWidget(scroll, 1)
         body.addWidget(self._today_column())
         self.layout_.addLayout(body, 1)
@@ -401,8 +421,37 @@ class DashboardPage(Page):
 
     def refresh(self) -> None:
         period = self.current_period()
+        self._loads += 1
+        number = self._loads
+        shown, _before = shown_periods(period, self.today)
+        self.loading_text.setText(_("Working out the figures for {period}…").format(
+            period=charts.period_label(shown.start, shown.end, get_language())))
+        self.loading.show()
+        self.inner.setEnabled(False)
+
+        def arrived(data: DashboardData) -> None:
+            if number == self._loads:  # an answer to an older question is dropped
+                self._loaded()
+                self.show_data(data)
+
+        def failed(exc: BaseException) -> None:
+            if number == self._loads:
+                self._loaded()
+            from ..errors import show_error
+
+            show_error(self, exc)
+
         Op(self, load, self.ctx.db, self.ctx.actor, period, self.scope.currentData(),
-           self.today).success(self.show_data).run()
+           self.today, busy=False).success(arrived).failure(failed).run()
+
+    def _loaded(self) -> None:
+        self.loading.hide()
+        self.inner.setEnabled(True)
+
+    @property
+    def is_loading(self) -> bool:
+        """Figures asked for have not arrived yet (the loading bar is up)."""
+        return not self.loading.isHidden()
 
     def show_data(self, data: DashboardData) -> None:
         """Fill cards, charts and the Today column."""
@@ -502,9 +551,9 @@ class DashboardPage(Page):
             "time": lambda: charts.deal_time_histogram(data.parts.durations, lang, sub),
         }
         for slot, canvas in zip(self.slots, self.canvases, strict=True):
-            canvas.show_figure(makers[slot]())
-            if slot == "sales":
-                canvas.mpl_connect("button_press_event", self._sales_clicked)
+            # Made when scrolled into view; a click on a sales bar lists its deals.
+            canvas.show_later(makers[slot],
+                              self._sales_clicked if slot == "sales" else None)
 
     def _sales_clicked(self, event: Any) -> None:
         if self.data is None or event.xdata is None:
