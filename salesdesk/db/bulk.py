@@ -78,6 +78,35 @@ def bulk_insert(conn: Connection, target: Table, rows: Sequence[dict[str, Any]],
         cursor.close()
 
 
+def with_defaults(target: Table, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with every column's Python-side default filled in where a row lacks it
+    (as an ORM insert would), so that all rows have the same keys for
+    :func:`bulk_insert`. Columns without such a default are left to the database."""
+    present: set[str] = set()
+    for row in rows:
+        present |= row.keys()
+    fillers: dict[str, Callable[[], Any]] = {}
+    for col in target.columns:
+        default = col.default
+        if default is None or not (default.is_scalar or default.is_callable):
+            continue
+
+        def fill(default: Any = default) -> Any:
+            return default.arg if default.is_scalar else default.arg(None)
+        fillers[col.key] = fill
+    keys = present | fillers.keys()
+    out = []
+    for row in rows:
+        if row.keys() == keys:
+            out.append(row)
+            continue
+        full = dict(row)
+        for key in keys - row.keys():
+            full[key] = fillers[key]() if key in fillers else None
+        out.append(full)
+    return out
+
+
 class IndexesDropped:
     """``with IndexesDropped(conn, tables): load...`` drops the tables' secondary indexes
     and creates them again on the way out (only for loading into empty tables)."""

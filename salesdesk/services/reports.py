@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
-from salesdesk.documents.monthly_report import ReportData, render_monthly_report
 from salesdesk.i18n import Tr
-from salesdesk.metrics.engine import Period
 from salesdesk.policy import Action
-from salesdesk.services import deliveries, documents, metrics
 from salesdesk.services.base import reading
 from salesdesk.services.company import get_company
+
+if TYPE_CHECKING:
+    from salesdesk.documents.monthly_report import ReportData
+
+# The report's figures and drawing (the metric engine, numpy, matplotlib, reportlab) are
+# imported when a report is made: the window reads the months one can report on at its
+# start, and those 50 MB of libraries are not needed to show a list.
 
 REPORT_DEFAULT_PREVIOUS_UNTIL_DAY = 10
 """During the first ten days of a month the report is of the month just ended."""
@@ -59,6 +64,10 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
                         conclusions: str = "", today: date | None = None,
                         lang: str | None = None) -> ReportData:
     """Gather the report's figures for a month (managers and the head)."""
+    from salesdesk.documents.monthly_report import ReportData
+    from salesdesk.metrics.engine import Period
+    from salesdesk.services import deliveries, documents, metrics
+
     with reading(db, actor) as ctx:
         policy.require(ctx, Action.REPORT_MONTHLY)
     today = today or clock.today()
@@ -103,6 +112,8 @@ def monthly_report_pdf(db: Database, actor: Actor, year: int, month: int,
                        conclusions: str = "", today: date | None = None,
                        lang: str | None = None) -> bytes:
     """The monthly report as a PDF, in the company's document language unless given."""
+    from salesdesk.documents.monthly_report import render_monthly_report
+
     data = monthly_report_data(db, actor, year, month, conclusions, today, lang)
     language = lang or get_company(db, actor).document_language
     return render_monthly_report(data, language)

@@ -96,19 +96,29 @@ def _depth_ok(value: Any, depth: int = 0) -> bool:
     if depth > MAX_DEPTH:
         return False
     if isinstance(value, dict):
-        return all(_depth_ok(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return all(_depth_ok(v, depth + 1) for v in value)
-    return True
+        inner: Any = value.values()
+    elif isinstance(value, list):
+        inner = value
+    else:
+        return True
+    if depth + 1 > MAX_DEPTH:
+        return not value  # its values, even plain ones, would be too deep
+    # Only containers are looked into (most values of a line are plain).
+    return all(_depth_ok(v, depth + 1) for v in inner if isinstance(v, dict | list))
 
 
-def _json(path: Path, text: str, what: str) -> Any:
+def _json(path: Path, text: str, what: str, line: int | None = None) -> Any:
+    """``text`` parsed; ``what`` names it in a refusal (with ``line``'s number: the
+    message is only made for a refusal, not for each of 10,000 good lines)."""
+    def named() -> str:
+        return what.format(n=line) if line is not None else what
+
     try:
         value = json.loads(text)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        raise _damaged(path, f"{what}: {type(exc).__name__}") from None
+        raise _damaged(path, f"{named()}: {type(exc).__name__}") from None
     if not _depth_ok(value):
-        raise _damaged(path, f"{what}: " + _("nested too deep"))
+        raise _damaged(path, f"{named()}: " + _("nested too deep"))
     return value
 
 
@@ -157,12 +167,13 @@ def parse_lines(path: Path, bundle: Bundle, body: bytes) -> list[dict[str, Any]]
     except UnicodeDecodeError as exc:
         raise _damaged(path, type(exc).__name__) from exc
     lines = []
+    label = _("line {n}")  # translated once, filled in only for a refusal
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         if len(line) > MAX_LINE:
             raise _damaged(path, _("line {n} is too long").format(n=number))
-        lines.append(_json(path, line, _("line {n}").format(n=number)))
+        lines.append(_json(path, line, label, number))
     if len(lines) != bundle.manifest.get("count"):
         raise _damaged(path, _("count"))
     bundle.lines = lines

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from salesdesk import policy
 from salesdesk.auth import Actor
+from salesdesk.db.bulk import bulk_insert, with_defaults
 from salesdesk.db.models import (
     AuditEntry,
     ChangeEntry,
@@ -159,6 +160,10 @@ class Merger:
         self._clock_dirty: set[tuple[str, uuid.UUID]] = set()
         self._new: dict[str, list[Any]] = defaultdict(list)
         self._loaded: set[tuple[str, uuid.UUID]] = set()
+        # Records the bundle changes more than once: made here as rows, they are read
+        # back as the session's objects for the changes after their first.
+        self._changed_again: set[tuple[str, uuid.UUID]] = set()
+        self._clients_as_inserted: set[uuid.UUID] = set()
         self._users_changed = False  # a user record changed: scopes are read again
         self._issued_here: set[uuid.UUID] = set()
 
@@ -310,6 +315,12 @@ class Merger:
         whole segment, against the database as it was before the segment and after it.
         """
         here = known_changes(self.session, changes)
+        counted: set[tuple[str, uuid.UUID]] = set()
+        for change in changes:
+            key = (change.entity, change.record_id)
+            if key in counted:
+                self._changed_again.add(key)
+            counted.add(key)
         fresh: list[Incoming] = []
         for change in changes:
             key = (change.origin, change.origin_seq)
@@ -342,9 +353,8 @@ class Merger:
                 "op": c.op, "changes": c.changes, "seen": c.seen, "row": c.row,
                 "at": utcnow()} for c in fresh]
         audit = [audit_row(c) for c in fresh]
-        for start in range(0, len(fresh), 2000):
-            self.conn.execute(insert(ChangeEntry.__table__), log[start:start + 2000])
-            self.conn.execute(insert(AuditEntry.__table__), audit[start:start + 2000])
+        bulk_insert(self.conn, ChangeEntry.__table__, log)
+        bulk_insert(self.conn, AuditEntry.__table__, audit)
         with self.session.no_autoflush:
             self.retotal()
             self.refresh_clients()
@@ -386,7 +396,12 @@ class Merger:
         self.check_visibility("after")
 
     def _insert_new(self) -> None:
-        """Insert the new records a table at a time, parents first."""
+        """Insert the new records a table at a time, parents first, as rows in bulk.
+
+        The ORM's flush of thousands of new objects cost more than the rest of the
+        merge; the rows get the same defaults here (:func:`bulk.with_defaults`). The
+        records that later changes of the bundle touch again are then read back as
+        objects of the session, which the rest of the merge edits and flushes."""
         from salesdesk.db.base import Base
         from salesdesk.services.clients import set_search_columns
 
@@ -399,12 +414,27 @@ class Merger:
                                                     contact.phone))
         for client in self._new.get("clients", []):
             set_search_columns(client, contacts[client.id])
+        again: dict[str, list[uuid.UUID]] = defaultdict(list)
         for table in Base.metadata.sorted_tables:
             objects = self._new.pop(table.name, [])
-            if objects:
-                self.session.add_all(objects)
-                self.session.flush()
+            if not objects:
+                continue
+            names = [c.key for c in table.columns]
+            rows = [{n: obj.__dict__[n] for n in names if n in obj.__dict__}
+                    for obj in objects]
+            bulk_insert(self.conn, table, with_defaults(table, rows))
+            again[table.name] = [obj.id for obj in objects
+                                 if (table.name, obj.id) in self._changed_again]
+            if table.name == "clients":  # their search columns are right as inserted
+                self._clients_as_inserted |= {
+                    obj.id for obj in objects if ("clients", obj.id) not in self._changed_again}
         self._new.clear()
+        for entity, ids in again.items():
+            model: Any = codec.models()[entity]
+            for start in range(0, len(ids), 500):
+                for obj in self.session.scalars(select(model).where(
+                        model.id.in_(ids[start:start + 500]))):
+                    self._objects[(entity, obj.id)] = obj
 
     def _preload(self, changes: list[Incoming]) -> None:
         """Read the records the changes name, and their field clocks, a chunk at a time."""
@@ -451,8 +481,7 @@ class Merger:
                 rows.extend({"entity": entity, "record_id": record_id, "field": name,
                              "hlc": hlc}
                             for name, hlc in self._clock.get((entity, record_id), {}).items())
-        for start in range(0, len(rows), 5000):
-            self.conn.execute(insert(table), rows[start:start + 5000])
+        bulk_insert(self.conn, table, rows)
 
     def apply(self, change: Incoming) -> None:
         """One change, by the rules in the module's docstring."""
@@ -546,7 +575,10 @@ class Merger:
         from salesdesk.db.models import Contact
         from salesdesk.services.clients import refresh_search_texts
 
-        ids = set(self.result.touched.get("clients", ()))
+        # A client made by this merge and not changed again has its columns from its
+        # insert (with its contacts of the same bundle); its contacts' changes below
+        # still bring it back in.
+        ids = set(self.result.touched.get("clients", ())) - self._clients_as_inserted
         contacts = list(self.result.touched.get("contacts", ()))
         for start in range(0, len(contacts), 500):
             ids |= set(self.session.scalars(select(Contact.client_id).where(
