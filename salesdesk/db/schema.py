@@ -5,8 +5,10 @@ revision is compared with these constants; Alembic is loaded only to upgrade. A 
 checks they match the migration scripts.
 """
 
-HEAD = "0006"
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006")
+from salesdesk.db import search_index  # plain strings: no SQLAlchemy is loaded
+
+HEAD = "0007"
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -22,6 +24,7 @@ TABLES: dict[str, frozenset[str]] = {
     "0004": _BASE_TABLES | _SYNC_TABLES,
     "0005": _BASE_TABLES | _SYNC_TABLES,
     "0006": _BASE_TABLES | _SYNC_TABLES,  # (SQLite's search index is not checked here)
+    "0007": _BASE_TABLES | _SYNC_TABLES,
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is
@@ -49,11 +52,12 @@ SEARCH_TRIGGERS = {
     "clients_fts_update": (
         "CREATE TRIGGER clients_fts_update AFTER UPDATE OF search_text ON clients BEGIN "
         f"UPDATE clients_fts SET search_text = new.search_text WHERE rowid = {_WHOSE}; END"),
+    **search_index.triggers(),
 }
 """The only triggers a SalesDesk SQLite database holds (from revision 0006: the client
-search index's). A backup with any other trigger is refused: a trigger runs SQL on every
-write, and a file is a stranger's until checked. A test holds this equal to what the
-migration makes."""
+search index's; from 0007 also those of the index of the other records). A backup with
+any other trigger is refused: a trigger runs SQL on every write, and a file is a
+stranger's until checked. A test holds this equal to what the migrations make."""
 
 
 SEARCH_FILL = (
@@ -62,9 +66,10 @@ SEARCH_FILL = (
     "INSERT INTO clients_fts(search_text, client_id) SELECT search_text, id FROM clients",
     "INSERT INTO clients_fts_keys(client_id, fts_rowid) SELECT client_id, rowid "
     "FROM clients_fts",
+    *search_index.fill_sql(),
 )
-"""The statements that (re)fill the client search index from ``clients`` in one pass
-(the migration's own, and a bulk load's after it paused the triggers)."""
+"""The statements that (re)fill the search indexes from the tables in one pass (the
+migrations' own, and a bulk load's after it paused the triggers)."""
 
 
 def unexpected_triggers(found: dict[str, str | None]) -> list[str]:

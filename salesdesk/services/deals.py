@@ -14,6 +14,7 @@ from salesdesk import clock, policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Competitor, Deal, User
+from salesdesk.db.search_index import found_in
 from salesdesk.db.types import utcnow
 from salesdesk.domain import CLOSED_STAGES, STAGES
 from salesdesk.errors import ValidationError
@@ -23,6 +24,7 @@ from salesdesk.metrics import engine
 from salesdesk.metrics.sqlfuncs import msum
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import apply, check_version, get_record, reading, writing
+from salesdesk.services.clients import search_key, text_matches
 
 DEAL_FIELDS: dict[str, Field] = registry.spec("deals")
 """The fields the service checks (declared in :mod:`salesdesk.registry`)."""
@@ -217,8 +219,9 @@ def _filtered(ctx: Ctx, query: DealQuery) -> Select[Any]:
             .where(Deal.deleted_at.is_(None), Client.deleted_at.is_(None),
                    policy.visible(ctx, Deal)))
     if query.text and query.text.strip():
-        key = f"%{query.text.strip().casefold()}%"
-        stmt = stmt.where(Client.search_text.like(key) | Deal.title.like(f"%{query.text.strip()}%"))
+        typed = query.text.strip()
+        stmt = stmt.where(text_matches(ctx.session, search_key(typed))
+                          | found_in(ctx.session, Deal, Deal.title, typed))
     if query.stage:
         stmt = stmt.where(Deal.stage == query.stage)
     if query.stages:

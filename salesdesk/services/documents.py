@@ -36,6 +36,7 @@ from salesdesk.db.models import (
     Product,
     User,
 )
+from salesdesk.db.search_index import found_in
 from salesdesk.db.types import utcnow
 from salesdesk.documents.totals import compute_document, compute_line
 from salesdesk.domain import DOCUMENT_KIND_LABELS, company_full_name
@@ -45,6 +46,7 @@ from salesdesk.fields import validate as validate_fields
 from salesdesk.i18n import N_, Tr, _
 from salesdesk.policy import Action, Ctx
 from salesdesk.services.base import check_version, get_record, names_of, reading, sorted_by, writing
+from salesdesk.services.clients import search_key, text_matches
 from salesdesk.services.company import load_company, terms_for
 
 HEADER_FIELDS: dict[str, Field] = registry.spec("documents")
@@ -659,9 +661,10 @@ def list_documents(db: Database, actor: Actor, query: DocumentQuery | None = Non
         if query.owner_id:
             stmt = stmt.where(Document.owner_id == query.owner_id)
         if query.text and query.text.strip():
-            like = f"%{query.text.strip().casefold()}%"
-            stmt = stmt.where(or_(Client.search_text.like(like),
-                                  Document.number.like(f"%{query.text.strip().upper()}%")))
+            typed = query.text.strip()
+            stmt = stmt.where(or_(text_matches(ctx.session, search_key(typed)),
+                                  found_in(ctx.session, Document, Document.number,
+                                           typed.upper())))
         if query.date_from:
             stmt = stmt.where(Document.doc_date >= query.date_from)
         if query.date_to:

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from salesdesk import policy
 from salesdesk.auth import Actor
+from salesdesk.db import search_index
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
     Activity,
@@ -49,6 +50,15 @@ def _matches(columns: list[Any], fragment: str) -> Any:
                  for column in columns for form in forms))
 
 
+def _found(session: Any, model: Any, columns: list[Any], fragment: str) -> Any:
+    """Records of ``model`` whose searched text holds ``fragment``: looked up in the
+    trigram index where it can answer (:mod:`salesdesk.db.search_index`), else a scan
+    of ``columns``."""
+    if search_index.uses_index(session, fragment):
+        return model.id.in_(search_index.matching_ids(model.__tablename__, fragment))
+    return _matches(columns, fragment)
+
+
 def _snippet(text: str | None, fragment: str, width: int = 70) -> str:
     """The part of a long text around the fragment, on one line."""
     flat = " ".join((text or "").split())
@@ -80,7 +90,7 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
                 select(Contact, Client.name).join(Client, Client.id == Contact.client_id)
                 .where(Contact.deleted_at.is_(None), Client.deleted_at.is_(None),
                        policy.visible(ctx, Contact),
-                       _matches([Contact.name, Contact.email], fragment))
+                       _found(session, Contact, [Contact.name, Contact.email], fragment))
                 .order_by(Contact.name).limit(limit)):
             hits.append(Hit("contact", contact.id, contact.client_id, contact.name,
                             " · ".join(x for x in (client_name, contact.position,
@@ -88,7 +98,7 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
         for deal, client_name in session.execute(
                 select(Deal, Client.name).join(Client, Client.id == Deal.client_id)
                 .where(Deal.deleted_at.is_(None), policy.visible(ctx, Deal),
-                       _matches([Deal.title], fragment))
+                       _found(session, Deal, [Deal.title], fragment))
                 .order_by(Deal.opened_on.desc()).limit(limit)):
             hits.append(Hit("deal", deal.id, deal.client_id, deal.title,
                             f"{client_name} · {label(STAGE_LABELS, deal.stage)} · "
@@ -96,16 +106,15 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
         for doc, client_name in session.execute(
                 select(Document, Client.name).join(Client, Client.id == Document.client_id)
                 .where(Document.deleted_at.is_(None), policy.visible(ctx, Document),
-                       Document.number.like(f"%{_escape_like(fragment.upper())}%",
-                                            escape="\\"))
+                       _found(session, Document, [Document.number], fragment))
                 .order_by(Document.doc_date.desc()).limit(limit)):
             hits.append(Hit("document", doc.id, doc.client_id,
                             f"{label(DOCUMENT_KIND_LABELS, doc.kind)} {doc.number}",
                             f"{client_name} · {format_money(doc.total)}"))
         for product in session.scalars(
                 select(Product).where(Product.deleted_at.is_(None), Product.active.is_(True),
-                                      _matches([Product.name, Product.sku,
-                                                Product.description], fragment))
+                                      _found(session, Product, [Product.name, Product.sku,
+                                                       Product.description], fragment))
                 .order_by(Product.name).limit(limit)):
             hits.append(Hit("product", product.id, None, product.name,
                             " · ".join(x for x in (product.sku, format_money(product.price))
@@ -115,7 +124,8 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
                 .join(Client, Client.id == Activity.client_id)
                 .join(User, User.id == Activity.user_id)
                 .where(Activity.deleted_at.is_(None), Client.deleted_at.is_(None),
-                       policy.visible(ctx, Activity), _matches([Activity.note], fragment))
+                       policy.visible(ctx, Activity),
+                       _found(session, Activity, [Activity.note], fragment))
                 .order_by(Activity.date.desc()).limit(limit)):
             hits.append(Hit("activity", activity.id, activity.client_id,
                             _snippet(activity.note, fragment),
@@ -123,16 +133,17 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
                             f"{format_date(activity.date)} · {user_name}"))
         for note in session.scalars(
                 select(MarketNote).where(MarketNote.deleted_at.is_(None),
-                                         _matches([MarketNote.title, MarketNote.text],
-                                                  fragment))
+                                         _found(session, MarketNote,
+                                                [MarketNote.title, MarketNote.text], fragment))
                 .order_by(MarketNote.date.desc()).limit(limit)):
             hits.append(Hit("note", note.id, None, note.title,
                             f"{format_date(note.date)} · {_snippet(note.text, fragment, 50)}"))
         for competitor in session.scalars(
                 select(Competitor).where(Competitor.deleted_at.is_(None),
-                                         _matches([Competitor.name, Competitor.strengths,
-                                                   Competitor.weaknesses, Competitor.prices,
-                                                   Competitor.notes], fragment))
+                                         _found(session, Competitor, [
+                                             Competitor.name, Competitor.strengths,
+                                             Competitor.weaknesses, Competitor.prices,
+                                             Competitor.notes], fragment))
                 .order_by(Competitor.name).limit(limit)):
             hits.append(Hit("competitor", competitor.id, None, competitor.name,
                             _snippet(competitor.strengths or competitor.notes
