@@ -7,8 +7,8 @@ checks they match the migration scripts.
 
 from salesdesk.db import search_index  # plain strings: no SQLAlchemy is loaded
 
-HEAD = "0007"
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+HEAD = "0008"
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -25,6 +25,7 @@ TABLES: dict[str, frozenset[str]] = {
     "0005": _BASE_TABLES | _SYNC_TABLES,
     "0006": _BASE_TABLES | _SYNC_TABLES,  # (SQLite's search index is not checked here)
     "0007": _BASE_TABLES | _SYNC_TABLES,
+    "0008": _BASE_TABLES | _SYNC_TABLES,
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is

@@ -34,7 +34,7 @@ from salesdesk.db.models import (
 from salesdesk.domain import DEFAULT_STAGE_PROBABILITIES, OPEN_STAGES, STAGES
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
-from salesdesk.metrics.sqlfuncs import days_between, month_key, msum, raw
+from salesdesk.metrics.sqlfuncs import days_between, month_key, msum, raw, unindexed
 from salesdesk.money import ZERO, from_minor, round_money, round_to
 
 HUNDRED = Decimal(100)
@@ -140,7 +140,20 @@ def money(value: Any) -> Decimal:
 
 
 def _in(column: Any, scope: frozenset[uuid.UUID] | None) -> Any:
-    return literal(True) if scope is None else column.in_(scope)
+    if scope is None:
+        return literal(True)
+    return by_date(column).in_(scope)
+
+
+BY_DATE = frozenset({"activities", "deals"})
+"""Tables the metrics read by date from indexes that hold the person too."""
+
+
+def by_date(column: Any) -> Any:
+    """A person column of :data:`BY_DATE` kept out of SQLite's choice of index (see
+    :class:`sqlfuncs.unindexed`); any other column as it is."""
+    table = getattr(getattr(column, "expression", column), "table", None)
+    return unindexed(column) if getattr(table, "name", None) in BY_DATE else column
 
 
 def live_client(column: Any) -> Any:

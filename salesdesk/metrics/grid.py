@@ -146,7 +146,7 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     def only(column: Any) -> Any:
         # The union of the groups' users, so that a representative's points do not read
         # the whole company's rows; everybody when any group is everybody.
-        return column.is_not(None) if everybody else column.in_(union)
+        return column.is_not(None) if everybody else engine.by_date(column).in_(union)
 
     def summed(column: Any) -> Any:
         return kopecks(func.sum(column))

@@ -78,3 +78,32 @@ def msum(expression: Any) -> Any:
     back as a Decimal count of kopecks.)
     """
     return type_coerce(func.sum(expression), Money())
+
+
+class unindexed(FunctionElement[Any]):
+    """A column that SQLite must not pick an index by (``+column``): the value is still
+    tested, row by row, on the index the rest of the query chose.
+
+    The metrics filter activities and deals by their person (``user_id IN (…)``) and
+    their date. Offered both, SQLite's planner took the (person, date) index, which
+    sends it to the table for every row, over the live (date, …) index that holds every
+    column the count needs: a year of a team's contacts took 1.8 s instead of 0.17 s.
+    PostgreSQL plans this on its own statistics and gets the column as it is.
+    """
+
+    inherit_cache = True
+    name = "unindexed"
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed_default(element: Any, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.clauses, **kw))
