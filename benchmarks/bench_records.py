@@ -69,7 +69,8 @@ def main() -> None:
     schema = sqlite3.connect(work / "schema.db")
     ddl = [r[0] for r in schema.execute(
         "SELECT sql FROM sqlite_master WHERE type='table' AND sql IS NOT NULL "
-        "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'clients_fts%'")]  # the floor scans
+        "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'clients_fts%' "
+        "AND name NOT LIKE 'records_fts%'")]  # the floor scans: no search indexes
     index_ddl = [r[0] for r in schema.execute(
         "SELECT sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")]
     schema.close()

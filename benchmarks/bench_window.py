@@ -66,7 +66,7 @@ print("painted", flush=True)
 
 
 LIST_OPEN = """
-import resource, sys, tempfile
+import sys, tempfile
 from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
@@ -91,12 +91,13 @@ for _ in range(400):
         break
 page.view.viewport().repaint()
 app.processEvents()
-rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS"))
-print(page.model.rowCount(), rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+status = {line.split(":")[0]: int(line.split()[1]) for line in open("/proc/self/status")
+          if line.startswith(("VmRSS", "VmHWM"))}
+print(page.model.rowCount(), status["VmRSS"], status["VmHWM"], flush=True)
 """
 
 BARE_LIST = """
-import resource, sqlite3, sys
+import sqlite3, sys
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 app = QApplication([])
@@ -115,14 +116,16 @@ view.resize(1366, 700)
 view.show()
 view.viewport().repaint()
 app.processEvents()
-rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS"))
-print(len(rows), rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+status = {line.split(":")[0]: int(line.split()[1]) for line in open("/proc/self/status")
+          if line.startswith(("VmRSS", "VmHWM"))}
+print(len(rows), status["VmRSS"], status["VmHWM"], flush=True)
 """
 
 
 def peak_memory(code: str, *args: str) -> tuple[int, float, float]:
     """Rows shown, the resident memory once they are painted and the peak resident
-    memory (MB) of a fresh process running ``code``."""
+    memory (MB) of a fresh process running ``code`` (the kernel's high-water mark of the
+    process's own memory: ``ru_maxrss`` would carry this benchmark's over the exec)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", code, *args], env=env, text=True,
                          capture_output=True, check=True).stdout.split()

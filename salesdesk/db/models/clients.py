@@ -44,6 +44,12 @@ class Client(Record, Base):
     __table_args__ = (
         Index("ix_clients_owner_name", "owner_id", "deleted_at", "name_norm"),
         Index("ix_clients_deleted_name", "deleted_at", "name_norm"),
+        # The deleted clients, which every metric leaves out ("not in" them): a partial
+        # index holding their ids answers that list at once instead of a read of every
+        # client (23 ms a query, several queries a dashboard).
+        Index("ix_clients_deleted_ids", "deleted_at", "id",
+              sqlite_where=text("deleted_at IS NOT NULL"),
+              postgresql_where=text("deleted_at IS NOT NULL")),
     )
 
 
