@@ -101,8 +101,19 @@ def pg_indexes(searched: Searched = SEARCHED) -> dict[str, str]:
 
 
 def uses_index(session: Any, fragment: str) -> bool:
-    """Whether ``fragment`` is looked up in the SQLite index (else a ``LIKE`` scan)."""
+    """Whether ``fragment`` is looked up in a SQLite trigram index (else a ``LIKE`` scan):
+    the clients' (0006) and the other records' (0007) alike."""
     return len(fragment) >= MIN_FRAGMENT and session.get_bind().dialect.name == "sqlite"
+
+
+def phrase(fragment: str) -> str:
+    """``fragment`` as an FTS5 phrase: found as it stands, operators and all."""
+    return '"' + fragment.replace('"', '""') + '"'
+
+
+def escape_like(value: str) -> str:
+    """``value`` for ``LIKE … ESCAPE '\\'``: its ``%`` and ``_`` stand for themselves."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def matching_ids(table: str, fragment: str) -> Any:
@@ -110,16 +121,21 @@ def matching_ids(table: str, fragment: str) -> Any:
     a subquery for ``Model.id.in_(…)``; only where :func:`uses_index`."""
     from sqlalchemy import text
 
-    phrase = '"' + fragment.replace('"', '""') + '"'
     return text("SELECT record_id FROM records_fts WHERE records_fts MATCH :phrase "
-                "AND kind = :kind").bindparams(phrase=phrase, kind=table)
+                "AND kind = :kind").bindparams(phrase=phrase(fragment), kind=table)
+
+
+def found(session: Any, model: Any, fragment: str, scan: Any) -> Any:
+    """Records of ``model`` whose searched text holds ``fragment``: the index's answer
+    where it can give one, else the condition ``scan`` (the caller's ``LIKE``)."""
+    if uses_index(session, fragment):
+        return model.id.in_(matching_ids(model.__tablename__, fragment))
+    return scan
 
 
 def found_in(session: Any, model: Any, column: Any, fragment: str) -> Any:
     """A list filter's test of one searched column: the index's answer where it can
     give one (any letter case), else ``column ILIKE '%fragment%'`` (PostgreSQL's trigram
     index answers that one; SQLite folds only Latin letters there)."""
-    if uses_index(session, fragment):
-        return model.id.in_(matching_ids(model.__tablename__, fragment))
-    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return found(session, model, fragment,
+                 column.ilike(f"%{escape_like(fragment)}%", escape="\\"))

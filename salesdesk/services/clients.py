@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from salesdesk import policy, registry
 from salesdesk.auth import Actor
+from salesdesk.db import search_index
 from salesdesk.db.engine import Database
 from salesdesk.db.models import Activity, Client, Contact, User
 from salesdesk.db.types import utcnow
@@ -401,24 +402,19 @@ def text_matches(session: Session, fragment: str) -> Any:
     trigram index for the ``LIKE`` by itself. Shorter fragments are a scan either way:
     a trigram index cannot answer them.
     """
-    like = Client.search_text.like(f"%{_escape_like(fragment)}%", escape="\\")
-    if not _uses_index(session, fragment):
-        return like
-    phrase = '"' + fragment.replace('"', '""') + '"'
+    if not search_index.uses_index(session, fragment):
+        return Client.search_text.like(f"%{search_index.escape_like(fragment)}%",
+                                       escape="\\")
     return Client.id.in_(text(
         "SELECT client_id FROM clients_fts WHERE clients_fts MATCH :phrase").bindparams(
-        phrase=phrase))
-
-
-def _uses_index(session: Session, fragment: str) -> bool:
-    return len(fragment) >= 3 and session.get_bind().dialect.name == "sqlite"
+        phrase=search_index.phrase(fragment)))
 
 
 def live_matching(session: Session, fragment: str) -> list[Any]:
     """Live clients whose search text holds ``fragment`` (a :func:`search_key`), as
     WHERE clauses that let the plan start from the index's matches."""
     live: Any = Client.deleted_at.is_(None)
-    if _uses_index(session, fragment):
+    if search_index.uses_index(session, fragment):
         # SQLite would otherwise walk every live client in name order and test each
         # against the index's answer; "+" keeps the (deleted_at, name) index out of it,
         # so the plan starts from the matches and looks each client up by its key.
@@ -450,10 +446,6 @@ def _conditions(ctx: Ctx, query: ClientQuery) -> list[Any]:
 def _filtered(ctx: Ctx, query: ClientQuery) -> Select[Any]:
     return (select(Client, User.name).join(User, User.id == Client.owner_id)
             .where(*_conditions(ctx, query)))
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # The record's columns in field order: a list page is read as plain rows (no ORM objects,

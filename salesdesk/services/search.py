@@ -27,7 +27,7 @@ from salesdesk.db.models import (
 from salesdesk.domain import ACTIVITY_KIND_LABELS, DOCUMENT_KIND_LABELS, STAGE_LABELS, label
 from salesdesk.i18n import format_date, format_money
 from salesdesk.services.base import reading
-from salesdesk.services.clients import _escape_like, live_matching, search_key
+from salesdesk.services.clients import live_matching, search_key
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _matches(columns: list[Any], fragment: str) -> Any:
     (SQLite folds only Latin letters: "офис" must also find "Офис" and "ОФИС")."""
     forms = dict.fromkeys((fragment, fragment.lower(), fragment.capitalize(),
                            fragment.upper()))
-    return or_(*(column.like(f"%{_escape_like(form)}%", escape="\\")
+    return or_(*(column.like(f"%{search_index.escape_like(form)}%", escape="\\")
                  for column in columns for form in forms))
 
 
@@ -54,9 +54,7 @@ def _found(session: Any, model: Any, columns: list[Any], fragment: str) -> Any:
     """Records of ``model`` whose searched text holds ``fragment``: looked up in the
     trigram index where it can answer (:mod:`salesdesk.db.search_index`), else a scan
     of ``columns``."""
-    if search_index.uses_index(session, fragment):
-        return model.id.in_(search_index.matching_ids(model.__tablename__, fragment))
-    return _matches(columns, fragment)
+    return search_index.found(session, model, fragment, _matches(columns, fragment))
 
 
 def _snippet(text: str | None, fragment: str, width: int = 70) -> str:
