@@ -115,15 +115,143 @@ class _PerUser:
         return from_minor(self.total(users, period))
 
 
+@dataclass
+class Sources:
+    """Each source of the metric set, read once for a range of days and a set of users.
+
+    A screen asks for several grids (the dashboard: the period and the one before, a
+    year of months, the per-person table; the report: more of the same): each used to
+    read the same million activities and every won deal again. Read once here, any
+    number of :func:`compute_grid` calls are summed from these rows, for periods within
+    ``lo``–``hi`` and groups within ``users``. The rows are grouped by user and raw day,
+    so the same rows serve any periods.
+    """
+
+    lo: date
+    hi: date
+    users: Users
+    """Whose rows were read (``None``: everybody's)."""
+    raw: _Raw
+    contacts: list[tuple[uuid.UUID, Any, int]]
+    """(author, day, activities)."""
+    closed: list[tuple[uuid.UUID, str, Any, int, int]]
+    """(owner, won or lost, closing day, deals, kopecks)."""
+    durations: list[tuple[uuid.UUID, Any, int, int]]
+    """(owner, closing day, days the deal took, deals) of the won deals."""
+    collected: list[tuple[uuid.UUID, Any, int]]
+    """(client's owner, day paid, kopecks)."""
+    targets: list[tuple[uuid.UUID, date, int]]
+    """(user, month, kopecks)."""
+    spend: list[tuple[str, Any, int]]
+    """(channel, day, kopecks): marketing spend has no owner."""
+    pipe: list[tuple[uuid.UUID, str, date, Any, int, int]]
+    """(owner, stage, opened, expected close, deals, kopecks) of the open deals."""
+    probabilities: dict[str, Decimal]
+    won: _WonDeals
+
+    def covers(self, lo: date, hi: date, users: Users) -> bool:
+        """Whether these rows hold everything a grid of these days and users needs."""
+        return (self.lo <= lo and hi <= self.hi
+                and (self.users is None or (users is not None and users <= self.users)))
+
+
+def read_sources(session: Session, lo: date, hi: date, users: Users) -> Sources:
+    """Read every source of the metric set for the days ``lo``–``hi`` and the users
+    (``None``: everybody), once (see :class:`Sources`)."""
+    raw = _Raw()
+    # Core, not the ORM: these are plain rows, and the ORM's per-row handling of a
+    # hundred thousand of them cost as much as the queries.
+    conn = session.connection()
+    kopecks = _raw  # money columns hold integer kopecks: summed raw, converted once
+
+    def only(column: Any) -> Any:
+        # Only the users asked for, so that a representative's points do not read the
+        # whole company's rows.
+        return column.is_not(None) if users is None else engine.by_date(column).in_(users)
+
+    def summed(column: Any) -> Any:
+        return kopecks(func.sum(column))
+
+    # Contacts: activities by their author and date.
+    contacts = [(raw.id(user), day, int(n)) for user, day, n in conn.execute(
+        select(_raw(Activity.user_id), _raw(Activity.date), func.count())
+        .where(Activity.deleted_at.is_(None), Activity.date.between(lo, hi),
+               only(Activity.user_id), live_client(Activity.client_id))
+        .group_by(Activity.date, Activity.user_id))]
+
+    # Deals won and lost, and their amounts.
+    amount = Deal.__table__.c.amount
+    closed = [(raw.id(owner), stage, day, int(n), int(total or 0))
+              for owner, stage, day, n, total in conn.execute(
+        select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.closed_on), func.count(),
+               summed(amount))
+        .where(Deal.deleted_at.is_(None), Deal.stage.in_(("won", "lost")),
+               Deal.closed_on.between(lo, hi), only(Deal.owner_id),
+               live_client(Deal.client_id))
+        .group_by(Deal.owner_id, Deal.stage, Deal.closed_on))]
+
+    # Each won deal's duration (the median needs them all).
+    durations = [(raw.id(owner), day, int(days), int(n))
+                 for owner, day, days, n in conn.execute(
+        select(_raw(Deal.owner_id), _raw(Deal.closed_on),
+               days_between(Deal.closed_on, Deal.opened_on), func.count())
+        .where(Deal.deleted_at.is_(None), Deal.stage == "won",
+               Deal.closed_on.between(lo, hi), only(Deal.owner_id),
+               live_client(Deal.client_id))
+        .group_by(Deal.owner_id, Deal.closed_on, Deal.opened_on))]
+
+    # Payments, attributed to the owner of the invoice's client.
+    collected = [(raw.id(owner), day, int(total or 0)) for owner, day, total in conn.execute(
+        select(_raw(Client.owner_id), _raw(Payment.paid_on),
+               summed(Payment.__table__.c.amount))
+        .join(Document, Document.id == Payment.invoice_id)
+        .join(Client, Client.id == Document.client_id)
+        .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
+               Client.deleted_at.is_(None), Payment.paid_on.between(lo, hi),
+               only(Client.owner_id))
+        .group_by(Client.owner_id, Payment.paid_on))]
+
+    # Targets of the months the days touch.
+    targets = [(raw.id(user), raw.day(day), int(total or 0))
+               for user, day, total in conn.execute(
+        select(_raw(Target.user_id), _raw(Target.month), summed(Target.__table__.c.amount))
+        .where(Target.deleted_at.is_(None), Target.month.between(lo.replace(day=1), hi),
+               only(Target.user_id))
+        .group_by(Target.user_id, Target.month))]
+
+    spend = [(channel, day, int(total or 0)) for channel, day, total in conn.execute(
+        select(MarketingSpend.channel, _raw(MarketingSpend.date),
+               summed(MarketingSpend.__table__.c.amount))
+        .where(MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(lo, hi))
+        .group_by(MarketingSpend.channel, MarketingSpend.date))]
+
+    # Open deals (as they stand today) opened by the last day.
+    pipe = [(raw.id(owner), stage, raw.day(opened), expected, int(n), int(total or 0))
+            for owner, stage, opened, expected, n, total in conn.execute(
+        select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.opened_on),
+               _raw(Deal.expected_close), func.count(), summed(amount))
+        .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
+               Deal.opened_on <= hi, only(Deal.owner_id), live_client(Deal.client_id))
+        .group_by(Deal.owner_id, Deal.stage, Deal.opened_on, Deal.expected_close))]
+
+    return Sources(lo=lo, hi=hi, users=users, raw=raw, contacts=contacts, closed=closed,
+                   durations=durations, collected=collected, targets=targets, spend=spend,
+                   pipe=pipe, probabilities=engine.stage_probabilities(session),
+                   won=_WonDeals(session, hi, engine.activity_window(session), raw))
+
+
 def compute_grid(session: Session, groups: Mapping[Hashable, Users],
                  periods: Sequence[Period], company_wide: Mapping[Hashable, bool],
-                 today: date | None = None) -> dict[tuple[Hashable, int], dict[str, Any]]:
+                 today: date | None = None,
+                 sources: Sources | None = None) -> dict[tuple[Hashable, int], dict[str, Any]]:
     """``{(group, period index): the metric set}`` for every group and period.
 
     ``groups`` names whose work each group counts; ``company_wide[group]`` says whether
     that group is the whole company (CAC is only defined then). The periods must not
     overlap; they need not be calendar months. Customer metrics of a period that has not
     ended are judged on ``today`` (the clock's by default), as :func:`engine.compute`.
+    ``sources``, read once by :func:`read_sources` for a screen's several grids, must
+    cover the periods and the groups; without it they are read for this grid alone.
     """
     if not periods:
         return {}
@@ -135,119 +263,74 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     lo = min(p.start for p in periods)
     hi = max(p.end for p in periods)
     everybody = any(users is None for users in groups.values())
-    union = frozenset().union(*[u for u in groups.values() if u is not None])
-    raw = _Raw()
+    union: Users = None if everybody else frozenset().union(
+        *[u for u in groups.values() if u is not None])
+    if sources is None:
+        sources = read_sources(session, lo, hi, union)
+    elif not sources.covers(lo, hi, union):
+        raise ValueError("compute_grid was given sources that do not cover its periods "
+                         "and users")
+    raw = sources.raw
     buckets = _Buckets(periods, raw)
-    # Core, not the ORM: these are plain rows, and the ORM's per-row handling of a
-    # hundred thousand of them cost as much as the queries.
-    conn = session.connection()
-    kopecks = _raw  # money columns hold integer kopecks: summed raw, converted once
 
-    def only(column: Any) -> Any:
-        # The union of the groups' users, so that a representative's points do not read
-        # the whole company's rows; everybody when any group is everybody.
-        return column.is_not(None) if everybody else engine.by_date(column).in_(union)
-
-    def summed(column: Any) -> Any:
-        return kopecks(func.sum(column))
-
-    # Contacts: activities by their author and the period of their date.
     contacts = _PerUser()
-    for user, day, n in conn.execute(
-            select(_raw(Activity.user_id), _raw(Activity.date), func.count())
-            .where(Activity.deleted_at.is_(None), Activity.date.between(lo, hi),
-                   only(Activity.user_id), live_client(Activity.client_id))
-            .group_by(Activity.date, Activity.user_id)):
+    for user, day, n in sources.contacts:
         if (index := buckets.of(day)) is not None:
-            contacts.add(raw.id(user), index, int(n))
+            contacts.add(user, index, n)
 
-    # Deals won and lost, and the won volume.
     won, lost, volume = _PerUser(), _PerUser(), _PerUser()
-    amount = Deal.__table__.c.amount
-    for owner, stage, day, n, total in conn.execute(
-            select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.closed_on), func.count(),
-                   summed(amount))
-            .where(Deal.deleted_at.is_(None), Deal.stage.in_(("won", "lost")),
-                   Deal.closed_on.between(lo, hi), only(Deal.owner_id),
-                   live_client(Deal.client_id))
-            .group_by(Deal.owner_id, Deal.stage, Deal.closed_on)):
+    for owner, stage, day, n, total in sources.closed:
         if (index := buckets.of(day)) is None:
             continue
         if stage == "won":
-            won.add(raw.id(owner), index, int(n))
-            volume.add(raw.id(owner), index, int(total or 0))
+            won.add(owner, index, n)
+            volume.add(owner, index, total)
         else:
-            lost.add(raw.id(owner), index, int(n))
+            lost.add(owner, index, n)
 
-    # Each won deal's duration (the median needs them all).
     durations: dict[tuple[uuid.UUID, int], list[int]] = defaultdict(list)
-    for owner, day, days, n in conn.execute(
-            select(_raw(Deal.owner_id), _raw(Deal.closed_on),
-                   days_between(Deal.closed_on, Deal.opened_on), func.count())
-            .where(Deal.deleted_at.is_(None), Deal.stage == "won",
-                   Deal.closed_on.between(lo, hi), only(Deal.owner_id),
-                   live_client(Deal.client_id))
-            .group_by(Deal.owner_id, Deal.closed_on, Deal.opened_on)):
+    for owner, day, days, n in sources.durations:
         if (index := buckets.of(day)) is not None:
-            durations[(raw.id(owner), index)].extend([int(days)] * int(n))
+            durations[(owner, index)].extend([days] * n)
 
-    # Payments, attributed to the owner of the invoice's client.
     collected = _PerUser()
-    for owner, day, total in conn.execute(
-            select(_raw(Client.owner_id), _raw(Payment.paid_on),
-                   summed(Payment.__table__.c.amount))
-            .join(Document, Document.id == Payment.invoice_id)
-            .join(Client, Client.id == Document.client_id)
-            .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
-                   Client.deleted_at.is_(None), Payment.paid_on.between(lo, hi),
-                   only(Client.owner_id))
-            .group_by(Client.owner_id, Payment.paid_on)):
+    for owner, day, total in sources.collected:
         if (index := buckets.of(day)) is not None:
-            collected.add(raw.id(owner), index, int(total or 0))
+            collected.add(owner, index, total)
 
     # Targets of the months the periods touch, each prorated by the share of its days
     # in the period, in exact kopecks (rounded once per cell, as engine.plan).
     plan: dict[tuple[uuid.UUID, int], Fraction] = defaultdict(Fraction)
-    for user, day, total in conn.execute(
-            select(_raw(Target.user_id), _raw(Target.month), summed(Target.__table__.c.amount))
-            .where(Target.deleted_at.is_(None), Target.month.between(lo.replace(day=1), hi),
-                   only(Target.user_id))
-            .group_by(Target.user_id, Target.month)):
-        month = raw.day(day)
+    first_month = lo.replace(day=1)
+    for user, month, total in sources.targets:
+        if not first_month <= month <= hi:
+            continue
         for index, period in enumerate(periods):
             share = engine.month_share(month, period)
             if share:
-                plan[(raw.id(user), index)] += Fraction(int(total or 0)) * share
+                plan[(user, index)] += Fraction(total) * share
 
-    # Marketing spend has no owner: one company-wide figure per period and channel.
+    # One company-wide figure per period and channel.
     spend: dict[int, dict[str, int]] = defaultdict(dict)
-    for channel, day, total in conn.execute(
-            select(MarketingSpend.channel, _raw(MarketingSpend.date),
-                   summed(MarketingSpend.__table__.c.amount))
-            .where(MarketingSpend.deleted_at.is_(None), MarketingSpend.date.between(lo, hi))
-            .group_by(MarketingSpend.channel, MarketingSpend.date)):
+    for channel, day, total in sources.spend:
         if (index := buckets.of(day)) is not None:
-            spend[index][channel] = spend[index].get(channel, 0) + int(total or 0)
+            spend[index][channel] = spend[index].get(channel, 0) + total
 
     # Open deals opened by each period's end; the forecast of those expected in it.
     by_end = sorted(enumerate(periods), key=lambda item: item[1].end)
     ends = [p.end for _i, p in by_end]
-    # (owner, stage, opened rank, expected period) -> [count, kopecks]
+    # (owner, stage, opened rank, expected period) -> [count, kopecks]; a deal opened
+    # after the last period's end gets the rank len(ends), which no period counts.
     pipe: dict[tuple[uuid.UUID, str, int, int | None], list[int]] = {}
-    for owner, stage, opened, expected, n, total in conn.execute(
-            select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.opened_on),
-                   _raw(Deal.expected_close), func.count(), summed(amount))
-            .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
-                   Deal.opened_on <= hi, only(Deal.owner_id), live_client(Deal.client_id))
-            .group_by(Deal.owner_id, Deal.stage, Deal.opened_on, Deal.expected_close)):
+    for owner, stage, opened, expected, n, total in sources.pipe:
         # rank: the first period (by end) whose end is on or after the opening day.
-        key = (raw.id(owner), stage, bisect_left(ends, raw.day(opened)), buckets.of(expected))
+        key = (owner, stage, bisect_left(ends, opened), buckets.of(expected))
         cell = pipe.setdefault(key, [0, 0])
-        cell[0] += int(n)
-        cell[1] += int(total or 0)
-    probabilities = engine.stage_probabilities(session)
+        cell[0] += n
+        cell[1] += total
+    probabilities = sources.probabilities
 
-    customers = _Customers(session, periods, engine.activity_window(session), raw, today)
+    customers = _Customers(sources.won, periods, today)
 
     out: dict[tuple[Hashable, int], dict[str, Any]] = {}
     for group, users in groups.items():
@@ -284,17 +367,13 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     return out
 
 
-class _Customers:
-    """Customers at start, retained, new and reactivated for every period and client
-    owner, from one read of the won deals (METRICS.md; engine.customers per cell)."""
+class _WonDeals:
+    """Every won deal's client and day, up to a last day, read once (customer metrics
+    count clients by their owner, whoever owned the deals)."""
 
-    def __init__(self, session: Session, periods: Sequence[Period], window: int,
-                 raw: _Raw, today: date) -> None:
-        hi = max(p.end for p in periods)
-        conn = session.connection()
-        # Every client with a won deal, and who owns it (customer metrics count clients
-        # by their owner, whoever owned the deals).
-        rows = conn.execute(
+    def __init__(self, session: Session, hi: date, window: int, raw: _Raw) -> None:
+        self.window = window
+        rows = session.connection().execute(
             select(_raw(Deal.client_id), _raw(Deal.closed_on), _raw(Client.owner_id),
                    Client.source)
             .join(Client, Client.id == Deal.client_id)
@@ -304,34 +383,46 @@ class _Customers:
         ordinals: dict[Any, int] = {}
         self.owner: list[uuid.UUID] = []
         self.source: list[str] = []
-        deal_client = np.empty(len(rows), dtype=np.int64)
-        day = np.empty(len(rows), dtype=np.int64)
+        self.deal_client = np.empty(len(rows), dtype=np.int64)
+        """Each won deal's client, numbered."""
+        self.day = np.empty(len(rows), dtype=np.int64)
+        """Each won deal's closing day (ordinal)."""
         for position, (client, closed, owner, source) in enumerate(rows):
             number = index.get(client)
             if number is None:
                 number = index[client] = len(self.owner)
                 self.owner.append(raw.id(owner))
                 self.source.append(source or "")
-            deal_client[position] = number
+            self.deal_client[position] = number
             ordinal = ordinals.get(closed)
             if ordinal is None:
                 ordinal = ordinals[closed] = raw.day(closed).toordinal()
-            day[position] = ordinal
-        ids = self.owner
+            self.day[position] = ordinal
         owners = sorted(set(self.owner))
-        self._owner_number = {owner: n for n, owner in enumerate(owners)}
-        self._owner_of = np.fromiter((self._owner_number[o] for o in self.owner),
-                                     dtype=np.int64, count=len(self.owner))
-        first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(first, deal_client, day)
+        self.owner_number = {owner: n for n, owner in enumerate(owners)}
+        self.owner_of = np.fromiter((self.owner_number[o] for o in self.owner),
+                                    dtype=np.int64, count=len(self.owner))
+        self.first = np.full(len(self.owner), np.iinfo(np.int64).max, dtype=np.int64)
+        """Each client's first win (ordinal)."""
+        np.minimum.at(self.first, self.deal_client, self.day)
+
+
+class _Customers:
+    """Customers at start, retained, new and reactivated for every period and client
+    owner, from the won deals (METRICS.md; engine.customers per cell)."""
+
+    def __init__(self, won: _WonDeals, periods: Sequence[Period], today: date) -> None:
+        self.won = won
+        clients, window = len(won.owner), won.window
+        day, deal_client, first = won.day, won.deal_client, won.first
         self.flags: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         for i, p in enumerate(periods):
             start, end = p.start.toordinal(), p.end.toordinal()
             judged_before, judged_last = engine.judged_days(p, today)
             day_before, last = judged_before.toordinal(), judged_last.toordinal()
-            in_start = np.zeros(len(ids), dtype=bool)
+            in_start = np.zeros(clients, dtype=bool)
             in_start[deal_client[(day >= day_before - (window - 1)) & (day <= day_before)]] = True
-            in_end = np.zeros(len(ids), dtype=bool)
+            in_end = np.zeros(clients, dtype=bool)
             in_end[deal_client[(day >= last - (window - 1)) & (day <= last)]] = True
             is_new = (first >= start) & (first <= end)
             self.flags[i] = (in_start, in_start & in_end, is_new, in_end & ~in_start & ~is_new)
@@ -339,9 +430,9 @@ class _Customers:
 
     def _mask(self, users: Users) -> np.ndarray:
         if users is None:
-            return np.ones(len(self.owner), dtype=bool)
-        wanted = [self._owner_number[u] for u in users if u in self._owner_number]
-        return np.isin(self._owner_of, np.array(wanted, dtype=np.int64))
+            return np.ones(len(self.won.owner), dtype=bool)
+        wanted = [self.won.owner_number[u] for u in users if u in self.won.owner_number]
+        return np.isin(self.won.owner_of, np.array(wanted, dtype=np.int64))
 
     def counts(self, users: Users, period: int) -> CustomerCounts:
         key = (users, period)
@@ -356,5 +447,5 @@ class _Customers:
         is_new = self.flags[period][2]
         out: dict[str, int] = defaultdict(int)
         for position in np.flatnonzero(is_new):
-            out[self.source[position]] += 1
+            out[self.won.source[position]] += 1
         return dict(out)

@@ -4,6 +4,7 @@ and each member's, the head anyone's (METRICS.md, "Scope")."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -115,12 +116,7 @@ def metrics_of_periods(db: Database, actor: Actor, periods: list[Period],
                        scope_login: str | None = None) -> list[MetricsResult]:
     """:func:`metrics` for several periods that do not overlap (a period and the one
     before it, for the dashboard's comparisons), reading the data once."""
-    with reading(db, actor) as ctx:
-        scope = resolve_scope(ctx, scope_login)
-        cells = grid.compute_grid(ctx.session, {"scope": scope.ids}, periods,
-                                  {"scope": scope.company_wide})
-        return [MetricsResult(p, scope.logins, _hide_spend(ctx, cells[("scope", i)]),
-                              scope.company_wide) for i, p in enumerate(periods)]
+    return figures(db, actor, periods, scope_login=scope_login).periods
 
 
 @dataclass(frozen=True)
@@ -137,17 +133,8 @@ class PersonMetrics:
 def per_person(db: Database, actor: Actor, date_from: date, date_to: date,
                include_inactive: bool = False) -> list[PersonMetrics]:
     """The metrics of each user in the actor's scope, by name."""
-    period = _period(date_from, date_to)
-    with reading(db, actor) as ctx:
-        stmt = select(User).where(policy.visible(ctx, User)).order_by(User.name)
-        if not include_inactive:
-            stmt = stmt.where(User.active.is_(True))
-        users = list(ctx.session.scalars(stmt))
-        cells = grid.compute_grid(ctx.session, {u.id: frozenset({u.id}) for u in users},
-                                  [period], dict.fromkeys([u.id for u in users], False))
-        return [PersonMetrics(u.id, u.login, u.name, u.role,
-                              _hide_spend(ctx, cells[(u.id, 0)]))
-                for u in users]
+    return figures(db, actor, people=_period(date_from, date_to),
+                   include_inactive=include_inactive).people
 
 
 @dataclass(frozen=True)
@@ -161,13 +148,67 @@ class MonthPoint:
 def monthly(db: Database, actor: Actor, date_from: date, date_to: date,
             scope_login: str | None = None) -> list[MonthPoint]:
     """The metrics of every calendar month the range touches (charts and trends)."""
-    months = _period(date_from, date_to).months()
+    return figures(db, actor, series=_period(date_from, date_to),
+                   scope_login=scope_login).series
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A screen's metric figures (:func:`figures`)."""
+
+    periods: list[MetricsResult]
+    """The metric set of each period asked for, in the actor's scope."""
+    series: list[MonthPoint]
+    """The metric set of each calendar month of the series asked for."""
+    people: list[PersonMetrics]
+    """Each user in the actor's scope, by name, for the people's period."""
+
+
+def figures(db: Database, actor: Actor, periods: Sequence[Period] = (),
+            series: Period | None = None, people: Period | None = None,
+            scope_login: str | None = None, include_inactive: bool = False) -> Figures:
+    """What a screen shows of the metric set, with each source read once.
+
+    ``periods`` (not overlapping one another) and the months of ``series`` are counted
+    in the actor's scope, or one user's within it (``scope_login``), as
+    :func:`metrics`; ``people`` is the period of the per-person table. The dashboard
+    and the monthly report ask for all three at once: they overlap, so they are three
+    grids, but summed from one read of the data (:func:`grid.read_sources`).
+    """
+    months = series.months() if series is not None else []
     with reading(db, actor) as ctx:
         scope = resolve_scope(ctx, scope_login)
-        cells = grid.compute_grid(ctx.session, {"scope": scope.ids}, months,
-                                  {"scope": scope.company_wide})
-        return [MonthPoint(m.start, _hide_spend(ctx, cells[("scope", i)]))
-                for i, m in enumerate(months)]
+        users: list[User] = []
+        if people is not None:
+            stmt = select(User).where(policy.visible(ctx, User)).order_by(User.name)
+            if not include_inactive:
+                stmt = stmt.where(User.active.is_(True))
+            users = list(ctx.session.scalars(stmt))
+        asked = [*periods, *months, *([people] if people is not None else [])]
+        if not asked:
+            return Figures([], [], [])
+        whose: frozenset[uuid.UUID] | None = None
+        if scope.ids is not None:
+            whose = scope.ids | {u.id for u in users}
+        sources = grid.read_sources(ctx.session, min(p.start for p in asked),
+                                    max(p.end for p in asked), whose)
+
+        def cells(groups: dict[Any, frozenset[uuid.UUID] | None], wanted: Sequence[Period],
+                  wide: dict[Any, bool]) -> dict[tuple[Any, int], dict[str, Any]]:
+            return grid.compute_grid(ctx.session, groups, wanted, wide, sources=sources)
+
+        of_periods = cells({"scope": scope.ids}, periods, {"scope": scope.company_wide})
+        of_months = cells({"scope": scope.ids}, months, {"scope": scope.company_wide})
+        of_people = cells({u.id: frozenset({u.id}) for u in users},
+                          [people] if people is not None else [],
+                          dict.fromkeys([u.id for u in users], False))
+        return Figures(
+            periods=[MetricsResult(p, scope.logins, _hide_spend(ctx, of_periods[("scope", i)]),
+                                   scope.company_wide) for i, p in enumerate(periods)],
+            series=[MonthPoint(m.start, _hide_spend(ctx, of_months[("scope", i)]))
+                    for i, m in enumerate(months)],
+            people=[PersonMetrics(u.id, u.login, u.name, u.role,
+                                  _hide_spend(ctx, of_people[(u.id, 0)])) for u in users])
 
 
 @dataclass(frozen=True)

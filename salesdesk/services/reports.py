@@ -83,13 +83,13 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
     as_of = min(period.end, today)
     scope_title = (t._("The whole sales department") if actor.role == "head"
                    else t._("Team of {name}").format(name=actor.name))
-    people = [p for p in metrics.per_person(db, actor, period.start, period.end)
-              if p.role != "head"]
-    # One pass over the data for every month the report shows: the same month a year
-    # ago, the twelve months of the charts (ending with this one and the one before),
-    # and the month ahead's pipeline.
-    months = {point.month: point for point in
-              metrics.monthly(db, actor, year_ago.start, next_month.end)}
+    # One read of the data for every month the report shows (the same month a year
+    # ago, the twelve months of the charts ending with this one, and the month ahead's
+    # pipeline) and for the per-person table.
+    shown = metrics.figures(db, actor, series=Period(year_ago.start, next_month.end),
+                            people=period)
+    people = [p for p in shown.people if p.role != "head"]
+    months = {point.month: point for point in shown.series}
     return ReportData(
         company=company.full_name,
         department=company.department_name or t._("Sales department"),

@@ -107,3 +107,63 @@ def test_metrics_of_periods_is_metrics_for_each_period(office: Office) -> None:
 
     with pytest.raises(PermissionDenied):
         metrics.metrics_of_periods(office.db, office.rep1, periods, "rep2")
+
+
+def test_grids_summed_from_one_read_equal_their_own_reads(db: Database) -> None:
+    """A screen's grids share one read of the data (grid.read_sources); each equals
+    the grid that reads for itself, whatever the wider range and users read."""
+    build_demo(db, seed=11, today=TODAY)
+    groups, wide = _groups(db)
+    this_month = Period.month(TODAY.year, TODAY.month)
+    months = Period(this_month.year_before().start, this_month.end).months()
+    asks = [months, [this_month, this_month.previous()], [Period(months[3].start,
+                                                                 months[5].end)]]
+    with db.read() as session:
+        shared = grid.read_sources(session, months[0].start - timedelta(days=40),
+                                   this_month.end + timedelta(days=60), None)
+        for periods in asks:
+            together = grid.compute_grid(session, groups, periods, wide, today=TODAY,
+                                         sources=shared)
+            alone = grid.compute_grid(session, groups, periods, wide, today=TODAY)
+            assert together == alone
+        # Rows read for some users serve those users and no one else.
+        one = next(g for g in groups if isinstance(g, uuid.UUID))
+        theirs = grid.read_sources(session, months[0].start, this_month.end, groups[one])
+        assert (grid.compute_grid(session, {one: groups[one]}, months, {one: False},
+                                  today=TODAY, sources=theirs)
+                == grid.compute_grid(session, {one: groups[one]}, months, {one: False},
+                                     today=TODAY))
+        with pytest.raises(ValueError, match="do not cover"):
+            grid.compute_grid(session, {"all": None}, months, {"all": True}, sources=theirs)
+        with pytest.raises(ValueError, match="do not cover"):
+            grid.compute_grid(session, {one: groups[one]},
+                              [Period(this_month.end, this_month.end + timedelta(days=1))],
+                              {one: False}, sources=theirs)
+
+
+def test_a_screens_figures_are_the_figures_asked_one_by_one(office: Office) -> None:
+    """metrics.figures (the dashboard's and the report's one read) gives what
+    metrics(), monthly() and per_person() give alone, for every role and scope."""
+    from salesdesk.services import metrics
+
+    build(office)
+    periods = [Period(date(2026, 3, 1), date(2026, 3, 31)),
+               Period(date(2025, 3, 1), date(2025, 3, 31))]
+    series = Period(date(2025, 5, 1), date(2026, 4, 30))
+    people = Period(date(2026, 2, 1), date(2026, 2, 28))
+    for who, scope in (("head", None), ("head", "rep1"), ("manager1", None),
+                       ("manager1", "rep2"), ("rep1", None)):
+        actor = office.actor(who)
+        shown = metrics.figures(office.db, actor, periods, series, people, scope)
+        assert [r.to_json() for r in shown.periods] == [
+            metrics.metrics(office.db, actor, p.start, p.end, scope).to_json()
+            for p in periods]
+        for point in shown.series:
+            month = Period.month(point.month.year, point.month.month)
+            alone = metrics.metrics(office.db, actor, month.start, month.end, scope)
+            assert point.values == alone.values, (who, scope, point.month)
+        assert {p.login for p in shown.people} == set(
+            metrics.metrics(office.db, actor, people.start, people.end).scope)
+        for person in shown.people:
+            alone = metrics.metrics(office.db, actor, people.start, people.end, person.login)
+            assert person.values == alone.values, (who, person.login)

@@ -105,17 +105,17 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
     """Fetch the dashboard's data (runs in the background)."""
     period, prev = shown_periods(period, today)
     series_from = (period.end.replace(day=1) - timedelta(days=330)).replace(day=1)
-    current, previous = metrics.metrics_of_periods(db, actor, [period, prev], scope)
-    people: list[metrics.PersonMetrics] = []
-    if actor.role in ("head", "manager") and scope is None:
-        people = [p for p in metrics.per_person(db, actor, period.start, period.end)
-                  if p.role != "head"]
+    # The cards, the year of points and the per-person table from one read of the data.
+    with_people = actor.role in ("head", "manager") and scope is None
+    shown = metrics.figures(db, actor, [period, prev], Period(series_from, period.end),
+                            people=period if with_people else None, scope_login=scope)
+    current, previous = shown.periods
     return DashboardData(
         current=current,
         previous=previous,
-        series=metrics.monthly(db, actor, series_from, period.end, scope),
+        series=shown.series,
         parts=metrics.breakdowns(db, actor, period.start, period.end, scope),
-        people=people,
+        people=[p for p in shown.people if p.role != "head"],
         today={
             "tasks": tasks.list_tasks(db, actor, due_to=today, today=today),
             "requests": activities.open_requests(db, actor, today=today, overdue_only=True,
