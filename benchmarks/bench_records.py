@@ -26,7 +26,7 @@ from common import best_of, report
 
 from salesdesk import demo
 from salesdesk.auth import login
-from salesdesk.db.bulk import IndexesDropped, SearchIndexPaused, bulk_insert
+from salesdesk.db.bulk import IndexesDropped, TriggersPaused, bulk_insert
 from salesdesk.db.migrate import open_database
 from salesdesk.services.clients import ClientQuery, count_clients, list_clients
 
@@ -56,7 +56,7 @@ def main() -> None:
     with ours_db.unit_of_work() as uow:
         uow.session.info["audit_skip"] = True
         conn = uow.session.connection()
-        with IndexesDropped(conn, big), SearchIndexPaused(conn):
+        with IndexesDropped(conn, big), TriggersPaused(conn):
             for model in demo.ORDER:
                 bulk_insert(conn, model.__table__, rows.get(model, []))
         uow.commit()

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from salesdesk import clock
-from salesdesk.db.bulk import IndexesDropped, SearchIndexPaused, bulk_insert
+from salesdesk.db.bulk import IndexesDropped, TriggersPaused, bulk_insert
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
     Activity,
@@ -753,7 +753,7 @@ def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | N
         total = sum(len(v) for v in builder.rows.values())
         done = 0
         big = [m.__table__ for m in (Client, Contact, Activity, Deal)]  # type: ignore[attr-defined]
-        with IndexesDropped(conn, big), SearchIndexPaused(conn):
+        with IndexesDropped(conn, big), TriggersPaused(conn):
             for model in ORDER:
                 rows = builder.rows.get(model, [])
                 if rows and any(k.startswith("_") for k in rows[0]):

@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from salesdesk import clock
 from salesdesk.db.engine import Database
+from salesdesk.db.rollups import DERIVED_TABLES
 from salesdesk.errors import DatabaseError
 from salesdesk.i18n import _
 
@@ -55,6 +56,8 @@ def copy_rows(src_engine: Engine, dst_engine: Engine, batch: int = 5000) -> None
             src_table = src_meta.tables.get(dst_table.name)
             if src_table is None or dst_table.name == "alembic_version":
                 continue  # the destination's schema revision was set by its migrations
+            if dst_table.name in DERIVED_TABLES:
+                continue  # the destination's triggers make them from the rows copied
             model = Base.metadata.tables.get(dst_table.name)
             names = [c.name for c in dst_table.columns if c.name in src_table.c]
 
@@ -228,6 +231,16 @@ def restore_from_file(db: Database, source: Path) -> Path:
                 upgrade(work_engine)
             finally:
                 work_engine.dispose()
+        # The file's rollup is the file's say; the metrics count from its records.
+        from salesdesk.db import rollups
+
+        rebuild = sqlite3.connect(work)
+        try:
+            with rebuild:
+                for statement in rollups.FILL:
+                    rebuild.execute(statement)
+        finally:
+            rebuild.close()
         if db.is_sqlite:
             db.dispose()
             src = sqlite3.connect(work)

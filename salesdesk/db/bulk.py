@@ -126,33 +126,34 @@ class IndexesDropped:
                 index.create(self.conn)
 
 
-class SearchIndexPaused:
-    """``with SearchIndexPaused(conn): load...`` stops SQLite's client search triggers for
-    a bulk load into an empty ``clients`` table and fills the index in one statement on
-    the way out.
+class TriggersPaused:
+    """``with TriggersPaused(conn): load...`` stops SQLite's triggers (the search
+    indexes' and the contacts rollup's) for a bulk load into empty tables, and rebuilds
+    what they keep in one pass on the way out.
 
-    A trigger indexes each row as it comes (two more inserts per client, each one a
-    statement of its own); ``INSERT … SELECT`` after the load lets FTS5 build its
-    segments in one pass. Other dialects keep their index by themselves.
+    A trigger works on each row as it comes (the client search index: two more inserts
+    per client, each one a statement of its own; the rollup: an upsert per activity);
+    ``INSERT … SELECT`` after the load lets FTS5 build its segments in one pass and the
+    rollup group a million activities at once. Other dialects keep theirs by themselves.
     """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.active = conn.dialect.name == "sqlite"
 
-    def __enter__(self) -> SearchIndexPaused:
-        from salesdesk.db.schema import SEARCH_TRIGGERS
+    def __enter__(self) -> TriggersPaused:
+        from salesdesk.db.schema import TRIGGERS
 
         if self.active:
-            for name in SEARCH_TRIGGERS:
+            for name in TRIGGERS:
                 self.conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        from salesdesk.db.schema import SEARCH_FILL, SEARCH_TRIGGERS
+        from salesdesk.db.schema import DERIVED_FILL, TRIGGERS
 
         if self.active and exc_type is None:
-            for statement in SEARCH_FILL:
+            for statement in DERIVED_FILL:
                 self.conn.exec_driver_sql(statement)
-            for sql in SEARCH_TRIGGERS.values():
+            for sql in TRIGGERS.values():
                 self.conn.exec_driver_sql(sql)

@@ -5,10 +5,10 @@ revision is compared with these constants; Alembic is loaded only to upgrade. A 
 checks they match the migration scripts.
 """
 
-from salesdesk.db import search_index  # plain strings: no SQLAlchemy is loaded
+from salesdesk.db import rollups, search_index  # plain strings: no SQLAlchemy is loaded
 
-HEAD = "0008"
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+HEAD = "0009"
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -26,6 +26,7 @@ TABLES: dict[str, frozenset[str]] = {
     "0006": _BASE_TABLES | _SYNC_TABLES,  # (SQLite's search index is not checked here)
     "0007": _BASE_TABLES | _SYNC_TABLES,
     "0008": _BASE_TABLES | _SYNC_TABLES,
+    "0009": _BASE_TABLES | _SYNC_TABLES | {"activity_days"},
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is
@@ -55,10 +56,14 @@ SEARCH_TRIGGERS = {
         f"UPDATE clients_fts SET search_text = new.search_text WHERE rowid = {_WHOSE}; END"),
     **search_index.triggers(),
 }
-"""The only triggers a SalesDesk SQLite database holds (from revision 0006: the client
-search index's; from 0007 also those of the index of the other records). A backup with
-any other trigger is refused: a trigger runs SQL on every write, and a file is a
-stranger's until checked. A test holds this equal to what the migrations make."""
+"""The triggers of the search indexes (from revision 0006: the client search index's;
+from 0007 also those of the index of the other records)."""
+
+TRIGGERS = {**SEARCH_TRIGGERS, **rollups.SQLITE_TRIGGERS}
+"""The only triggers a SalesDesk SQLite database holds: the search indexes' and (from
+revision 0009) the contacts rollup's. A backup with any other trigger is refused: a
+trigger runs SQL on every write, and a file is a stranger's until checked. A test holds
+this equal to what the migrations make."""
 
 
 SEARCH_FILL = (
@@ -72,6 +77,9 @@ SEARCH_FILL = (
 """The statements that (re)fill the search indexes from the tables in one pass (the
 migrations' own, and a bulk load's after it paused the triggers)."""
 
+DERIVED_FILL = (*SEARCH_FILL, *rollups.FILL)
+"""The statements that rebuild everything the triggers of :data:`TRIGGERS` keep."""
+
 
 def unexpected_triggers(found: dict[str, str | None]) -> list[str]:
     """The names of ``found`` triggers (name -> SQL) that are not SalesDesk's own."""
@@ -79,5 +87,5 @@ def unexpected_triggers(found: dict[str, str | None]) -> list[str]:
         return " ".join((sql or "").split())
 
     return sorted(name for name, sql in found.items()
-                  if normal(SEARCH_TRIGGERS.get(name)) != normal(sql))
+                  if normal(TRIGGERS.get(name)) != normal(sql))
 

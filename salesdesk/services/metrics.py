@@ -162,18 +162,22 @@ class Figures:
     """The metric set of each calendar month of the series asked for."""
     people: list[PersonMetrics]
     """Each user in the actor's scope, by name, for the people's period."""
+    parts: Breakdowns | None = None
+    """The breakdowns of the parts' period, in the actor's scope (:func:`breakdowns`)."""
 
 
 def figures(db: Database, actor: Actor, periods: Sequence[Period] = (),
             series: Period | None = None, people: Period | None = None,
-            scope_login: str | None = None, include_inactive: bool = False) -> Figures:
+            scope_login: str | None = None, include_inactive: bool = False,
+            parts: Period | None = None) -> Figures:
     """What a screen shows of the metric set, with each source read once.
 
     ``periods`` (not overlapping one another) and the months of ``series`` are counted
     in the actor's scope, or one user's within it (``scope_login``), as
-    :func:`metrics`; ``people`` is the period of the per-person table. The dashboard
-    and the monthly report ask for all three at once: they overlap, so they are three
-    grids, but summed from one read of the data (:func:`grid.read_sources`).
+    :func:`metrics`; ``people`` is the period of the per-person table, ``parts`` that
+    of the breakdowns (:func:`breakdowns`). The dashboard and the monthly report ask for
+    all of them at once: they overlap, so they are several grids, but summed from one
+    read of the data (:func:`grid.read_sources`).
     """
     months = series.months() if series is not None else []
     with reading(db, actor) as ctx:
@@ -184,7 +188,7 @@ def figures(db: Database, actor: Actor, periods: Sequence[Period] = (),
             if not include_inactive:
                 stmt = stmt.where(User.active.is_(True))
             users = list(ctx.session.scalars(stmt))
-        asked = [*periods, *months, *([people] if people is not None else [])]
+        asked = [*periods, *months, *[p for p in (people, parts) if p is not None]]
         if not asked:
             return Figures([], [], [])
         whose: frozenset[uuid.UUID] | None = None
@@ -208,7 +212,8 @@ def figures(db: Database, actor: Actor, periods: Sequence[Period] = (),
             series=[MonthPoint(m.start, _hide_spend(ctx, of_months[("scope", i)]))
                     for i, m in enumerate(months)],
             people=[PersonMetrics(u.id, u.login, u.name, u.role,
-                                  _hide_spend(ctx, of_people[(u.id, 0)])) for u in users])
+                                  _hide_spend(ctx, of_people[(u.id, 0)])) for u in users],
+            parts=_breakdowns(ctx, scope, parts, sources) if parts is not None else None)
 
 
 @dataclass(frozen=True)
@@ -229,23 +234,28 @@ def breakdowns(db: Database, actor: Actor, date_from: date, date_to: date,
     """Funnel, lost reasons, top clients, deal durations and channels for a period."""
     period = _period(date_from, date_to)
     with reading(db, actor) as ctx:
-        scope = resolve_scope(ctx, scope_login)
-        session = ctx.session
-        spend: dict[str, Decimal] = {}
-        new: dict[str, int] = {}
-        cac: dict[str, Decimal | None] = {}
-        if may_see_spend(ctx):
-            spend = engine.spend_by_channel(session, period)
-            new = engine.new_customers_by_channel(session, period, scope.ids)
-            channels = sorted(set(spend) | {c for c in new if c})
-            cac = {c: engine.ratio_money(spend.get(c, Decimal(0)), new.get(c, 0))
-                   if scope.company_wide else None for c in channels}
-        return Breakdowns(
-            funnel=engine.funnel(session, scope.ids, period),
-            lost_reasons=engine.lost_reasons(session, scope.ids, period),
-            top_clients=engine.top_clients(session, scope.ids, period),
-            durations=engine.deal_durations(session, scope.ids, period),
-            spend_by_channel=spend, new_by_channel=new, cac_by_channel=cac)
+        return _breakdowns(ctx, resolve_scope(ctx, scope_login), period)
+
+
+def _breakdowns(ctx: Ctx, scope: Scope, period: Period,
+                sources: grid.Sources | None = None) -> Breakdowns:
+    session = ctx.session
+    spend: dict[str, Decimal] = {}
+    new: dict[str, int] = {}
+    cac: dict[str, Decimal | None] = {}
+    if may_see_spend(ctx):
+        spend = engine.spend_by_channel(session, period)
+        new = (grid.new_by_channel(sources, period, scope.ids) if sources is not None
+               else engine.new_customers_by_channel(session, period, scope.ids))
+        channels = sorted(set(spend) | {c for c in new if c})
+        cac = {c: engine.ratio_money(spend.get(c, Decimal(0)), new.get(c, 0))
+               if scope.company_wide else None for c in channels}
+    return Breakdowns(
+        funnel=engine.funnel(session, scope.ids, period),
+        lost_reasons=engine.lost_reasons(session, scope.ids, period),
+        top_clients=engine.top_clients(session, scope.ids, period),
+        durations=engine.deal_durations(session, scope.ids, period),
+        spend_by_channel=spend, new_by_channel=new, cac_by_channel=cac)
 
 
 def definition(key: str, lang: str | None = None) -> str:

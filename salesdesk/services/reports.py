@@ -87,7 +87,7 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
     # ago, the twelve months of the charts ending with this one, and the month ahead's
     # pipeline) and for the per-person table.
     shown = metrics.figures(db, actor, series=Period(year_ago.start, next_month.end),
-                            people=period)
+                            people=period, parts=period)
     people = [p for p in shown.people if p.role != "head"]
     months = {point.month: point for point in shown.series}
     return ReportData(
@@ -98,7 +98,7 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
         previous=months[previous.start].values,
         year_ago=months[year_ago.start].values,
         people=people,
-        parts=metrics.breakdowns(db, actor, period.start, period.end),
+        parts=shown.parts,
         series=[point for month, point in months.items()
                 if series_from <= month <= period.start],
         next_month=months[next_month.start].values,

@@ -167,3 +167,54 @@ def test_a_screens_figures_are_the_figures_asked_one_by_one(office: Office) -> N
         for person in shown.people:
             alone = metrics.metrics(office.db, actor, people.start, people.end, person.login)
             assert person.values == alone.values, (who, person.login)
+
+
+def test_a_screens_breakdowns_are_the_breakdowns_asked_alone(db: Database) -> None:
+    """figures(parts=…) takes the new customers by channel from the screen's read of
+    the won deals; every breakdown equals breakdowns() asked alone."""
+    from salesdesk.auth import Actor
+    from salesdesk.services import metrics
+
+    build_demo(db, seed=5, today=TODAY)
+
+    with db.read() as session:
+        people = session.execute(select(User.id, User.login, User.role)).all()
+    this_month = Period.month(TODAY.year, TODAY.month)
+    for user_id, login, role in people:
+        actor = Actor(user_id, login, login, role)
+        for parts in (this_month.previous(), Period(this_month.year_before().start,
+                                                     this_month.end)):
+            shown = metrics.figures(db, actor, [this_month], parts=parts)
+            assert shown.parts == metrics.breakdowns(db, actor, parts.start, parts.end), \
+                (login, parts)
+
+
+def test_top_clients_are_the_largest_volumes_by_name_among_equals(office: Office) -> None:
+    """The top clients query sums per client first and looks names up for the few at
+    the top: the answer is the sort of all clients' won volumes."""
+    from decimal import Decimal
+
+    from salesdesk.db.models import Client, Deal
+
+    period = Period(date(2026, 3, 1), date(2026, 3, 31))
+    amounts = [500, 300, 300, 300, 200, 100, 100, 50]  # ties at the cut
+    with office.db.unit_of_work(office.head.id) as uow:
+        for i, amount in enumerate(amounts):
+            cid = uuid.uuid4()
+            name = f"Клиент {'ЯЮЭЬЫ'[i % 5]}{i}"
+            uow.session.add(Client(id=cid, name=name, name_norm=name.lower(),
+                                   owner_id=office.rep1.id, search_text=name.lower()))
+            uow.session.flush()
+            for part in (amount // 2, amount - amount // 2):
+                uow.session.add(Deal(id=uuid.uuid4(), client_id=cid, owner_id=office.rep1.id,
+                                     title="d", amount=Decimal(part), stage="won",
+                                     opened_on=period.start, closed_on=period.start))
+        uow.commit()
+    with office.db.read() as session:
+        everything = sorted(((-int(total), name, n) for _c, name, n, total in
+                             engine.top_clients(session, None, period, limit=100)))
+        assert len(everything) == len(amounts)
+        for limit in (1, 2, 3, 4, 5, 7, 8, 12):
+            top = engine.top_clients(session, None, period, limit=limit)
+            assert [(-int(t), name, n) for _c, name, n, t in top] == everything[:limit], limit
+        assert engine.top_clients(session, frozenset({office.rep2.id}), period) == []

@@ -130,14 +130,14 @@ def test_the_migration_makes_exactly_the_known_triggers(tmp_path: Path) -> None:
     import sqlite3
 
     from salesdesk.db.migrate import open_database
-    from salesdesk.db.schema import SEARCH_TRIGGERS, unexpected_triggers
+    from salesdesk.db.schema import TRIGGERS, unexpected_triggers
 
     db = open_database(tmp_path / "fresh.db", create=True)
     db.dispose()
     conn = sqlite3.connect(tmp_path / "fresh.db")
     found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'"))
     conn.close()
-    assert set(found) == set(SEARCH_TRIGGERS) and unexpected_triggers(found) == []
+    assert set(found) == set(TRIGGERS) and unexpected_triggers(found) == []
 
 
 @pytest.mark.parametrize("trigger", [
@@ -175,7 +175,7 @@ def test_a_demo_loaded_in_bulk_has_a_full_index_and_its_triggers(tmp_path: Path)
     client is found, and the triggers are back for the writes that follow."""
     from salesdesk.auth import login
     from salesdesk.db.migrate import open_database
-    from salesdesk.db.schema import SEARCH_TRIGGERS
+    from salesdesk.db.schema import TRIGGERS
     from salesdesk.demo import DEMO_PASSWORD, build_demo
 
     db = open_database(tmp_path / "demo.db", create=True)
@@ -187,7 +187,7 @@ def test_a_demo_loaded_in_bulk_has_a_full_index_and_its_triggers(tmp_path: Path)
         triggers = {name for (name,) in session.execute(text(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
         indexed = session.execute(text("SELECT count(*) FROM clients_fts")).scalar_one()
-    assert triggers == set(SEARCH_TRIGGERS)
+    assert triggers == set(TRIGGERS)
     assert indexed == len(names) > 0
     for name in names[:25]:
         assert count_clients(db, head, ClientQuery(text=name)) >= 1, name

@@ -108,13 +108,14 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
     # The cards, the year of points and the per-person table from one read of the data.
     with_people = actor.role in ("head", "manager") and scope is None
     shown = metrics.figures(db, actor, [period, prev], Period(series_from, period.end),
-                            people=period if with_people else None, scope_login=scope)
+                            people=period if with_people else None, scope_login=scope,
+                            parts=period)
     current, previous = shown.periods
     return DashboardData(
         current=current,
         previous=previous,
         series=shown.series,
-        parts=metrics.breakdowns(db, actor, period.start, period.end, scope),
+        parts=shown.parts,
         people=[p for p in shown.people if p.role != "head"],
         today={
             "tasks": tasks.list_tasks(db, actor, due_to=today, today=today),

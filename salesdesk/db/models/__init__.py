@@ -22,6 +22,7 @@ from salesdesk.db.models.planning import (
     Target,
     TrainingItem,
 )
+from salesdesk.db.models.rollups import ActivityDay
 from salesdesk.db.models.sync import ChangeEntry, FieldClock, SyncConflict, SyncSite
 from salesdesk.db.models.work import Delivery, Task
 
@@ -32,6 +33,7 @@ __all__ = [
     "ROLES",
     "STRATEGY_KINDS",
     "Activity",
+    "ActivityDay",
     "AuditEntry",
     "Base",
     "ChangeEntry",
