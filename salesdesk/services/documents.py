@@ -698,16 +698,32 @@ def find_by_number(db: Database, actor: Actor, number: str) -> DocumentRecord:
         return _load(ctx, doc)
 
 
+def _expiring(ctx: Ctx, today: date, within_days: int) -> Any:
+    return _visible_documents(ctx).where(
+        Document.kind == "proposal", Document.status.in_(OPEN_PROPOSAL),
+        Document.valid_until >= today,
+        Document.valid_until <= today + timedelta(days=within_days))
+
+
+def _overdue(ctx: Ctx, as_of: date) -> Any:
+    paid_by_then = (select(func.coalesce(func.sum(Payment.__table__.c.amount), 0))
+                    .where(Payment.invoice_id == Document.id, Payment.deleted_at.is_(None),
+                           Payment.paid_on <= as_of)
+                    .correlate(Document).scalar_subquery())
+    return _visible_documents(ctx).where(
+        Document.kind == "invoice",
+        Document.status.in_((*OPEN_INVOICE, "paid")),
+        Document.doc_date <= as_of, Document.due_date < as_of,
+        paid_by_then < Document.__table__.c.total)
+
+
 def expiring_proposals(db: Database, actor: Actor, today: date | None = None,
                        within_days: int = 7) -> list[DocumentRecord]:
     """Open proposals whose validity ends within the coming days (the "Today" column)."""
     today = today or clock.today()
     with reading(db, actor) as ctx:
-        rows = ctx.session.execute(_visible_documents(ctx).where(
-            Document.kind == "proposal", Document.status.in_(OPEN_PROPOSAL),
-            Document.valid_until >= today,
-            Document.valid_until <= today + timedelta(days=within_days))
-            .order_by(Document.valid_until))
+        rows = ctx.session.execute(_expiring(ctx, today, within_days)
+                                   .order_by(Document.valid_until, Document.number, Document.id))
         return [_record(d, c, o) for d, c, o in rows]
 
 
@@ -717,18 +733,43 @@ def overdue_invoices(db: Database, actor: Actor, today: date | None = None
     clock's by default; a report passes its period's last day): issued by then, not
     cancelled, with less paid by then than their total."""
     as_of = today or clock.today()
-    paid_by_then = (select(func.coalesce(func.sum(Payment.__table__.c.amount), 0))
-                    .where(Payment.invoice_id == Document.id, Payment.deleted_at.is_(None),
-                           Payment.paid_on <= as_of)
-                    .correlate(Document).scalar_subquery())
     with reading(db, actor) as ctx:
-        rows = ctx.session.execute(_visible_documents(ctx).where(
-            Document.kind == "invoice",
-            Document.status.in_((*OPEN_INVOICE, "paid")),
-            Document.doc_date <= as_of, Document.due_date < as_of,
-            paid_by_then < Document.__table__.c.total)
-            .order_by(Document.due_date))
+        rows = ctx.session.execute(_overdue(ctx, as_of).order_by(Document.due_date, Document.number,
+                                                                  Document.id))
         return [_record(d, c, o) for d, c, o in rows]
+
+
+@dataclass(frozen=True)
+class DueDocuments:
+    """The first few proposals expiring this week and overdue invoices, and how many
+    there are of each (the dashboard's "Today" column)."""
+
+    proposals: list[DocumentRecord]
+    proposals_total: int
+    invoices: list[DocumentRecord]
+    invoices_total: int
+
+
+def due_documents(db: Database, actor: Actor, today: date | None = None,
+                  first: int = 8) -> DueDocuments:
+    """:func:`expiring_proposals` and :func:`overdue_invoices`, the first ``first`` of
+    each in the same order, with their counts: the head of a large office has
+    thousands, and the column shows a few."""
+    today = today or clock.today()
+    with reading(db, actor) as ctx:
+        def counted(stmt: Any) -> int:
+            return int(ctx.session.scalar(select(func.count()).select_from(
+                stmt.with_only_columns(Document.id).subquery())) or 0)
+
+        expiring, overdue = _expiring(ctx, today, 7), _overdue(ctx, today)
+        soonest = expiring.order_by(Document.valid_until, Document.number, Document.id)
+        return DueDocuments(
+            proposals=[_record(d, c, o) for d, c, o in ctx.session.execute(
+                soonest.limit(first))],
+            proposals_total=counted(expiring),
+            invoices=[_record(d, c, o) for d, c, o in ctx.session.execute(
+                overdue.order_by(Document.due_date, Document.number, Document.id).limit(first))],
+            invoices_total=counted(overdue))
 
 
 # --- printing -----------------------------------------------------------------------------

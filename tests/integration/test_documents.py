@@ -161,6 +161,30 @@ def test_effective_status_expired_and_overdue(office: Office, setup: dict) -> No
     assert documents.overdue_invoices(db, office.manager1, today=later) == []
 
 
+def test_the_today_column_gets_the_first_few_and_the_count(office: Office,
+                                                          setup: dict) -> None:
+    """due_documents (the dashboard's "Today" column) lists the first documents of the
+    full lists, in their order, and says how many there are, for each viewer."""
+    db = office.db
+    made = []
+    for _ in range(5):
+        for kind in ("proposal", "invoice"):
+            made.append(documents.issue_document(db, office.rep1, documents.create_document(
+                db, office.rep1, kind, setup["client"].id, lines=_lines(setup),
+                today=DAY).id, today=DAY))
+    for who in (office.head, office.manager1, office.rep1, office.rep3):
+        for day, first in ((DAY + timedelta(days=6), 3), (DAY + timedelta(days=10), 2),
+                           (DAY + timedelta(days=10), 8)):
+            due = documents.due_documents(db, who, today=day, first=first)
+            expiring = documents.expiring_proposals(db, who, today=day)
+            overdue = documents.overdue_invoices(db, who, today=day)
+            assert [d.id for d in due.proposals] == [d.id for d in expiring[:first]]
+            assert [d.id for d in due.invoices] == [d.id for d in overdue[:first]]
+            assert (due.proposals_total, due.invoices_total) == (len(expiring), len(overdue))
+    assert documents.due_documents(db, office.head, today=DAY + timedelta(days=6),
+                                   first=3).invoices_total == 5
+
+
 def test_line_validation_names_the_line(office: Office, setup: dict) -> None:
     with pytest.raises(ValidationError) as info:
         documents.create_document(office.db, office.rep1, "invoice", setup["client"].id,

@@ -86,6 +86,10 @@ def comparison_text(shown: Period, compared: Period, lang: str | None = None) ->
                                                                           compared.end, lang))
 
 
+TODAY_SHOWN = 8
+"""How many of each kind the "Today" column lists (with the count of all)."""
+
+
 @dataclass
 class DashboardData:
     """Everything the dashboard shows, fetched in one background job."""
@@ -96,6 +100,9 @@ class DashboardData:
     parts: metrics.Breakdowns
     people: list[metrics.PersonMetrics]
     today: dict[str, list[Any]]
+    """The "Today" column's records (the first few of the long lists)."""
+    today_totals: dict[str, int]
+    """How many there are of each list the column shows only the first of."""
     steps: list[onboarding.StartStep]
     """The "Getting started" checklist (what a new office still has to do)."""
 
@@ -111,6 +118,7 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
                             people=period if with_people else None, scope_login=scope,
                             parts=period)
     current, previous = shown.periods
+    due = documents.due_documents(db, actor, today=today, first=TODAY_SHOWN)
     return DashboardData(
         current=current,
         previous=previous,
@@ -123,9 +131,10 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
                                                  mine_only=True),
             "deliveries": deliveries.list_deliveries(db, actor, overdue_only=True, today=today,
                                                      mine_only=actor.role == "rep"),
-            "proposals": documents.expiring_proposals(db, actor, today=today),
-            "invoices": documents.overdue_invoices(db, actor, today=today),
+            "proposals": due.proposals,
+            "invoices": due.invoices,
         },
+        today_totals={"proposals": due.proposals_total, "invoices": due.invoices_total},
         steps=onboarding.first_steps(db, actor))
 
 
@@ -361,29 +370,34 @@ class DashboardPage(Page):
             lst.addItem(item)
 
         groups = [
-            (_("My tasks"), "mdi6.checkbox-marked-circle-outline", data.today["tasks"],
+            ("tasks", _("My tasks"), "mdi6.checkbox-marked-circle-outline",
+             data.today["tasks"],
              lambda t: (f"{t.title} — {t.client_name or ''} ({format_date(t.due_date)})",
                         "client" if t.client_id else "work", t.client_id or "work",
                         t.is_overdue(today))),
-            (_("Overdue requests"), "mdi6.message-alert-outline", data.today["requests"],
+            ("requests", _("Overdue requests"), "mdi6.message-alert-outline",
+             data.today["requests"],
              lambda a: (f"{a.client_name}: {a.note or ''} ({format_date(a.answer_by)})",
                         "client", a.client_id, True)),
-            (_("Overdue deliveries"), "mdi6.truck-alert-outline", data.today["deliveries"],
+            ("deliveries", _("Overdue deliveries"), "mdi6.truck-alert-outline",
+             data.today["deliveries"],
              lambda d: (f"{d.client_name}: {d.description} ({format_date(d.due_date)})",
                         "client", d.client_id, True)),
-            (_("Proposals expiring this week"), "mdi6.timer-sand", data.today["proposals"],
+            ("proposals", _("Proposals expiring this week"), "mdi6.timer-sand",
+             data.today["proposals"],
              lambda p: (f"{p.number} — {p.client_name} ({format_date(p.valid_until)})",
                         "document", p.id, False)),
-            (_("Overdue invoices"), "mdi6.cash-clock", data.today["invoices"],
+            ("invoices", _("Overdue invoices"), "mdi6.cash-clock",
+             data.today["invoices"],
              lambda i: (f"{i.number} — {i.client_name}, {format_money(i.due_amount)}",
                         "document", i.id, True)),
         ]
         shown = 0
-        for title, icon, records, describe in groups:
+        for key, title, icon, records, describe in groups:
             if not records:
                 continue
-            section(f"{title} ({len(records)})", icon)
-            for record in records[:8]:
+            section(f"{title} ({data.today_totals.get(key, len(records))})", icon)
+            for record in records[:TODAY_SHOWN]:
                 text, kind, record_id, late = describe(record)
                 entry(text, kind, record_id, late)
                 shown += 1
