@@ -5,10 +5,13 @@ query, for the client list) measured in the same run.
 
 * cold start to the login window (a new process until the dialog is painted) against a
   new process that paints a bare QWidget (target within 2x);
-* login to a painted dashboard on the small demo, against the same bare window start;
+* the same until the database is open too (issue 16: within 2.5x);
+* login to a painted dashboard on the small demo, against the same bare window start
+  (issue 16: within 2.5x);
 * first paint of the client list at 100,000 clients, and a filter keystroke, against
   raw sqlite3 running the count and the first page plus a bare QTableView painting the
-  same rows in a viewport of the same size (target within 2x); then the two halves
+  same rows in a viewport of the same size (issue 16: the first paint within 1.5x; it
+  was 2x); then the two halves
   apart, and the whole against the raw query alone (which no window can meet: painting
   the rows at all costs more than the query);
 * peak memory with that list open, against a bare PySide6 + sqlite3 window showing
@@ -170,7 +173,7 @@ def main() -> None:
     report("cold start to the login window", wall(LOGIN, str(small)), bare, target=2.0,
            floor_name="bare window")
     report("cold start until the database is open too", wall(READY, str(small)), bare,
-           floor_name="bare window")
+           target=2.5, floor_name="bare window")
 
     app = QApplication.instance() or QApplication([])
     theme.apply(app)
@@ -199,7 +202,7 @@ def main() -> None:
         app.processEvents()
         timings.append(time.perf_counter() - start)
         window.close()
-    report("login to a painted dashboard (small demo)", min(timings), bare,
+    report("login to a painted dashboard (small demo)", min(timings), bare, target=2.5,
            floor_name="bare window")
 
     # The client list at 100,000 clients.
@@ -279,7 +282,10 @@ def main() -> None:
             start = time.perf_counter()
             ours_paint()
             paint.append(time.perf_counter() - start)
-        report(label, min(ours), min(floor), target=2.0, floor_name="raw+bare")
+        # Issue 16: the first paint within 1.5x; a keystroke's search has its own target
+        # against the raw scan (bench_records).
+        report(label, min(ours), min(floor), target=1.5 if not text else None,
+               floor_name="raw+bare")
         report("  of which the query, against raw sqlite3", min(data), min(raw_data),
                floor_name="raw sqlite3")
         report("  of which the paint, against a bare QTableView", min(paint), min(raw_paint),
