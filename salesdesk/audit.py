@@ -146,17 +146,34 @@ class AuditRecord:
     record_id: uuid.UUID
     changes: dict[str, list[Any]]
 
+    def to_json(self) -> dict[str, Any]:
+        """The ``salesdesk audit --json`` object (the moment in UTC)."""
+        from datetime import UTC
+
+        return {"at": self.at.astimezone(UTC).isoformat(), "user": self.user_login,
+                "action": self.action, "entity": self.entity,
+                "record_id": str(self.record_id), "changes": self.changes}
+
 
 def read_log(session: Session, entity: str | None = None, record_id: uuid.UUID | None = None,
-             limit: int = 500) -> list[AuditRecord]:
-    """Newest entries first (the policy check is the caller's: head only)."""
+             limit: int = 500, since: datetime | None = None,
+             user_id: uuid.UUID | None = None) -> list[AuditRecord]:
+    """Newest entries first (the policy check is the caller's: head only); ``since`` a
+    moment, ``user_id`` what that user did, and the failed logins tried with theirs."""
+    from sqlalchemy import and_, or_
+
     query = (select(AuditEntry, User.login).join(User, User.id == AuditEntry.user_id,
                                                  isouter=True)
-             .order_by(AuditEntry.at.desc()).limit(limit))
+             .order_by(AuditEntry.at.desc(), AuditEntry.id).limit(limit))
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if record_id:
         query = query.where(AuditEntry.record_id == record_id)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if user_id is not None:
+        query = query.where(or_(AuditEntry.user_id == user_id, and_(
+            AuditEntry.action == "login_failed", AuditEntry.record_id == user_id)))
     return [AuditRecord(at=e.at, user_login=login, action=e.action, entity=e.entity,
                         record_id=e.record_id, changes=e.changes)
             for e, login in session.execute(query)]

@@ -94,19 +94,23 @@ def login(db: Database, login_name: str, password: str) -> Actor:
             # Same work as for a real login, so timing does not tell which logins exist.
             with contextlib.suppress(VerificationError):
                 hasher().verify(_dummy_hash(), password or "")
+            _audit_failure(db, None, login_name, "unknown login")
             raise _wrong()
         now = utcnow()
         if user.locked_until is not None and user.locked_until > now:
             with contextlib.suppress(VerificationError):
                 hasher().verify(_dummy_hash(), password or "")
+            _audit_failure(db, user.id, login_name, "locked")
             raise AuthenticationError(_("Too many failed attempts: this login is locked for a "
                                         "minute. Try again later."))
         try:
             hasher().verify(user.password_hash, password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             _note_failure(db, user.id, now)
+            _audit_failure(db, user.id, login_name, "wrong password")
             raise _wrong() from None
         if not user.active:
+            _audit_failure(db, user.id, login_name, "deactivated")
             raise AuthenticationError(_("This user is deactivated. Ask the head of sales."))
         actor = actor_of(user)
         rehash = hasher().check_needs_rehash(user.password_hash)
@@ -117,7 +121,21 @@ def login(db: Database, login_name: str, password: str) -> Actor:
     if rehash:
         _rehash(db, actor.id, password)
     _note_login(db, actor.id, now, reset)
+    from salesdesk import events
+
+    events.log_event(db, actor.id, events.LOGIN, "users", actor.id,
+                     wait_ms=LOGIN_NOTE_WAIT_MS)
     return actor
+
+
+def _audit_failure(db: Database, user_id: uuid.UUID | None, login_name: str,
+                   reason: str) -> None:
+    """A failed login in the audit log: about the user whose login was typed (nobody's
+    when there is no such login), by nobody, with the login typed and the reason."""
+    from salesdesk import events
+
+    events.log_event(db, None, events.LOGIN_FAILED, "users", user_id,
+                     {"login": login_name, "reason": reason}, wait_ms=LOGIN_NOTE_WAIT_MS)
 
 
 def _note_failure(db: Database, user_id: uuid.UUID, now: Any) -> None:

@@ -90,5 +90,9 @@ def export_file(db: Database, actor: Actor, kind: str, path: Path) -> int:
         raise ValidationError(path.name, _("must be a .csv or .xlsx file"))
     with reading(db, actor) as ctx, atomic_target(path) as tmp:
         # Written beside the target and renamed: a failed export leaves no half file.
-        return write_table(tmp, HEADERS[kind],
-                           _rows(ctx, kind), suffix=path.suffix)
+        count = write_table(tmp, HEADERS[kind], _rows(ctx, kind), suffix=path.suffix)
+    from salesdesk import events
+
+    events.log_event(db, actor.id, events.EXPORT, kind, details={
+        "file": path.name, "rows": count, "format": path.suffix.lower().lstrip(".")})
+    return count

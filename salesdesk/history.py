@@ -32,8 +32,12 @@ from salesdesk.db.models import (
 from salesdesk.i18n import N_, _, format_date, format_money
 
 ACTION_LABELS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
-                 "restore": N_("Restored"), "remove": N_("Removed"), "merge": N_("Merged")}
+                 "restore": N_("Restored"), "remove": N_("Removed"), "merge": N_("Merged"),
+                 "login": N_("Logged in"), "login_failed": N_("Failed login"),
+                 "export": N_("Exported"), "print": N_("Printed or saved")}
 """The log's actions, as a reader says them."""
+
+_EVENTS = frozenset({"login", "login_failed", "export", "print"})
 
 # Kept in the log for the machine (the sync's clocks, the soft delete the action already
 # names); a reader learns nothing from them.
@@ -147,9 +151,24 @@ def _value(entity: str, key: str, value: Any, names: dict[uuid.UUID, str]) -> st
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _detail(entry: AuditEntry, key: str) -> Any:
+    pair = (entry.changes or {}).get(key)
+    return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+
+
 def _what(entry: AuditEntry, titles: dict[uuid.UUID, str]) -> str:
     if entry.entity == "demo":
         return _("Demo office")
+    if entry.action == "login_failed":
+        return _("login «{login}»").format(login=_detail(entry, "login") or "")
+    if entry.action == "export":
+        what = (_("the office workbook") if entry.entity == "workbook"
+                else _(registry.kind_label(entry.entity)) if entry.entity in registry.KINDS
+                else entry.entity)
+        return _("{what} to {file} ({rows} rows)").format(
+            what=what, file=_detail(entry, "file") or "", rows=_detail(entry, "rows") or 0)
+    if entry.action == "print" and entry.entity == "report":
+        return _("Monthly report for {month}").format(month=_detail(entry, "month") or "")
     if entry.entity not in registry.KINDS:
         return entry.entity
     kind = _(registry.kind_label(entry.entity))
@@ -168,7 +187,9 @@ def describe(session: Session, entries: list[AuditEntry],
     lines = []
     for entry in entries:
         changes = []
-        for key, pair in (entry.changes or {}).items():
+        # An event's details are its "what" (a login, a file); no field changed.
+        fields = () if entry.action in _EVENTS else (entry.changes or {}).items()
+        for key, pair in fields:
             if key in HIDDEN or not isinstance(pair, list) or len(pair) != 2:
                 continue
             if entry.entity not in registry.KINDS:

@@ -136,6 +136,10 @@ def export_all(db: Database, actor: Actor, path: Path, headers: str = "keys") ->
         buffer = io.BytesIO()
         book.save(buffer)
         Path(tmp).write_bytes(buffer.getvalue())
+    from salesdesk import events
+
+    events.log_event(db, actor.id, events.EXPORT, "workbook", details={
+        "file": path.name, "rows": sum(counts.values()), "format": "xlsx"})
     return counts
 
 
@@ -319,5 +323,10 @@ def export_table(db: Database, actor: Actor, kind: str, path: Path,
         raise ValidationError(path.name, _("must be a .csv or .xlsx file"))
     with reading(db, actor) as ctx, atomic_target(path) as tmp:
         logins = dict(ctx.session.execute(select(User.id, User.login)).all())
-        return write_table(tmp, _headers(table, headers), _rows(ctx, table, logins),
-                           suffix=path.suffix)
+        count = write_table(tmp, _headers(table, headers), _rows(ctx, table, logins),
+                            suffix=path.suffix)
+    from salesdesk import events
+
+    events.log_event(db, actor.id, events.EXPORT, table, details={
+        "file": path.name, "rows": count, "format": path.suffix.lower().lstrip(".")})
+    return count

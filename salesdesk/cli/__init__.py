@@ -18,7 +18,16 @@ from salesdesk.i18n import _, set_language
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    from salesdesk.cli import admin, company, documents, records, reporting, syncing, trash
+    from salesdesk.cli import (
+        admin,
+        auditing,
+        company,
+        documents,
+        records,
+        reporting,
+        syncing,
+        trash,
+    )
 
     parser = argparse.ArgumentParser(
         prog="salesdesk",
@@ -34,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("open the window on the demo database (created if missing)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     admin.register(sub)
+    auditing.register(sub)
     records.register(sub)
     reporting.register(sub)
     syncing.register(sub)

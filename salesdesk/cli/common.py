@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import sys
+from datetime import date
 from typing import Any
 
 from salesdesk.auth import Actor
@@ -81,3 +82,12 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
     print("  ".join("-" * w for w in widths))
     for row in cells:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def iso_date(text: str) -> date:
+    """An argument that is a day, ``2026-10-31``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a date (expected 2026-10-31)")
+                                         .format(value=text)) from None

@@ -207,7 +207,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``documents`` and its commands to the parser."""
-    from salesdesk.cli.reporting import _iso_date
+    from salesdesk.cli.common import iso_date
 
     p = sub.add_parser("documents", help=_("proposals and invoices from the command line"))
     kinds = p.add_subparsers(dest="documents_command", required=True, metavar="COMMAND")
@@ -236,7 +236,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q = kinds.add_parser("pay", help=_("record a payment against an invoice"))
     q.add_argument("number")
     q.add_argument("amount", help="1234.50")
-    q.add_argument("--date", type=_iso_date, help=_("the day it was paid (default: today)"))
+    q.add_argument("--date", type=iso_date, help=_("the day it was paid (default: today)"))
     q.set_defaults(func=cmd_pay)
     q = kinds.add_parser("list", help=_("the documents you may see"))
     q.add_argument("--kind", choices=["proposal", "invoice"])

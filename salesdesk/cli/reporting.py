@@ -7,7 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salesdesk.cli.common import EXIT_OK, acting_user, open_db, print_json, print_table
+from salesdesk.cli.common import (
+    EXIT_OK,
+    acting_user,
+    iso_date,
+    open_db,
+    print_json,
+    print_table,
+)
 from salesdesk.files import write_atomically
 from salesdesk.i18n import _
 
@@ -21,17 +28,12 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     record, data = pdf_by_number(db, actor, args.number, stamped=args.stamped)
     target = Path(args.output) if args.output else Path(f"{record.number}.pdf")
     write_atomically(target, data)
+    from salesdesk.services.documents import note_output
+
+    note_output(db, actor, record.id, "saved", args.stamped)
     print(_("{document} written to {file}.").format(document=record.display_name(),
                                                    file=target))
     return EXIT_OK
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("'{value}' is not a date (expected 2026-10-31)")
-                                         .format(value=text)) from None
 
 
 def format_metric(kind: str, value: Any, lang: str | None = None) -> str:
@@ -112,6 +114,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     pdf = monthly_report_pdf(db, actor, year, month, conclusions, lang=args.report_lang)
     target = Path(args.output) if args.output else Path(f"report-{year:04d}-{month:02d}.pdf")
     write_atomically(target, pdf)
+    from salesdesk.services.reports import note_report_output
+
+    note_report_output(db, actor, year, month, "saved")
     print(_("Monthly report written to {file}.").format(file=target))
     return EXIT_OK
 
@@ -131,8 +136,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.set_defaults(func=cmd_report)
 
     p = sub.add_parser("metrics", help=_("the sales metrics for a period"))
-    p.add_argument("--from", dest="date_from", required=True, type=_iso_date)
-    p.add_argument("--to", dest="date_to", required=True, type=_iso_date)
+    p.add_argument("--from", dest="date_from", required=True, type=iso_date)
+    p.add_argument("--to", dest="date_to", required=True, type=iso_date)
     p.add_argument("--scope", help=_("one user's login (within what you may see)"))
     p.add_argument("--json", action="store_true", help=_("one JSON object on stdout"))
     p.set_defaults(func=cmd_metrics)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -22,18 +23,27 @@ from salesdesk.db.models import (
     Document,
     Task,
 )
+from salesdesk.errors import ValidationError
 from salesdesk.history import HistoryLine, describe, name_of
 from salesdesk.i18n import _
 from salesdesk.policy import Action
-from salesdesk.services.base import get_record, reading
+from salesdesk.services.base import get_record, reading, user_by_login
 
 
 def list_audit(db: Database, actor: Actor, entity: str | None = None,
-               record_id: uuid.UUID | None = None, limit: int = 500) -> list[AuditRecord]:
-    """Newest changes first, optionally of one table or one record."""
+               record_id: uuid.UUID | None = None, limit: int = 500,
+               since: date | None = None, user_login: str | None = None) -> list[AuditRecord]:
+    """Newest entries first, optionally of one table or one record, from a day on (the
+    office's local day), or of one user (what they did, and failed logins with theirs)."""
+    if limit < 1:
+        raise ValidationError("--limit", _("must be 1 or more"))
     with reading(db, actor) as ctx:
         policy.require(ctx, Action.AUDIT_READ)
-        return read_log(ctx.session, entity=entity, record_id=record_id, limit=limit)
+        user_id = user_by_login(ctx, user_login).id if user_login else None
+        moment = (datetime.combine(since, time.min).astimezone() if since is not None
+                  else None)
+        return read_log(ctx.session, entity=entity, record_id=record_id, limit=limit,
+                        since=moment, user_id=user_id)
 
 
 def audit_lines(db: Database, actor: Actor, limit: int = 300) -> list[HistoryLine]:

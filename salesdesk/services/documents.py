@@ -804,6 +804,26 @@ def pdf_by_number(db: Database, actor: Actor, number: str, stamped: bool = False
     return record, document_pdf(db, actor, record.id, stamped)
 
 
+OUTPUTS = ("printed", "saved")
+"""How a document's PDF leaves SalesDesk (the audit log says which)."""
+
+
+def note_output(db: Database, actor: Actor, document_id: uuid.UUID | str, how: str,
+                stamped: bool = False) -> None:
+    """Note in the audit log that a visible document was printed or saved to a file
+    (the preview renders it; only its leaving is noted)."""
+    from salesdesk import events
+
+    if how not in OUTPUTS:
+        raise ValidationError(_("Output"), _("must be one of {values}").format(
+            values=", ".join(OUTPUTS)))
+    with reading(db, actor) as ctx:
+        doc = get_record(ctx, Document, document_id, _("Document"))
+        number = doc.number or ""
+    events.log_event(db, actor.id, events.PRINT, "documents", doc.id,
+                     {"number": number, "how": how, "stamped": stamped})
+
+
 def product_presentation(db: Database, actor: Actor, client_id: uuid.UUID | str,
                          product_ids: list[uuid.UUID | str], today: date | None = None) -> bytes:
     """A PDF presenting the chosen products to a client, in the client's language."""

@@ -108,6 +108,16 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
         conclusions=conclusions)
 
 
+def note_report_output(db: Database, actor: Actor, year: int, month: int, how: str) -> None:
+    """Note in the audit log that the monthly report was printed or saved to a file."""
+    from salesdesk import events
+
+    with reading(db, actor) as ctx:
+        policy.require(ctx, Action.REPORT_MONTHLY)
+    events.log_event(db, actor.id, events.PRINT, "report",
+                     details={"month": f"{year:04d}-{month:02d}", "how": how})
+
+
 def monthly_report_pdf(db: Database, actor: Actor, year: int, month: int,
                        conclusions: str = "", today: date | None = None,
                        lang: str | None = None) -> bytes:

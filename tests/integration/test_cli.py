@@ -269,3 +269,26 @@ def test_import_prints_the_columns_and_takes_a_mapping(office_db: Path, tmp_path
     again = run(office_db, "import", "clients", str(odd), "--map", "Кто=name,Где=city",
                 "--update", user="head")
     assert again.returncode == 0 and "1 updated" in again.stdout, again.stdout
+
+
+def test_audit_lists_logins_and_exports_for_the_head_only(office_db: Path,
+                                                         tmp_path: Path) -> None:
+    assert run(office_db, "export", "clients", str(tmp_path / "c.csv"), user="rep1",
+               password="rep-secret").returncode == 0
+    wrong = run(office_db, "users", "list", user="rep1", password="not-it")
+    assert wrong.returncode == 1
+    result = run(office_db, "audit", "--json", "--user", "rep1", user="head")
+    assert result.returncode == 0, result.stderr
+    entries = json.loads(result.stdout)
+    # (Each command here starts the tests' frozen clock anew: no order across them.)
+    assert {"login_failed", "export", "login"} <= {e["action"] for e in entries}
+    assert all(e["user"] in ("rep1", None) for e in entries)
+    export = next(e for e in entries if e["action"] == "export")
+    assert export["user"] == "rep1" and export["changes"]["file"] == [None, "c.csv"]
+    table = run(office_db, "audit", "--limit", "3", user="head")
+    assert table.returncode == 0 and len(table.stdout.strip().splitlines()) == 3 + 2
+    refused = run(office_db, "audit", user="rep1", password="rep-secret")
+    assert refused.returncode == 1 and "audit.read" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    bad = run(office_db, "audit", "--since", "yesterday", user="head")
+    assert bad.returncode == 2 and "is not a date" in bad.stderr

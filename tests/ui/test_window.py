@@ -252,6 +252,44 @@ def test_pdf_preview_prints_without_waiting(window_for: Any, qtbot: Any,
     assert preview.print_button.isEnabled()
 
 
+def test_a_printed_or_saved_preview_is_audited(window_for: Any, qtbot: Any,
+                                               tmp_path: Path) -> None:
+    """The preview renders a document without a trace; saving it or sending it to a
+    printer leaves an entry in the audit log (who, which document, how)."""
+    from PySide6.QtPrintSupport import QPrinter
+    from sqlalchemy import select
+
+    from salesdesk.db.models import AuditEntry
+    from salesdesk_ui.dialogs.pdf_preview import PdfPreview
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    invoice = document_service.list_documents(ctx.db, ctx.actor, document_service.DocumentQuery(
+        kind="invoice"))[0]
+
+    def printed() -> list[tuple[Any, Any, str]]:
+        with ctx.db.read() as session:
+            return [(e.user_id, e.record_id, e.changes["how"][1]) for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "print")
+                .order_by(AuditEntry.at, AuditEntry.id))]
+
+    pdf = document_service.document_pdf(ctx.db, ctx.actor, invoice.id)
+    preview = PdfPreview(pdf, invoice.display_name(), "x.pdf", window, on_output=(
+        lambda how, stamped: document_service.note_output(ctx.db, ctx.actor, invoice.id, how,
+                                                          stamped)))
+    qtbot.addWidget(preview)
+    assert printed() == []
+    assert preview._write(str(tmp_path / "saved.pdf"))
+    qtbot.waitUntil(lambda: len(printed()) == 1, timeout=10_000)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFileName(str(tmp_path / "raster.pdf"))
+    printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+    preview.print_pages(printer)
+    qtbot.waitUntil(lambda: preview.job is None and len(printed()) == 2, timeout=60_000)
+    assert printed() == [(ctx.actor.id, invoice.id, "saved"), (ctx.actor.id, invoice.id,
+                                                               "printed")]
+
+
 def test_a_cups_printer_gets_the_pdf_itself(window_for: Any, qtbot: Any, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Where CUPS prints (``lp``), the printer gets the vector PDF with the dialog's

@@ -539,7 +539,11 @@ class DocumentEditor(QDialog):
             if record.kind == "invoice" and brandable and record.number:
                 def restamp(stamped: bool) -> bytes:
                     return render(record, stamped)
-            PdfPreview(pdf, record.display_name(), name, self, restamp=restamp).exec()
+            def left(how: str, stamped: bool) -> None:
+                documents.note_output(self.ctx.db, self.ctx.actor, record.id, how, stamped)
+
+            PdfPreview(pdf, record.display_name(), name, self, restamp=restamp,
+                       on_output=left).exec()
 
         def show(record: DocumentRecord) -> None:
             # Rendered off the GUI thread: a long invoice takes a moment.

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from salesdesk import clock
 from salesdesk.i18n import _, format_date
 from salesdesk.metrics.engine import Period
-from salesdesk.services.reports import monthly_report_pdf
+from salesdesk.services.reports import monthly_report_pdf, note_report_output
 
 from ..context import AppContext
 from ..worker import Op
@@ -76,4 +76,9 @@ class MonthlyReportDialog(QDialog):
 
         self.preview.setEnabled(True)
         name = f"report-{self.period.start:%Y-%m}.pdf"
-        PdfPreview(pdf, _("Monthly report"), name, self).exec()
+        year, month = self.period.start.year, self.period.start.month
+
+        def left(how: str, _stamped: bool) -> None:
+            note_report_output(self.ctx.db, self.ctx.actor, year, month, how)
+
+        PdfPreview(pdf, _("Monthly report"), name, self, on_output=left).exec()

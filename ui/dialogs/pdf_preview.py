@@ -33,15 +33,19 @@ class PdfPreview(QDialog):
 
     ``restamp`` (an invoice whose company has a stamp or signatures) adds the choice
     "with stamp and signatures": it makes the other copy, in the background.
+    ``on_output`` is told ("printed" or "saved", and whether stamped) when the PDF
+    leaves, for the audit log.
     """
 
     def __init__(self, pdf: bytes, title: str, file_name: str,
                  parent: QWidget | None = None,
-                 restamp: Callable[[bool], bytes] | None = None) -> None:
+                 restamp: Callable[[bool], bytes] | None = None,
+                 on_output: Callable[[str, bool], None] | None = None) -> None:
         super().__init__(parent)
         self.pdf = pdf
         self.file_name = file_name
         self.restamp = restamp
+        self.on_output = on_output
         self.job: PrintJob | None = None
         self.spooling: QProcess | None = None
         self.progress: QProgressDialog | None = None
@@ -120,7 +124,17 @@ class PdfPreview(QDialog):
         except SalesDeskError as exc:  # a full disk, a read-only folder
             show_error(self, exc)
             return False
+        self._left("saved")
         return True
+
+    def _left(self, how: str) -> None:
+        """Tell ``on_output`` (the audit log) that the PDF was printed or saved; in the
+        background, and never in the way of the print itself."""
+        if self.on_output is None:
+            return
+        from ..worker import Op
+
+        Op(self, self.on_output, how, self.stamped.isChecked()).run()
 
     def print_(self) -> None:
         """The system's print dialog, then the document in the background."""
@@ -160,6 +174,8 @@ class PdfPreview(QDialog):
                     errors="replace").strip() or f"lp: {code}"
                 show_error(self, SalesDeskError(_("The document was not printed: {why}.")
                                                 .format(why=why)))
+            else:
+                self._left("printed")
             shutil.rmtree(folder, ignore_errors=True)
             self.spooling = None
 
@@ -179,6 +195,7 @@ class PdfPreview(QDialog):
         self.job.sig_failed.connect(self._print_failed)
         self.job.finished.connect(self._print_finished)
         self.print_button.setEnabled(False)
+        self._left("printed")  # the pages are on their way (a cancel stops the rest)
         self.job.start()
         return self.job
 

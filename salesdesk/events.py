@@ -1,0 +1,68 @@
+"""Audit entries for what changes no record: logins, failed logins, exports and printed
+documents (the audit log's other entries are written by the flush hook, :mod:`audit`).
+
+Each is written in a short transaction of its own, after the event, best effort: a
+database held by a long import (or a full disk) must not make a login fail or lose an
+export that was written. A login waits at most :data:`auth.LOGIN_NOTE_WAIT_MS` for
+another writer, an export or a print the usual few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from salesdesk.db.engine import Database
+from salesdesk.db.models import AuditEntry
+from salesdesk.db.types import utcnow
+
+log = logging.getLogger(__name__)
+
+LOGIN, LOGIN_FAILED, EXPORT, PRINT = "login", "login_failed", "export", "print"
+EVENTS = (LOGIN, LOGIN_FAILED, EXPORT, PRINT)
+"""The actions of these entries (beside the records' create, update, delete…)."""
+
+NOBODY = uuid.UUID(int=0)
+"""The record id of an entry about no one record (an export, a failed login of a login
+that does not exist)."""
+
+MAX_TEXT = 120
+"""Longest text kept in an entry (a login typed, a file name)."""
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return value[:MAX_TEXT] + "…"
+    return value
+
+
+def log_event(db: Database, user_id: uuid.UUID | None, action: str, entity: str,
+              record_id: uuid.UUID | None = None, details: dict[str, Any] | None = None,
+              wait_ms: int | None = None) -> bool:
+    """Append one entry; ``details`` are kept as the entry's changes (``[None, value]``,
+    as a created record's). Returns whether it was written."""
+    entry = {"id": uuid.uuid4(), "at": utcnow(), "user_id": user_id, "action": action,
+             "entity": entity, "record_id": record_id or NOBODY,
+             "changes": {key: [None, _short(value)] for key, value in (details or {}).items()}}
+    try:
+        with db.engine.connect() as conn:
+            if wait_ms is not None:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}" if db.is_sqlite
+                                     else f"SET lock_timeout = {int(wait_ms)}")
+            try:
+                conn.execute(insert(AuditEntry.__table__), [entry])
+                conn.commit()
+            finally:
+                conn.rollback()
+                if wait_ms is not None:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=5000" if db.is_sqlite
+                                         else "SET lock_timeout = 0")
+                    conn.commit()
+    except (DBAPIError, OperationalError, OSError) as error:
+        log.warning("audit entry %s of %s not written: %s", action, entity, error)
+        return False
+    return True
