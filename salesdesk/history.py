@@ -39,6 +39,12 @@ ACTION_LABELS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_(
 
 _EVENTS = frozenset({"login", "login_failed", "export", "print"})
 
+FAILED_LOGIN_REASONS = {"unknown login": N_("no such login"),
+                        "wrong password": N_("wrong password"),
+                        "locked": N_("locked after failed attempts"),
+                        "deactivated": N_("the user is deactivated")}
+"""Why a login failed, as the audit log says it."""
+
 # Kept in the log for the machine (the sync's clocks, the soft delete the action already
 # names); a reader learns nothing from them.
 HIDDEN = SKIPPED | {"deleted_at", "hlc", "origin", "seed", "size", "source_id"}
@@ -160,10 +166,15 @@ def _what(entry: AuditEntry, titles: dict[uuid.UUID, str]) -> str:
     if entry.entity == "demo":
         return _("Demo office")
     if entry.action == "login_failed":
-        return _("login «{login}»").format(login=_detail(entry, "login") or "")
+        reason = FAILED_LOGIN_REASONS.get(str(_detail(entry, "reason")))
+        said = _("login «{login}»").format(login=_detail(entry, "login") or "")
+        if reason is None:
+            return said
+        why = _(reason)
+        return f"{said}: {why}"
     if entry.action == "export":
         what = (_("the office workbook") if entry.entity == "workbook"
-                else _(registry.kind_label(entry.entity)) if entry.entity in registry.KINDS
+                else _(registry.sheet_label(entry.entity)) if entry.entity in registry.KINDS
                 else entry.entity)
         return _("{what} to {file} ({rows} rows)").format(
             what=what, file=_detail(entry, "file") or "", rows=_detail(entry, "rows") or 0)

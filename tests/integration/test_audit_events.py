@@ -161,5 +161,5 @@ def test_the_window_audit_log_says_events_in_words(office: Office, tmp_path: Pat
     said = [(line.action, line.what, line.changes) for line in lines[:4]]
     assert said[0] == ("Printed or saved", "Monthly report for 2026-10", [])
     assert said[1][0] == "Exported" and "c.csv (0 rows)" in said[1][1]
-    assert said[2] == ("Failed login", "login «nobody»", [])
+    assert said[2] == ("Failed login", "login «nobody»: no such login", [])
     assert said[3][0] == "Logged in" and said[3][2] == []

@@ -149,7 +149,13 @@ class SettingsPage(Page):
             view.setModel(self.audit)
             view.verticalHeader().hide()
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+            header = view.horizontalHeader()
+            # When, who and the action as wide as they are; the record (a logged-in
+            # user, an export's file, a printed report) gets room; the changes the rest.
+            for column in (0, 1, 2):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.resizeSection(3, 340)
+            header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
             enable_sorting(view, self.audit)
             attach_row_menu(view, self.audit.record)
             self.tabs.addTab(view, theme.icon("mdi6.history"), _("Audit log"))
