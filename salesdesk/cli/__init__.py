@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     from salesdesk.cli import (
         admin,
+        agenda,
         auditing,
         company,
         documents,
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     admin.register(sub)
     auditing.register(sub)
+    agenda.register(sub)
     records.register(sub)
     reporting.register(sub)
     syncing.register(sub)

@@ -292,3 +292,13 @@ def test_audit_lists_logins_and_exports_for_the_head_only(office_db: Path,
     assert len(refused.stderr.strip().splitlines()) == 1
     bad = run(office_db, "audit", "--since", "yesterday", user="head")
     assert bad.returncode == 2 and "is not a date" in bad.stderr
+
+
+def test_due_for_scripts_and_a_clear_refusal(office_db: Path) -> None:
+    empty = run(office_db, "due", user="rep1", password="rep-secret")
+    assert empty.returncode == 0 and "Nothing falls due in the next 7 days" in empty.stdout
+    as_json = run(office_db, "due", "--days", "30", "--json", "--everyone", user="head")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout) == []
+    refused = run(office_db, "due", "--days", "400", user="rep1", password="rep-secret")
+    assert refused.returncode == 1 and "--days" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
