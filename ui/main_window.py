@@ -181,6 +181,13 @@ class MainWindow(QMainWindow):
         from .changes import hub
 
         hub().sig_changed.connect(self._changed)
+        from .reminders import Reminders
+
+        # Reminders look once the window is up (not in the way of its first paint),
+        # then every few minutes.
+        self.reminders = Reminders(ctx, self)
+        self.reminders.sig_counted.connect(self._due_badge)
+        QTimer.singleShot(1500, self._start_reminders)
 
     def _changed(self, kinds: frozenset[str], _source: Any) -> None:
         """Keep what every page shares current: the lookups, the sync badge."""
@@ -194,6 +201,8 @@ class MainWindow(QMainWindow):
                 .success(self._lookups_read).run()
         if kinds & {"conflicts", "deals", "clients"}:
             self.load_sync_badge()
+        if kinds & {"tasks", "activities", "deliveries", "documents"}:
+            self.reminders.check()
 
     def _lookups_read(self, parts: dict[str, Any]) -> None:
         from dataclasses import replace
@@ -256,6 +265,15 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel("")
         self.backup_label.setProperty("role", "muted")
         self.backup_label.setContentsMargins(0, 0, 16, 0)
+        self.due_button = QToolButton()
+        self.due_button.setObjectName("due_button")
+        self.due_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.due_button.setIcon(theme.icon("mdi6.bell-outline"))
+        self.due_button.setText(_("Due soon"))
+        self.due_button.setToolTip(_("What falls due: tasks, requests, deliveries, invoices, "
+                                     "proposals"))
+        self.due_button.clicked.connect(self.open_due)
+        layout.addWidget(self.due_button)
         self.sync_button = QToolButton()
         self.sync_button.setObjectName("sync_button")
         self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -438,6 +456,31 @@ class MainWindow(QMainWindow):
         elif kind in self.entries:
             self.show_page(kind)
 
+    # --- due ----------------------------------------------------------------------------------
+
+    def _start_reminders(self) -> None:
+        if self.isVisible():
+            self.reminders.start()
+
+    def open_due(self) -> Any:
+        """The Due list: what falls due this week, with open, done and snooze."""
+        from .dialogs.due_list import open_due
+
+        dialog = open_due(self, self.ctx)
+        dialog.sig_open.connect(self.open_record)
+        dialog.sig_changed.connect(self.reminders.check)
+        return dialog
+
+    def _due_badge(self, count: int) -> None:
+        """The number of items due today or overdue (not snoozed) on the Due button."""
+        if count:
+            self.due_button.setText(ngettext("Due · {n}", "Due · {n}", count).format(n=count))
+            self.due_button.setIcon(theme.icon("mdi6.bell-ring-outline",
+                                               theme.WARN_COLOR.name()))
+        else:
+            self.due_button.setText(_("Due soon"))
+            self.due_button.setIcon(theme.icon("mdi6.bell-outline"))
+
     # --- sync ---------------------------------------------------------------------------------
 
     def open_sync(self) -> Any:
@@ -512,6 +555,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.ctx.settings.setValue("geometry", self.saveGeometry())
+        self.reminders.stop()
         self.popup.hide()
         super().closeEvent(event)
         self.sig_closed.emit()
