@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from salesdesk.cli.common import EXIT_OK, acting_user, open_db, print_json, print_table
-from salesdesk.i18n import _
+from salesdesk.i18n import _, ngettext
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -29,8 +29,35 @@ def cmd_due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_calendar_export(args: argparse.Namespace) -> int:
+    """The dated work of the coming days as an iCalendar file."""
+    from pathlib import Path
+
+    from salesdesk.calendar_export import export_calendar
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    count = export_calendar(db, actor, Path(args.ics), days=args.days,
+                            everyone=args.everyone)
+    print(ngettext("{n} event written to {file}.", "{n} events written to {file}.",
+                   count).format(n=count, file=args.ics))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add this module's commands to the parser."""
+    p = sub.add_parser("calendar", help=_("the calendar of dated work"))
+    actions = p.add_subparsers(dest="calendar_action", required=True, metavar="ACTION")
+    q = actions.add_parser("export", help=_("write an .ics file (Outlook, Thunderbird, "
+                                            "phones)"))
+    q.add_argument("--ics", required=True, metavar="FILE", help=_("the .ics file to write"))
+    q.add_argument("--days", type=int, default=30,
+                   help=_("how many days ahead (default 30)"))
+    q.add_argument("--everyone", action="store_true",
+                   help=_("everything you may see (a manager's team, the office), not only "
+                          "your own"))
+    q.set_defaults(func=cmd_calendar_export)
+
     p = sub.add_parser("due", help=_("what falls due in the coming days (overdue first)"))
     p.add_argument("--days", type=int, default=7,
                    help=_("how many days ahead (default 7; 0: today and what is overdue)"))

@@ -302,3 +302,18 @@ def test_due_for_scripts_and_a_clear_refusal(office_db: Path) -> None:
     refused = run(office_db, "due", "--days", "400", user="rep1", password="rep-secret")
     assert refused.returncode == 1 and "--days" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+
+
+def test_calendar_export_writes_an_ics_file(office_db: Path, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    target = tmp_path / "week.ics"
+    result = run(office_db, "calendar", "export", "--ics", str(target), "--days", "7",
+                 user="rep1", password="rep-secret")
+    assert result.returncode == 0, result.stderr
+    assert "0 events written" in result.stdout
+    calendar = Calendar.from_ical(target.read_bytes())
+    assert str(calendar["prodid"]).startswith("-//SalesDesk")
+    refused = run(office_db, "calendar", "export", "--ics", str(tmp_path / "week.txt"),
+                  user="rep1", password="rep-secret")
+    assert refused.returncode == 1 and "must be an .ics file" in refused.stderr
