@@ -205,6 +205,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    """An issued document as an e-mail draft (.eml) with its PDF attached."""
+    from pathlib import Path
+
+    from salesdesk.files import write_atomically
+    from salesdesk.services import documents as docs
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    record = docs.find_by_number(db, actor, args.number)
+    name, message = docs.email_draft(db, actor, record.id, to=args.to,
+                                     template=args.template, stamped=args.stamped)
+    target = Path(args.output) if args.output else Path(name)
+    write_atomically(target, message)
+    print(_("E-mail draft of {number} written to {file}: open it in your mail program "
+            "to send it.").format(number=record.number, file=target))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``documents`` and its commands to the parser."""
     from salesdesk.cli.common import iso_date
@@ -238,6 +257,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("amount", help="1234.50")
     q.add_argument("--date", type=iso_date, help=_("the day it was paid (default: today)"))
     q.set_defaults(func=cmd_pay)
+    q = kinds.add_parser("draft", help=_("an e-mail draft (.eml) with the PDF attached, "
+                                         "for your mail program"))
+    q.add_argument("number")
+    q.add_argument("--to", help=_("the address (default: the document's contact, else the "
+                                  "client's e-mail)"))
+    q.add_argument("--template", help=_("proposal, invoice or reminder (default: the "
+                                        "document's kind)"))
+    q.add_argument("--stamped", action="store_true",
+                   help=_("with the company's stamp and signatures"))
+    q.add_argument("-o", "--output", help=_(".eml file (default: NUMBER.eml)"))
+    q.set_defaults(func=cmd_draft)
     q = kinds.add_parser("list", help=_("the documents you may see"))
     q.add_argument("--kind", choices=["proposal", "invoice"])
     q.add_argument("--status", help=_("draft, issued, sent, paid, overdue, cancelled…"))

@@ -804,7 +804,7 @@ def pdf_by_number(db: Database, actor: Actor, number: str, stamped: bool = False
     return record, document_pdf(db, actor, record.id, stamped)
 
 
-OUTPUTS = ("printed", "saved")
+OUTPUTS = ("printed", "saved", "e-mail draft")
 """How a document's PDF leaves SalesDesk (the audit log says which)."""
 
 
@@ -822,6 +822,52 @@ def note_output(db: Database, actor: Actor, document_id: uuid.UUID | str, how: s
         number = doc.number or ""
     events.log_event(db, actor.id, events.PRINT, "documents", doc.id,
                      {"number": number, "how": how, "stamped": stamped})
+
+
+def email_draft(db: Database, actor: Actor, document_id: uuid.UUID | str,
+                to: str | None = None, template: str | None = None,
+                stamped: bool = False) -> tuple[str, bytes]:
+    """An issued document as an e-mail draft (``.eml``) with its PDF attached, in the
+    document's language from a message template (:mod:`salesdesk.emails`); addressed to
+    ``to``, else to the document's contact, else to the client. For users without a
+    mail server: their mail program opens the file ready to send. Returns the file's
+    name and its bytes; the audit log notes it."""
+    from salesdesk import emails, events
+    from salesdesk.validation import check_email
+
+    with reading(db, actor) as ctx:
+        doc = get_record(ctx, Document, document_id, _("Document"))
+        if doc.status == "draft" or not doc.number:
+            raise ValidationError(_("Document"), _("only an issued document is sent; issue "
+                                                   "the draft first"))
+        if to is None and doc.contact_id is not None:
+            contact = ctx.session.get(Contact, doc.contact_id)
+            to = contact.email if contact is not None and contact.deleted_at is None else None
+        client = ctx.session.get(Client, doc.client_id)
+        if to is None and client is not None:
+            to = client.email
+        address = check_email(to, _("Recipient's e-mail"), required=True)
+        company = load_company(ctx.session)
+        user = ctx.user
+        chosen = emails.template_for(doc.kind, template)
+        t = Tr(doc.language or company.document_language)
+        subject, body = emails.fill(chosen, t.lang, {
+            "number": doc.number, "total": t.money(doc.total, doc.currency),
+            "due_date": t.date(doc.due_date, "long") if doc.due_date else "",
+            "valid_until": t.date(doc.valid_until, "long") if doc.valid_until else "",
+            "client": client.name if client is not None else "",
+            "company": company_full_name(company.legal_form, company.name),
+            "sender": user.name})
+        sender_email = user.email or company.email
+        number, record_id = doc.number, doc.id
+    pdf = document_pdf(db, actor, record_id, stamped)
+    message = emails.document_message(to=address or "", sender_name=actor.name,
+                                      sender_email=sender_email, subject=subject, body=body,
+                                      pdf=pdf, file_name=f"{number}.pdf")
+    events.log_event(db, actor.id, events.PRINT, "documents", record_id,
+                     {"number": number, "how": "e-mail draft", "to": address,
+                      "stamped": stamped})
+    return f"{number}.eml", message
 
 
 def product_presentation(db: Database, actor: Actor, client_id: uuid.UUID | str,

@@ -290,6 +290,41 @@ def test_a_printed_or_saved_preview_is_audited(window_for: Any, qtbot: Any,
                                                                "printed")]
 
 
+def test_the_preview_saves_an_email_draft(window_for: Any, qtbot: Any, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Save as e-mail draft…" writes an .eml with this document's PDF, addressed to the
+    address the core chose, where the user says."""
+    import email
+    from email import policy as email_policy
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from salesdesk_ui.dialogs.pdf_preview import PdfPreview
+
+    window = window_for("rep1")
+    ctx = window.ctx
+    invoice = document_service.list_documents(ctx.db, ctx.actor, document_service.DocumentQuery(
+        kind="invoice"))[0]
+    target = tmp_path / "draft.eml"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(target), "")))
+    pdf = document_service.document_pdf(ctx.db, ctx.actor, invoice.id)
+    preview = PdfPreview(pdf, invoice.display_name(), "x.pdf", window, email_draft=(
+        lambda stamped: document_service.email_draft(ctx.db, ctx.actor, invoice.id,
+                                                     to="buyer@example.ru",
+                                                     stamped=stamped)))
+    qtbot.addWidget(preview)
+    assert not preview.draft_button.isHidden()
+    preview.save_draft()
+    qtbot.waitUntil(target.exists, timeout=20_000)
+    message = email.message_from_bytes(target.read_bytes(), policy=email_policy.default)
+    assert message["To"] == "buyer@example.ru"
+    assert [a.get_filename() for a in message.iter_attachments()] == [f"{invoice.number}.pdf"]
+    plain = PdfPreview(pdf, invoice.display_name(), "x.pdf", window)
+    qtbot.addWidget(plain)
+    assert plain.draft_button.isHidden()  # a report's preview has no e-mail draft
+
+
 def test_a_cups_printer_gets_the_pdf_itself(window_for: Any, qtbot: Any, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Where CUPS prints (``lp``), the printer gets the vector PDF with the dialog's

@@ -542,8 +542,13 @@ class DocumentEditor(QDialog):
             def left(how: str, stamped: bool) -> None:
                 documents.note_output(self.ctx.db, self.ctx.actor, record.id, how, stamped)
 
+            def draft(stamped: bool) -> tuple[str, bytes]:
+                return documents.email_draft(self.ctx.db, self.ctx.actor, record.id,
+                                             stamped=stamped)
+
             PdfPreview(pdf, record.display_name(), name, self, restamp=restamp,
-                       on_output=left).exec()
+                       on_output=left,
+                       email_draft=draft if record.number else None).exec()
 
         def show(record: DocumentRecord) -> None:
             # Rendered off the GUI thread: a long invoice takes a moment.

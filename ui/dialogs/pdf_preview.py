@@ -40,8 +40,10 @@ class PdfPreview(QDialog):
     def __init__(self, pdf: bytes, title: str, file_name: str,
                  parent: QWidget | None = None,
                  restamp: Callable[[bool], bytes] | None = None,
-                 on_output: Callable[[str, bool], None] | None = None) -> None:
+                 on_output: Callable[[str, bool], None] | None = None,
+                 email_draft: Callable[[bool], tuple[str, bytes]] | None = None) -> None:
         super().__init__(parent)
+        self.email_draft = email_draft
         self.pdf = pdf
         self.file_name = file_name
         self.restamp = restamp
@@ -59,6 +61,14 @@ class PdfPreview(QDialog):
         save.clicked.connect(self.save_as)
         row.addWidget(self.print_button)
         row.addWidget(save)
+        self.draft_button = QPushButton(theme.icon("mdi6.email-outline"),
+                                        _("Save as e-mail draft…"))
+        self.draft_button.setToolTip(_("An .eml file with this PDF attached, addressed to the "
+                                       "document's contact: your mail program opens it "
+                                       "ready to send"))
+        self.draft_button.setVisible(email_draft is not None)
+        self.draft_button.clicked.connect(self.save_draft)
+        row.addWidget(self.draft_button)
         self.stamped = QCheckBox(_("With stamp and signatures"))
         self.stamped.setObjectName("stamped")
         self.stamped.setToolTip(_("For a copy sent by e-mail: the company's stamp and the "
@@ -112,6 +122,30 @@ class PdfPreview(QDialog):
         name, _f = QFileDialog.getSaveFileName(self, _("Save as"), self.file_name, "PDF (*.pdf)")
         if name:
             self._write(name)
+
+    def save_draft(self) -> None:
+        """Make the e-mail draft (in the background), then ask where to write it."""
+        from ..worker import Op
+
+        assert self.email_draft is not None
+        Op(self, self.email_draft, self.stamped.isChecked()).success(self._draft_made) \
+            .failure(self._restamp_failed).run()
+
+    def _draft_made(self, made: tuple[str, bytes]) -> None:
+        from salesdesk.errors import SalesDeskError
+        from salesdesk.files import write_atomically
+
+        from ..errors import show_error
+
+        name, data = made
+        target, _f = QFileDialog.getSaveFileName(self, _("Save as e-mail draft"), name,
+                                                 _("E-mail (*.eml)"))
+        if not target:
+            return
+        try:
+            write_atomically(target, data)
+        except SalesDeskError as exc:  # a full disk, a read-only folder
+            show_error(self, exc)
 
     def _write(self, name: str) -> bool:
         from salesdesk.errors import SalesDeskError
