@@ -162,6 +162,8 @@ def read_log(session: Session, entity: str | None = None, record_id: uuid.UUID |
     moment, ``user_id`` what that user did, and the failed logins tried with theirs."""
     from sqlalchemy import and_, or_
 
+    from salesdesk.events import LOGIN_FAILED
+
     query = (select(AuditEntry, User.login).join(User, User.id == AuditEntry.user_id,
                                                  isouter=True)
              .order_by(AuditEntry.at.desc(), AuditEntry.id).limit(limit))
@@ -173,7 +175,7 @@ def read_log(session: Session, entity: str | None = None, record_id: uuid.UUID |
         query = query.where(AuditEntry.at >= since)
     if user_id is not None:
         query = query.where(or_(AuditEntry.user_id == user_id, and_(
-            AuditEntry.action == "login_failed", AuditEntry.record_id == user_id)))
+            AuditEntry.action == LOGIN_FAILED, AuditEntry.record_id == user_id)))
     return [AuditRecord(at=e.at, user_login=login, action=e.action, entity=e.entity,
                         record_id=e.record_id, changes=e.changes)
             for e, login in session.execute(query)]

@@ -17,7 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
@@ -121,10 +121,6 @@ def login(db: Database, login_name: str, password: str) -> Actor:
     if rehash:
         _rehash(db, actor.id, password)
     _note_login(db, actor.id, now, reset)
-    from salesdesk import events
-
-    events.log_event(db, actor.id, events.LOGIN, "users", actor.id,
-                     wait_ms=LOGIN_NOTE_WAIT_MS)
     return actor
 
 
@@ -170,25 +166,19 @@ LOGIN_NOTE_WAIT_MS = 200
 
 
 def _note_login(db: Database, user_id: uuid.UUID, now: Any, reset: bool) -> None:
-    """Note the moment of the login, best effort: a plain update of local bookkeeping
-    columns (no version bump, no change log), given up at once when another command
-    holds the database (a long import) rather than making the login wait or fail."""
+    """Note the moment of the login and its audit entry, best effort: a plain update of
+    local bookkeeping columns (no version bump, no change log) and one audit row in one
+    short transaction, given up at once when another command holds the database (a long
+    import) rather than making the login wait or fail."""
+    from salesdesk import events
+
     table = User.__table__
     values: dict[str, Any] = {"last_login_at": now}
     if reset:
         values.update(failed_logins=0, locked_until=None)
     try:
-        with db.engine.connect() as conn:
-            wait = (f"PRAGMA busy_timeout={LOGIN_NOTE_WAIT_MS}" if db.is_sqlite
-                    else f"SET lock_timeout = {LOGIN_NOTE_WAIT_MS}")
-            conn.exec_driver_sql(wait)
-            try:
-                conn.execute(update(table).where(table.c.id == user_id).values(**values))
-                conn.commit()
-            finally:
-                conn.rollback()
-                conn.exec_driver_sql("PRAGMA busy_timeout=5000" if db.is_sqlite
-                                     else "SET lock_timeout = 0")
-                conn.commit()
-    except (DBAPIError, OperationalError, OSError):
+        with events.brief_write(db, LOGIN_NOTE_WAIT_MS) as conn:
+            conn.execute(update(table).where(table.c.id == user_id).values(**values))
+            events.append(conn, events.entry(user_id, events.LOGIN, "users", user_id))
+    except events.WRITE_ERRORS:
         pass  # only bookkeeping: the login itself has succeeded

@@ -29,6 +29,7 @@ from salesdesk.db.models import (
     Product,
     User,
 )
+from salesdesk.events import EVENTS
 from salesdesk.i18n import N_, _, format_date, format_money
 
 ACTION_LABELS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_("Deleted"),
@@ -37,7 +38,7 @@ ACTION_LABELS = {"create": N_("Created"), "update": N_("Changed"), "delete": N_(
                  "export": N_("Exported"), "print": N_("Printed or saved")}
 """The log's actions, as a reader says them."""
 
-_EVENTS = frozenset({"login", "login_failed", "export", "print"})
+_EVENTS = frozenset(EVENTS)
 
 FAILED_LOGIN_REASONS = {"unknown login": N_("no such login"),
                         "wrong password": N_("wrong password"),

@@ -717,25 +717,30 @@ def _overdue(ctx: Ctx, as_of: date) -> Any:
         paid_by_then < Document.__table__.c.total)
 
 
+def _mine(ctx: Ctx, stmt: Any, mine_only: bool) -> Any:
+    return stmt.where(Document.owner_id == ctx.user.id) if mine_only else stmt
+
+
 def expiring_proposals(db: Database, actor: Actor, today: date | None = None,
-                       within_days: int = 7) -> list[DocumentRecord]:
-    """Open proposals whose validity ends within the coming days (the "Today" column)."""
+                       within_days: int = 7, mine_only: bool = False) -> list[DocumentRecord]:
+    """Open proposals whose validity ends within the coming days (the "Today" column);
+    ``mine_only``: the actor's own."""
     today = today or clock.today()
     with reading(db, actor) as ctx:
-        rows = ctx.session.execute(_expiring(ctx, today, within_days)
+        rows = ctx.session.execute(_mine(ctx, _expiring(ctx, today, within_days), mine_only)
                                    .order_by(Document.valid_until, Document.number, Document.id))
         return [_record(d, c, o) for d, c, o in rows]
 
 
-def overdue_invoices(db: Database, actor: Actor, today: date | None = None
-                     ) -> list[DocumentRecord]:
+def overdue_invoices(db: Database, actor: Actor, today: date | None = None,
+                     mine_only: bool = False) -> list[DocumentRecord]:
     """Invoices that were past their due date and not fully paid on ``today`` (the
     clock's by default; a report passes its period's last day): issued by then, not
-    cancelled, with less paid by then than their total."""
+    cancelled, with less paid by then than their total; ``mine_only``: the actor's own."""
     as_of = today or clock.today()
     with reading(db, actor) as ctx:
-        rows = ctx.session.execute(_overdue(ctx, as_of).order_by(Document.due_date, Document.number,
-                                                                  Document.id))
+        rows = ctx.session.execute(_mine(ctx, _overdue(ctx, as_of), mine_only)
+                                   .order_by(Document.due_date, Document.number, Document.id))
         return [_record(d, c, o) for d, c, o in rows]
 
 

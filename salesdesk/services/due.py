@@ -81,14 +81,14 @@ def due_items(db: Database, actor: Actor, days: int = 7, today: date | None = No
             d.due_date)
     # An invoice turns overdue the day after its due date: those that will be overdue
     # by the last day asked, not fully paid by then (documents.overdue_invoices).
-    for i in documents.overdue_invoices(db, actor, today=until + timedelta(days=1)):
-        if everyone or i.owner_id == actor.id:
-            add("invoice", i.id, i.number or "", i.client_id, i.client_name, i.owner_id,
-                i.due_date)
-    for p in documents.expiring_proposals(db, actor, today=today, within_days=days):
-        if everyone or p.owner_id == actor.id:
-            add("proposal", p.id, p.number or "", p.client_id, p.client_name, p.owner_id,
-                p.valid_until)
+    for i in documents.overdue_invoices(db, actor, today=until + timedelta(days=1),
+                                        mine_only=mine):
+        add("invoice", i.id, i.number or "", i.client_id, i.client_name, i.owner_id,
+            i.due_date)
+    for p in documents.expiring_proposals(db, actor, today=today, within_days=days,
+                                          mine_only=mine):
+        add("proposal", p.id, p.number or "", p.client_id, p.client_name, p.owner_id,
+            p.valid_until)
     order = list(KINDS)
     items.sort(key=lambda i: (i.due, order.index(i.kind), i.title, str(i.record_id)))
     return items
