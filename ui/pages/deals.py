@@ -503,6 +503,10 @@ class DealsPage(Page):
             owner_id=self.owner.currentData()))
 
     def _table_loaded(self, total: int) -> None:
+        # Each view writes the header only while it is shown: a table load finishing
+        # after the board's must not replace the board's count and weighted pipeline.
+        if self.stack.currentIndex() != 1:
+            return
         self.header.set_count(ngettext("{n} deal", "{n} deals", total).format(
             n=format_number(total)))
 
