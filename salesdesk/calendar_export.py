@@ -1,6 +1,7 @@
-"""The dated work as an iCalendar file (``salesdesk calendar export --ics``): each task,
-request's answer-by day, delivery deadline, invoice's due day and proposal's last valid
-day of the period as an all-day event, which Outlook, Thunderbird and phones open.
+"""The dated work as an iCalendar file (``salesdesk calendar export --ics``): each planned
+meeting, call and presentation at its time, and each task, request's answer-by day,
+delivery deadline, invoice's due day and proposal's last valid day of the period as an
+all-day event, which Outlook, Thunderbird and phones open.
 
 The events come from :func:`services.due.due_items`, so the file holds what the user may
 see and nothing else. Each event's UID is stable (the record's kind and id), so a
@@ -9,7 +10,7 @@ calendar that imports the file again updates its events instead of doubling them
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from salesdesk import clock
@@ -23,7 +24,8 @@ PRODUCT_ID = "-//SalesDesk//Calendar export//RU"
 
 
 def calendar_ics(items: list[DueItem], made_for: str) -> bytes:
-    """The items as a VCALENDAR of all-day events."""
+    """The items as a VCALENDAR: meetings and calls at their time (in UTC, which every
+    calendar program converts to its own zone), the rest as all-day events."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -35,15 +37,22 @@ def calendar_ics(items: list[DueItem], made_for: str) -> bytes:
         event = Event()
         event.add("uid", f"{item.kind}-{item.record_id}@salesdesk")
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.due)
-        event.add("dtend", item.due + timedelta(days=1))  # all day: the end is exclusive
+        if item.start_minute is not None:
+            day = datetime(item.due.year, item.due.month, item.due.day)
+            start = (day + timedelta(minutes=item.start_minute)).astimezone().astimezone(UTC)
+            event.add("dtstart", start)
+            event.add("dtend", start + timedelta(minutes=item.duration_minutes or 0))
+        else:
+            event.add("dtstart", item.due)
+            event.add("dtend", item.due + timedelta(days=1))  # all day: the end is exclusive
         kind = _(KINDS[item.kind])
         title = " — ".join(part for part in (item.title, item.client_name) if part)
         event.add("summary", f"{kind}: {title}" if title else kind)
         event.add("categories", [kind])
         if item.client_name:
             event.add("description", item.client_name)
-        event.add("transp", "TRANSPARENT")  # a deadline does not make the day busy
+        # A deadline does not make the day busy; a meeting does.
+        event.add("transp", "OPAQUE" if item.start_minute is not None else "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()
 

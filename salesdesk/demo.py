@@ -28,6 +28,7 @@ from salesdesk.db.bulk import IndexesDropped, TriggersPaused, bulk_insert
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
     Activity,
+    Appointment,
     AuditEntry,
     Client,
     Company,
@@ -159,6 +160,7 @@ class DemoBuilder:
         if size not in SIZES:
             raise ValueError(size)
         self.rng = random.Random(seed)
+        self.seed = seed
         self.size = size
         self.today = today
         self.start = date(today.year - 2, today.month, 1)
@@ -251,6 +253,7 @@ class DemoBuilder:
         self._plans()
         self._training()
         self._documents()
+        self._appointments()
 
     def _company(self) -> None:
         from salesdesk.branding import prepare_image
@@ -698,6 +701,54 @@ class DemoBuilder:
             if invoice is not None:
                 delivery["invoice_id"] = invoice["id"]
 
+    def _appointments(self) -> None:
+        """The last two weeks' meetings and calls as held (each the activity it logged)
+        and the next three weeks' as planned. A generator of their own: the rest of the
+        demo stays as it was for the same seed."""
+        rng = random.Random(f"appointments-{self.seed}-{self.today.isoformat()}")
+        subjects = {"meeting": ["Встреча на объекте", "Переговоры о поставке",
+                                "Обсуждение условий договора", "Встреча с закупщиком"],
+                    "call": ["Звонок по коммерческому предложению", "Созвон по срокам поставки",
+                             "Звонок о продлении договора"],
+                    "presentation": ["Презентация новой коллекции", "Презентация каталога"]}
+        since = self.today - timedelta(days=14)
+        people = {p.id: p for p in self.people}
+        held = [a for a in self.rows.get(Activity, [])
+                if a["kind"] in ("meeting", "call", "presentation") and since <= a["date"]
+                < self.today and a.get("deleted_at") is None and a["user_id"] in people]
+        for activity in held[:400]:
+            start = rng.choice(range(9 * 60, 18 * 60, 30))
+            self.add(Appointment, client_id=activity["client_id"], user_id=activity["user_id"],
+                     kind=activity["kind"], subject=rng.choice(subjects[activity["kind"]]),
+                     date=activity["date"], start_minute=start,
+                     duration_minutes=rng.choice([30, 60, 60, 90]), place=None, note=None,
+                     status="done", outcome=activity.get("note"), activity_id=activity["id"],
+                     _when=activity["date"])
+        by_owner: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for client in self.clients:
+            by_owner.setdefault(client["owner_id"], []).append(client)
+        for person in self.people:
+            mine = by_owner.get(person.id)
+            if person.role == "head" or not mine:
+                continue
+            for offset in range(0, 21):
+                day = self.today + timedelta(days=offset)
+                if day.weekday() >= 5:
+                    continue
+                taken: list[int] = []
+                for _n in range(rng.choice([0, 1, 1, 2, 2, 3])):
+                    kind = rng.choice(["meeting", "meeting", "call", "call", "presentation"])
+                    start = rng.choice([m for m in range(9 * 60, 18 * 60, 30)
+                                        if all(abs(m - t) >= 90 for t in taken)] or [9 * 60])
+                    taken.append(start)
+                    client = rng.choice(mine)
+                    place = (client.get("address") or None) if kind != "call" else None
+                    self.add(Appointment, client_id=client["id"], user_id=person.id, kind=kind,
+                             subject=rng.choice(subjects[kind]), date=day, start_minute=start,
+                             duration_minutes=30 if kind == "call" else rng.choice([60, 90]),
+                             place=place, note=None, status="planned", outcome=None,
+                             activity_id=None, _when=self.today)
+
     def _lines_for(self, target: Decimal) -> list[tuple[Any, ...]]:
         """Catalogue lines whose total comes near a deal's amount."""
         goods = [p for p in self.products if not p["sku"].startswith("SV-")]
@@ -733,7 +784,7 @@ class DemoBuilder:
 
 ORDER = [Company, User, Product, Competitor, MarketNote, Client, Contact, Activity, Deal,
          Document, DocumentLine, Payment, DocumentSeries, Delivery, Task, Target,
-         MarketingSpend, StrategyItem, TrainingItem]
+         MarketingSpend, StrategyItem, TrainingItem, Appointment]
 
 
 def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | None = None,

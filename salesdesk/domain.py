@@ -41,6 +41,19 @@ ACTIVITY_KIND_LABELS = {
     "request": N_("Request"),
 }
 
+APPOINTMENT_KIND_LABELS = {
+    "meeting": N_("Meeting"),
+    "call": N_("Call"),
+    "presentation": N_("Presentation"),
+}
+"""What may be planned for a date and a time (a subset of the activity kinds)."""
+
+APPOINTMENT_STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "done": N_("Held"),
+    "cancelled": N_("Called off"),
+}
+
 REQUEST_STATUS_LABELS = {
     "open": N_("Awaiting answer"),
     "answered": N_("Answered"),

@@ -145,6 +145,51 @@ def parse_month(value: Any) -> date:
     return date(year, month, 1)
 
 
+_CLOCK_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def time_of_day(value: Any) -> int:
+    """A time of day (``9:30``, ``09.30`` or minutes after midnight) as minutes after
+    midnight, from 0:00 to 23:59."""
+    if isinstance(value, bool):
+        raise ValueError(_("is not a time (expected 09:30)"))
+    if isinstance(value, int):
+        minutes = value
+    elif hasattr(value, "hour") and hasattr(value, "minute"):
+        minutes = value.hour * 60 + value.minute
+    else:
+        match = _CLOCK_TIME.match(str(value).strip())
+        if not match:
+            raise ValueError(_("'{value}' is not a time (expected 09:30)").format(
+                value=str(value)[:40]))
+        hours, mins = int(match.group(1)), int(match.group(2))
+        if hours > 23 or mins > 59:
+            raise ValueError(_("'{value}' is not a time (expected 09:30)").format(
+                value=str(value)[:40]))
+        minutes = hours * 60 + mins
+    if not 0 <= minutes < 24 * 60:
+        raise ValueError(_("must be from 00:00 to 23:59"))
+    return minutes
+
+
+def whole(low: int, high: int) -> Parser:
+    """A whole number from ``low`` to ``high``."""
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError(_("must be a whole number from {low} to {high}").format(
+                low=low, high=high))
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except ValueError:
+            raise ValueError(_("must be a whole number from {low} to {high}").format(
+                low=low, high=high)) from None
+        if not low <= number <= high:
+            raise ValueError(_("must be a whole number from {low} to {high}").format(
+                low=low, high=high))
+        return number
+    return parse
+
+
 def money(value: Any) -> Decimal:
     """An amount of money, at least zero, at most two decimals (text in the current
     language's form, see :func:`salesdesk.money.parse_amount`)."""

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from salesdesk.auth import Actor
 from salesdesk.db.models import (
     Activity,
+    Appointment,
+    Attachment,
     AuditEntry,
     Client,
     Company,
@@ -61,6 +63,9 @@ class Action(StrEnum):
     CONTACT_EDIT = "contact.edit"
     ACTIVITY_LOG = "activity.log"
     ACTIVITY_EDIT = "activity.edit"
+    APPOINTMENT_EDIT = "appointment.edit"
+    FILE_ATTACH = "file.attach"
+    FILE_DELETE = "file.delete"
     DEAL_CREATE = "deal.create"
     DEAL_EDIT = "deal.edit"
     DEAL_REASSIGN = "deal.reassign"
@@ -106,6 +111,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CONTACT_EDIT: N_("change this client's contacts"),
     Action.ACTIVITY_LOG: N_("log activities for this client"),
     Action.ACTIVITY_EDIT: N_("edit this activity"),
+    Action.APPOINTMENT_EDIT: N_("plan or change this meeting or call"),
+    Action.FILE_ATTACH: N_("attach files to this record"),
+    Action.FILE_DELETE: N_("remove this file"),
     Action.DEAL_CREATE: N_("create deals for this client"),
     Action.DEAL_EDIT: N_("edit this deal"),
     Action.DEAL_REASSIGN: N_("reassign this deal"),
@@ -254,6 +262,16 @@ def visible(ctx: Ctx, model: type) -> ColumnElement[bool]:
         return _client_visible(ctx, Contact.client_id)
     if model is Activity:
         return or_(_owned(ctx, Activity.user_id), _client_visible(ctx, Activity.client_id))
+    if model is Appointment:
+        return or_(_owned(ctx, Appointment.user_id),
+                   _client_visible(ctx, Appointment.client_id))
+    if model is Attachment:
+        # A file is seen by whoever sees the record it is attached to.
+        parents = ((Client, "clients"), (Deal, "deals"), (Document, "documents"))
+        return or_(*[and_(Attachment.entity == entity,
+                          Attachment.record_id.in_(select(parent.id).where(
+                              visible(ctx, parent))))
+                     for parent, entity in parents])
     if model is Deal:
         return or_(_owned(ctx, Deal.owner_id), _client_visible(ctx, Deal.client_id))
     if model is Document:

@@ -28,6 +28,8 @@ from salesdesk import clock
 from salesdesk.db.models import STRATEGY_KINDS
 from salesdesk.domain import (
     ACTIVITY_KIND_LABELS,
+    APPOINTMENT_KIND_LABELS,
+    APPOINTMENT_STATUS_LABELS,
     CLIENT_KINDS,
     CLIENT_STATUS_LABELS,
     REQUEST_STATUS_LABELS,
@@ -47,6 +49,8 @@ from salesdesk.fields import (
     percent,
     quantity,
     text,
+    time_of_day,
+    whole,
 )
 from salesdesk.i18n import LANGUAGES, N_, Tr
 from salesdesk.validation import check_email, check_inn, check_kpp, check_phone
@@ -255,6 +259,29 @@ ACTIVITIES = Kind("activities", N_("Activity"), N_("Activities"), (
     F("answer", N_("Answer"), text(10000), widget="multiline"),
 ))
 
+APPOINTMENTS = Kind("appointments", N_("Meeting or call"), N_("Meetings and calls"), (
+    _own("client_id", N_("Client"), "client"),
+    _own("user_id", N_("With"), "user"),
+    F("kind", N_("Kind"), choice(APPOINTMENT_KIND_LABELS), widget="choice", required=True,
+      choices=APPOINTMENT_KIND_LABELS, default="meeting"),
+    F("subject", N_("Subject"), text(300), required=True,
+      placeholder=N_("Presentation of the new price list")),
+    F("date", N_("Date"), parse_date, widget="date", required=True, default=clock.today),
+    F("start_minute", N_("Time"), time_of_day, widget="time", required=True, default=600,
+      column="time"),
+    F("duration_minutes", N_("Duration, minutes"), whole(5, 720), widget="number",
+      required=True, default=60, column="duration"),
+    F("place", N_("Place"), text(300), placeholder=N_("Address, room or video link")),
+    F("note", N_("Note"), text(10000), widget="multiline"),
+    F("status", N_("Status"), choice(APPOINTMENT_STATUS_LABELS), widget="choice",
+      choices=APPOINTMENT_STATUS_LABELS, default="planned", form=False),
+    F("outcome", N_("Outcome"), text(10000), widget="multiline", form=False),
+))
+
+ATTACHMENTS = Kind("attachments", N_("File"), N_("Files"), (
+    F("name", N_("File name"), text(255), required=True),
+))
+
 DELIVERIES = Kind("deliveries", N_("Delivery"), N_("Deliveries"), (
     F("description", N_("What"), text(300), required=True),
     F("due_date", N_("Due"), parse_date, widget="date", required=True),
@@ -358,7 +385,7 @@ SERIES = Kind("document_series", N_("Document series"), N_("Document series"), (
 KINDS: dict[str, Kind] = {k.table: k for k in (
     USERS, COMPANY, PRODUCTS, COMPETITORS, SERIES, CLIENTS, CONTACTS, DEALS, ACTIVITIES,
     DOCUMENTS, DOCUMENT_LINES, PAYMENTS, DELIVERIES, TASKS, TARGETS, SPEND, STRATEGY,
-    MARKET_NOTES, TRAINING)}
+    MARKET_NOTES, TRAINING, APPOINTMENTS, ATTACHMENTS)}
 """Every record kind, by its table."""
 
 IMPORT_TABLES = {"clients": "clients", "contacts": "contacts", "deals": "deals",
@@ -368,7 +395,12 @@ IMPORT_TABLES = {"clients": "clients", "contacts": "contacts", "deals": "deals",
 
 SHARED_LABELS = {
     "accountant_name": N_("Chief accountant"), "active": N_("Active"),
-    "activity_window_days": N_("Activity window, days"), "address": N_("Address"),
+    "activity_id": N_("Activity id"),
+    "activity_window_days": N_("Activity window, days"), "added_by_id": N_("Added by"),
+    "address": N_("Address"), "content_type": N_("File type"), "entity": N_("Attached to"),
+    "file_limit_mb": N_("Largest file to attach, MB"), "record_id": N_("Record id"),
+    "replica_files_mb": N_("Files a laptop takes along, MB"), "sha256": N_("Checksum"),
+    "size": N_("Size, bytes"),
     "amount": N_("Amount"), "answered_on": N_("Answered on"),
     "assigned_by_id": N_("Assigned by"), "assignee_id": N_("Assignee"),
     "author_id": N_("Author"), "bank_name": N_("Bank"), "base_currency": N_("Currency"),

@@ -91,3 +91,24 @@ def iso_date(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(_("'{value}' is not a date (expected 2026-10-31)")
                                          .format(value=text)) from None
+
+
+def client_by_reference(db: Database, actor: Actor, reference: str) -> Any:
+    """A visible client by INN, or by name (one match, case and legal form aside)."""
+    from salesdesk.errors import NotFoundError, ValidationError
+    from salesdesk.fields import digits, normalize_name
+    from salesdesk.services import clients
+
+    found = clients.list_clients(db, actor, clients.ClientQuery(text=reference, limit=50))
+    by_inn = [c for c in found if c.inn and c.inn == digits(reference)]
+    if by_inn:
+        return by_inn[0]
+    wanted = normalize_name(reference)
+    named = [c for c in found if normalize_name(c.name) == wanted]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise NotFoundError(_("--client: no client of yours is called or has the INN "
+                              "'{ref}'.").format(ref=reference))
+    raise ValidationError("--client", _("'{ref}' names {n} clients: give the INN.").format(
+        ref=reference, n=len(named)))

@@ -7,8 +7,9 @@ checks they match the migration scripts.
 
 from salesdesk.db import rollups, search_index  # plain strings: no SQLAlchemy is loaded
 
-HEAD = "0009"
-KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+HEAD = "0010"
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+         "0010")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -27,6 +28,8 @@ TABLES: dict[str, frozenset[str]] = {
     "0007": _BASE_TABLES | _SYNC_TABLES,
     "0008": _BASE_TABLES | _SYNC_TABLES,
     "0009": _BASE_TABLES | _SYNC_TABLES | {"activity_days"},
+    "0010": _BASE_TABLES | _SYNC_TABLES | {"activity_days", "appointments", "attachments",
+                                           "file_blobs", "mail_settings", "outbox"},
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is

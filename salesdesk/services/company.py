@@ -78,6 +78,10 @@ class CompanyRecord:
     delivery_terms_en: str | None
     vat_column: bool
     activity_window_days: int
+    file_limit_mb: int
+    """The largest file one may attach, in MB."""
+    replica_files_mb: int
+    """How many MB of attached files a laptop's replica takes along."""
     stage_probabilities: dict[str, Decimal]
     department_name: str | None
     is_demo: bool
@@ -110,7 +114,8 @@ EDITABLE = (
     "stamp", "signature_head", "signature_accountant", "proposal_valid_days",
     "invoice_due_days", "payment_terms", "delivery_terms", "payment_terms_en",
     "delivery_terms_en", "vat_column",
-    "activity_window_days", "stage_probabilities", "department_name",
+    "activity_window_days", "stage_probabilities", "department_name", "file_limit_mb",
+    "replica_files_mb",
 )
 
 
@@ -248,6 +253,18 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
             except (TypeError, ValueError):
                 problems.append(FieldProblem(labels[key], _("must be a whole number from 1 to "
                                                             "3650")))
+        elif key in ("file_limit_mb", "replica_files_mb"):
+            label, most = ((_("Largest file to attach, MB"), 100) if key == "file_limit_mb"
+                           else (_("Files a laptop takes along, MB"), 100_000))
+            least = 1 if key == "file_limit_mb" else 0
+            try:
+                number = int(value)
+                if not least <= number <= most:
+                    raise ValueError
+                out[key] = number
+            except (TypeError, ValueError):
+                problems.append(FieldProblem(label, _(
+                    "must be a whole number from {low} to {high}").format(low=least, high=most)))
         elif key == "stage_probabilities":
             try:
                 out[key] = _check_probabilities(value)

@@ -93,6 +93,12 @@ def mark_delivered(db: Database, actor: Actor, delivery_id: uuid.UUID | str,
     return update_delivery(db, actor, delivery_id, {"delivered_on": on})
 
 
+def get_delivery(db: Database, actor: Actor, delivery_id: uuid.UUID | str) -> DeliveryRecord:
+    """One delivery the actor may see."""
+    with reading(db, actor) as ctx:
+        return _load(ctx.session, get_record(ctx, Delivery, delivery_id, _("Delivery")))
+
+
 def delete_delivery(db: Database, actor: Actor, delivery_id: uuid.UUID | str) -> None:
     """Soft-delete a delivery."""
     with writing(db, actor) as (uow, ctx):

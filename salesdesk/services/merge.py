@@ -20,11 +20,22 @@ from sqlalchemy import func, select
 from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
-from salesdesk.db.models import Activity, Client, Contact, Deal, Delivery, Document, Task, User
+from salesdesk.db.models import (
+    Activity,
+    Appointment,
+    Client,
+    Contact,
+    Deal,
+    Delivery,
+    Document,
+    Task,
+    User,
+)
 from salesdesk.db.types import utcnow
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import N_, _
 from salesdesk.policy import Action, Ctx
+from salesdesk.services.attachments import copy_files
 from salesdesk.services.base import check_version, get_record, reading, writing
 from salesdesk.services.clients import ClientRecord, _refuse_taken_inn, _row, refresh_search_text
 
@@ -36,8 +47,9 @@ MERGED_FIELDS = [f.key for f in registry.kind("clients").fields
                  if f.service and f.key not in ("owner_id",)]
 """The client's own fields a merge chooses between (the owner stays the kept one's)."""
 
-PARTS = (Contact, Deal, Document, Activity, Task, Delivery)
-"""What hangs on a client and moves to the kept one."""
+PARTS = (Contact, Deal, Document, Activity, Task, Delivery, Appointment)
+"""What hangs on a client and moves to the kept one (its files are attached to the kept
+one too)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,7 @@ def merge_clients(db: Database, actor: Actor, keep_id: uuid.UUID | str,
         for model in PARTS:
             for part in ctx.session.scalars(select(model).where(model.client_id == drop.id)):
                 part.client_id = keep.id
+        copy_files(ctx.session, "clients", drop.id, keep.id)
         _refuse_taken_inn(ctx, keep)
         ctx.session.flush()
         refresh_search_text(ctx.session, keep)

@@ -104,6 +104,12 @@ def set_task_done(db: Database, actor: Actor, task_id: uuid.UUID | str, done: bo
         return _load(uow.session, task)
 
 
+def get_task(db: Database, actor: Actor, task_id: uuid.UUID | str) -> TaskRecord:
+    """One task the actor may see."""
+    with reading(db, actor) as ctx:
+        return _load(ctx.session, get_record(ctx, Task, task_id, _("Task")))
+
+
 def delete_task(db: Database, actor: Actor, task_id: uuid.UUID | str) -> None:
     """Soft-delete a task."""
     with writing(db, actor) as (uow, ctx):

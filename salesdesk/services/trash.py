@@ -20,7 +20,17 @@ from sqlalchemy import select
 from salesdesk import policy, registry
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
-from salesdesk.db.models import Activity, Client, Contact, Deal, Delivery, Product, Task
+from salesdesk.db.models import (
+    Activity,
+    Appointment,
+    Attachment,
+    Client,
+    Contact,
+    Deal,
+    Delivery,
+    Product,
+    Task,
+)
 from salesdesk.errors import ValidationError
 from salesdesk.i18n import _
 from salesdesk.policy import Action
@@ -45,6 +55,8 @@ KINDS: dict[str, TrashKind] = {
     "tasks": TrashKind(Task, Action.TASK_EDIT, "title"),
     "deliveries": TrashKind(Delivery, Action.DELIVERY_EDIT, "description"),
     "products": TrashKind(Product, Action.PRODUCT_EDIT, "name"),
+    "appointments": TrashKind(Appointment, Action.APPOINTMENT_EDIT, "subject"),
+    "attachments": TrashKind(Attachment, Action.FILE_DELETE, "name"),
 }
 """What the trash holds, by the name the command line takes (the table's)."""
 

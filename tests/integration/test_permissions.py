@@ -26,7 +26,10 @@ from salesdesk.db.models import AuditEntry
 from salesdesk.errors import PermissionDenied
 from salesdesk.services import (
     activities,
+    appointments,
+    attachments,
     auditlog,
+    calendar,
     clients,
     company,
     contacts,
@@ -79,6 +82,11 @@ def _populate(office: Office) -> dict[str, uuid.UUID]:
     ids["delivery"] = deliveries.create_delivery(db, o.rep1, {"description": "Кресла",
                                                               "due_date": "2026-12-01"},
                                                  client_id=c1).id
+    ids["appointment"] = appointments.plan_appointment(
+        db, o.rep1, c1, {"subject": "Презентация", "date": "2026-12-03", "start_minute": "10:00"}
+    ).id
+    ids["file"] = attachments.attach_file(db, o.rep1, "clients", c1, "договор.pdf",
+                                          b"%PDF-1.4 contract").id
     ids["product"] = products.create_product(db, o.head, {"name": "Стол", "price": "100"}).id
     ids["competitor"] = market.create_competitor(db, o.head, {"name": "Конкурент"}).id
     ids["training"] = training.assign_training(db, o.manager1, o.rep1.id, {"title": "Каталог"}).id
@@ -143,6 +151,27 @@ WRITES: list[tuple[str, Action, set[str]]] = [
         w.db, a, w.ids["client_rep1"], {"kind": "meeting", "date": "2026-11-03"}), OWNER_TEAM),
     ("activity.edit", lambda w, a: activities.update_activity(w.db, a, w.ids["activity"],
                                                               {"note": "перезвонить"}),
+     OWNER_TEAM),
+    ("appointment.plan", lambda w, a: appointments.plan_appointment(
+        w.db, a, w.ids["client_rep1"], {"subject": "Встреча", "date": "2026-12-04",
+                                        "start_minute": "15:30"}), OWNER_TEAM),
+    ("appointment.plan_for_rep1", lambda w, a: appointments.plan_appointment(
+        w.db, a, w.ids["client_rep1"], {"subject": "Звонок", "kind": "call",
+                                        "date": "2026-12-04", "start_minute": "16:00"},
+        user_id=w.ids["user_rep1"]), OWNER_TEAM),
+    ("appointment.move", lambda w, a: appointments.reschedule(
+        w.db, a, w.ids["appointment"], date(2026, 12, 7), 11 * 60), OWNER_TEAM),
+    ("appointment.done", lambda w, a: appointments.complete_appointment(
+        w.db, a, w.ids["appointment"], "договорились", TODAY), OWNER_TEAM),
+    ("appointment.cancel", lambda w, a: appointments.cancel_appointment(
+        w.db, a, w.ids["appointment"], "перенесли"), OWNER_TEAM),
+    ("calendar.move_task", lambda w, a: calendar.move_event(
+        w.db, a, "task", w.ids["task"], date(2026, 12, 9)), OWNER_TEAM),
+    ("file.attach", lambda w, a: attachments.attach_file(
+        w.db, a, "clients", w.ids["client_rep1"], "прайс.xlsx", b"PK price"), OWNER_TEAM),
+    ("file.attach_to_deal", lambda w, a: attachments.attach_file(
+        w.db, a, "deals", w.ids["deal"], "скан.png", b"\x89PNG scan"), OWNER_TEAM),
+    ("file.remove", lambda w, a: attachments.remove_file(w.db, a, w.ids["file"]),
      OWNER_TEAM),
     ("deal.create", lambda w, a: deals.create_deal(w.db, a, w.ids["client_rep1"],
                                                    {"title": "Ещё", "amount": "5"}), OWNER_TEAM),
@@ -217,6 +246,8 @@ READ_ONLY_ROLE_ACTIONS: list[tuple[str, Action, set[str]]] = [
     # A record's own history: whoever sees the client (its owner and their managers).
     ("client.history", lambda w, a: auditlog.client_history(w.db, a, w.ids["client_rep1"]),
      OWNER_TEAM),
+    ("file.list", lambda w, a: attachments.list_files(w.db, a, "clients",
+                                                      w.ids["client_rep1"]), OWNER_TEAM),
     ("backup", lambda w, a: maintenance.backup(w.db, a, Path(w.db.path or "x").with_name(
         "b.backup") if w.db.path else None), HEAD),
 ]

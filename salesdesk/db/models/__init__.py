@@ -12,6 +12,8 @@ from salesdesk.db.models.documents import (
     DocumentSeries,
     Payment,
 )
+from salesdesk.db.models.files import ATTACHABLE, Attachment, FileBlob
+from salesdesk.db.models.mail import OUTBOX_STATUSES, SECURITY, MailSettings, OutboxMessage
 from salesdesk.db.models.people import ROLES, Company, User
 from salesdesk.db.models.planning import (
     STRATEGY_KINDS,
@@ -24,16 +26,29 @@ from salesdesk.db.models.planning import (
 )
 from salesdesk.db.models.rollups import ActivityDay
 from salesdesk.db.models.sync import ChangeEntry, FieldClock, SyncConflict, SyncSite
-from salesdesk.db.models.work import Delivery, Task
+from salesdesk.db.models.work import (
+    APPOINTMENT_KINDS,
+    APPOINTMENT_STATUSES,
+    Appointment,
+    Delivery,
+    Task,
+)
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "APPOINTMENT_KINDS",
+    "APPOINTMENT_STATUSES",
+    "ATTACHABLE",
     "DOCUMENT_KINDS",
+    "OUTBOX_STATUSES",
     "REQUEST_STATUSES",
     "ROLES",
+    "SECURITY",
     "STRATEGY_KINDS",
     "Activity",
     "ActivityDay",
+    "Appointment",
+    "Attachment",
     "AuditEntry",
     "Base",
     "ChangeEntry",
@@ -47,8 +62,11 @@ __all__ = [
     "DocumentLine",
     "DocumentSeries",
     "FieldClock",
+    "FileBlob",
+    "MailSettings",
     "MarketNote",
     "MarketingSpend",
+    "OutboxMessage",
     "Payment",
     "Product",
     "Record",

@@ -82,6 +82,12 @@ class Company(Record, Base):
     # Print each line's VAT rate and amount, so that the lines add up visibly.
     vat_column: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
                                              server_default=false())
+    # Files on records: the largest file one may attach, and how much of the files a
+    # laptop's replica takes along (the rest stays at the office and is listed).
+    file_limit_mb: Mapped[int] = mapped_column(Integer, nullable=False, default=20,
+                                               server_default="20")
+    replica_files_mb: Mapped[int] = mapped_column(Integer, nullable=False, default=200,
+                                                  server_default="200")
     # METRICS.md: the activity window W of customer metrics, in days.
     activity_window_days: Mapped[int] = mapped_column(Integer, nullable=False, default=365)
     # {"new": "10", "qualified": "25", ...}: percent as strings (exact decimals).
