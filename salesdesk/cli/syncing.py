@@ -15,9 +15,12 @@ def cmd_replica_create(args: argparse.Namespace) -> int:
     from salesdesk.services import sync
 
     db = open_db(args)
-    path = sync.create_replica(db, acting_user(args, db), args.for_login, Path(args.output))
+    made = sync.create_replica(db, acting_user(args, db), args.for_login, Path(args.output))
     print(_("Replica for {login} written to {file}. Open it on the laptop with "
-            "'salesdesk --db {file}'.").format(login=args.for_login, file=path))
+            "'salesdesk --db {file}'.").format(login=args.for_login, file=made.path))
+    left = sync.left_behind_text(made.left_behind)
+    if left:
+        print(left)
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ from salesdesk.errors import DatabaseError, NotFoundError, SalesDeskError, Valid
 from salesdesk.files import ENVIRONMENT_ERRORS, check_folder, output_error
 from salesdesk.i18n import N_, _, ngettext, short_person
 from salesdesk.policy import Action
+from salesdesk.services.attachments import copy_files
 from salesdesk.services.base import reading, user_by_login, writing
 from salesdesk.sync import bundle, clock, codec, keys
 from salesdesk.sync.merge import Merger, check_line, known_changes, to_json
@@ -73,6 +74,37 @@ class SyncStatus:
     unsent: int
 
 
+def left_behind_text(left: list[tuple[str, int]]) -> str:
+    """"3 files (45.2 MB) stayed at the office: contract.pdf, …" (empty when none)."""
+    from salesdesk.services.attachments import size_text
+
+    if not left:
+        return ""
+    names = ", ".join(name for name, _size in left[:5]) + (" …" if len(left) > 5 else "")
+    return ngettext("{n} file ({size}) stayed at the office, over the laptop's share of the "
+                    "files: {names}.",
+                    "{n} files ({size}) stayed at the office, over the laptop's share of the "
+                    "files: {names}.", len(left)).format(
+        n=len(left), size=size_text(sum(size for _name, size in left)), names=names)
+
+
+@dataclass(frozen=True)
+class ReplicaResult:
+    """A laptop database made for a user."""
+
+    path: Path
+    files: int
+    """Attached files whose content it holds."""
+    left_behind: list[tuple[str, int]] = field(default_factory=list)
+    """Files (name, size) whose content stayed at the office (over the budget)."""
+
+    def summary(self) -> str:
+        """What was made, in a line or two."""
+        line = _("The laptop database {file} is ready.").format(file=self.path)
+        more = left_behind_text(self.left_behind)
+        return f"{line} {more}" if more else line
+
+
 @dataclass(frozen=True)
 class ExportResult:
     """A written bundle."""
@@ -80,13 +112,19 @@ class ExportResult:
     path: Path
     changes: int
     peer_name: str
+    files: int = 0
+    """Attached files' contents it carries."""
+    left_behind: list[tuple[str, int]] = field(default_factory=list)
+    """Files (name, size) a laptop's bundle leaves at the office (over its budget)."""
 
     def summary(self, file: str | None = None) -> str:
         """What was written, in a line (``file``: how to name the file, the full path
         when not given)."""
-        return ngettext("{n} change for {peer} written to {file}.",
+        line = ngettext("{n} change for {peer} written to {file}.",
                         "{n} changes for {peer} written to {file}.", self.changes).format(
             n=self.changes, peer=self.peer_name, file=file or self.path)
+        more = left_behind_text(self.left_behind)
+        return f"{line} {more}" if more else line
 
 
 @dataclass(frozen=True)
@@ -249,8 +287,10 @@ def sync_status(db: Database, actor: Actor) -> SyncStatus:
 
 # --- replicas -----------------------------------------------------------------------------
 
-def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path:
-    """A laptop database for ``login`` holding what they may see and the reference data.
+def create_replica(db: Database, actor: Actor, login: str, target: Path) -> ReplicaResult:
+    """A laptop database for ``login`` holding what they may see and the reference data,
+    and the contents of the files attached to it up to the company's budget for a
+    laptop (the newest first; the rest stays at the office and is listed).
 
     The head makes one for anyone, a manager for their team, a representative for
     themself. The file must not exist yet.
@@ -280,7 +320,8 @@ def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path
             _remove_db_files(building)
             raise output_error(target, exc) from None
         try:
-            _copy_visible(ctx.session, _user_ctx(ctx.session, user.id), replica)
+            copied = _copy_visible(ctx.session, _user_ctx(ctx.session, user.id), replica)
+            taken, left = _copy_files(ctx.session, copied.get("attachments", set()), replica)
             with replica.engine.begin() as conn:
                 table = SyncSite.__table__
                 base = {"bundles_out": 0, "bundles_in": 0, "last_in_count": 0,
@@ -314,7 +355,54 @@ def create_replica(db: Database, actor: Actor, login: str, target: Path) -> Path
                                  bundles_out=0, bundles_in=0, last_in_count=0,
                                  last_out_count=0))
         uow.commit()
-    return target
+    return ReplicaResult(target, taken, left)
+
+
+def files_budget(session: Any) -> int:
+    """How many bytes of attached files a laptop takes along (the company's setting)."""
+    from salesdesk.services.attachments import MB
+
+    mb = session.scalar(select(Company.replica_files_mb).where(Company.deleted_at.is_(None)))
+    return int(mb if mb is not None else 200) * MB
+
+
+def _within_budget(session: Any, wanted: list[tuple[str, str, int]], budget: int
+                   ) -> tuple[list[str], list[tuple[str, int]]]:
+    """Of ``wanted`` (hash, name, size), newest first, the hashes that fit ``budget``
+    (a content attached twice counts once) and the (name, size) of those that do not."""
+    taken: list[str] = []
+    left: list[tuple[str, int]] = []
+    used = 0
+    for digest, name, size in wanted:
+        if digest in taken:
+            continue
+        if used + size <= budget:
+            taken.append(digest)
+            used += size
+        else:
+            left.append((name, size))
+    return taken, left
+
+
+def _copy_files(session: Any, attachment_ids: set[Any], replica: Database
+                ) -> tuple[int, list[tuple[str, int]]]:
+    """Copy the contents of the replica's attached files, within the budget."""
+    from salesdesk.db.models import Attachment, FileBlob
+
+    if not attachment_ids:
+        return 0, []
+    rows = session.execute(select(Attachment.sha256, Attachment.name, Attachment.size)
+                           .where(Attachment.id.in_(list(attachment_ids)),
+                                  Attachment.deleted_at.is_(None))
+                           .order_by(Attachment.created_at.desc())).all()
+    taken, left = _within_budget(session, [tuple(r) for r in rows], files_budget(session))
+    blobs = FileBlob.__table__
+    with replica.engine.begin() as conn:
+        for digest in taken:
+            row = session.execute(select(blobs).where(blobs.c.sha256 == digest)).first()
+            if row is not None:
+                conn.execute(insert(blobs).values(**dict(row._mapping)))
+    return len(taken), left
 
 
 def _remove_db_files(path: Path) -> None:
@@ -323,9 +411,10 @@ def _remove_db_files(path: Path) -> None:
             Path(str(path) + suffix).unlink()
 
 
-def _copy_visible(session: Any, ctx: policy.Ctx, replica: Database) -> None:
+def _copy_visible(session: Any, ctx: policy.Ctx, replica: Database
+                  ) -> dict[str, set[Any]]:
     """Copy the rows the replica's user may see, parents before children; a child whose
-    parent stays behind stays behind too."""
+    parent stays behind stays behind too. Returns the ids copied, by table."""
     copied: dict[str, set[Any]] = {}
     models = codec.models()
     with replica.engine.begin() as conn:
@@ -358,6 +447,7 @@ def _copy_visible(session: Any, ctx: policy.Ctx, replica: Database) -> None:
                 if r.record_id in copied.get(r.entity, ())]
         for start in range(0, len(rows), 5000):
             conn.execute(insert(clocks), rows[start:start + 5000])
+    return copied
 
 
 # --- bundles out --------------------------------------------------------------------------
@@ -414,18 +504,45 @@ def export_bundle(db: Database, actor: Actor, target: Path, for_login: str | Non
         return result
 
 
+def _bundle_files(session: Any, peer: SyncSite, lines: list[dict[str, Any]]
+                  ) -> tuple[dict[str, bytes], list[tuple[str, int]]]:
+    """The contents of the files the bundle's new attachments name: all of them for the
+    office, a laptop's budget's worth (newest first) for a laptop."""
+    from salesdesk.db.models import FileBlob
+
+    wanted: list[tuple[str, str, int]] = []
+    for line in reversed(lines):  # the newest first
+        if line["entity"] == "attachments" and line["op"] == "create":
+            row = line.get("row") or {}
+            digest, size = row.get("sha256"), row.get("size")
+            if isinstance(digest, str) and isinstance(size, int):
+                wanted.append((digest, str(row.get("name") or digest), size))
+    if not wanted:
+        return {}, []
+    if peer.kind == "replica":
+        digests, left = _within_budget(session, wanted, files_budget(session))
+    else:
+        digests, left = list(dict.fromkeys(d for d, _n, _s in wanted)), []
+    blobs = FileBlob.__table__
+    files = {row.sha256: bytes(row.data) for row in session.execute(
+        select(blobs.c.sha256, blobs.c.data).where(blobs.c.sha256.in_(digests)))}
+    # A laptop lacks what stayed at the office: the office has it already.
+    return files, left
+
+
 def _export(db: Database, session: Any, me: SyncSite, peer: SyncSite, target: Path
             ) -> ExportResult:
     lines = _changes_for(session, me, peer)
+    files, left = _bundle_files(session, peer, lines)
     held = _held(session, me)
     peer.bundles_out += 1
     manifest = {"from_site": str(me.id), "to_site": str(peer.id), "schema": HEAD,
                 "number": peer.bundles_out, "created_at": utcnow().isoformat(),
                 "from": dict(peer.acked or {}), "to": held}
-    path = bundle.write(target, manifest, lines, keys.secret_for(db, peer))
+    path = bundle.write(target, manifest, lines, keys.secret_for(db, peer), files)
     peer.last_export_at = utcnow()
     peer.last_out_count = len(lines)
-    return ExportResult(path, len(lines), _name_of(session, peer))
+    return ExportResult(path, len(lines), _name_of(session, peer), len(files), left)
 
 
 # --- bundles in ---------------------------------------------------------------------------
@@ -488,6 +605,7 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
         uow.session.info["sync_applying"] = True
         merger = Merger(uow.session, from_replica=from_replica)
         result = merger.apply_all(changes)
+        _take_files(uow.session, source, read.files, changes, from_replica)
         me = merger.site
         peer = uow.session.get(SyncSite, uuid.UUID(manifest["from_site"]))
         assert peer is not None
@@ -511,6 +629,39 @@ def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
         uow.commit()
     return ImportResult(result.applied, result.already_here, result.conflicts, made_backup,
                         peer_name)
+
+
+def _take_files(session: Any, path: Path, files: dict[str, bytes], changes: list[Any],
+                from_replica: bool) -> None:
+    """Keep the contents the bundle carries for the attachments it creates (and nothing
+    else). A laptop's new attachment must bring its content (unless it is here already),
+    of the size the attachment says and within the office's limit; the office may leave
+    some at the office (a laptop's budget)."""
+    from salesdesk.db.models import FileBlob
+    from salesdesk.services.attachments import file_limit, size_text, store_blob
+
+    limit = file_limit(session) if from_replica else None
+    for change in changes:
+        if change.entity != "attachments" or change.op != "create":
+            continue
+        digest, size = change.row.get("sha256"), change.row.get("size")
+        name = str(change.row.get("name") or change.record_id)
+        data = files.get(str(digest))
+        if data is not None:
+            if len(data) != size:
+                raise ValidationError(_("Bundle"), _(
+                    "{file}: the file {name} is not of the size its record says; nothing "
+                    "was changed.").format(file=path.name, name=name))
+            if limit is not None and len(data) > limit:
+                raise ValidationError(_("Bundle"), _(
+                    "{file}: the file {name} is {size}, over the limit of {limit}; nothing "
+                    "was changed.").format(file=path.name, name=name, size=size_text(len(data)),
+                                           limit=size_text(limit)))
+            store_blob(session, data, str(digest))
+        elif from_replica and session.get(FileBlob, str(digest)) is None:
+            raise ValidationError(_("Bundle"), _(
+                "{file} attaches the file {name} but does not carry it; nothing was "
+                "changed.").format(file=path.name, name=name))
 
 
 CLOCK_AHEAD_MS = 24 * 3600 * 1000
@@ -772,7 +923,8 @@ def list_conflicts(db: Database, actor: Actor, include_resolved: bool = False
         return out
 
 
-CHILDREN_OF_CLIENT = ("contacts", "activities", "deals", "documents", "deliveries", "tasks")
+CHILDREN_OF_CLIENT = ("contacts", "activities", "deals", "documents", "deliveries", "tasks",
+                      "appointments")
 # The answers each kind of conflict takes (besides a value's number for "field").
 CHOICES = {"edit_deleted": ("restore", "keep-deleted"),
            "delete_edited": ("restore", "keep-deleted"),
@@ -852,6 +1004,7 @@ def _resolve(ctx: policy.Ctx, conflict_id: uuid.UUID, choice: str) -> None:
                 child: Any = codec.models()[entity]
                 for row in ctx.session.scalars(select(child).where(child.client_id == obj.id)):
                     row.client_id = keep.id
+            copy_files(ctx.session, "clients", obj.id, keep.id)
             obj.deleted_at = utcnow()
         resolution = _("merged") if choice == "merge" else _("kept both")
     conflict.resolved_at = utcnow()

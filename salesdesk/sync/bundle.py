@@ -1,10 +1,13 @@
-"""The bundle file: a zip of ``manifest.json`` and ``changes.jsonl``.
+"""The bundle file: a zip of ``manifest.json``, ``changes.jsonl`` and the attached
+files' contents (``files/<sha256>``, format 2).
 
 The manifest names the two databases, the schema revision, the changes' range (what the
 sender believed the receiver held, ``from``, and what the sender held, ``to``), the
-changes file's SHA-256 and an HMAC over both made with the secret the two databases
-share since the replica was made. A damaged file fails the checksum; a file changed on
-purpose fails the HMAC, since whoever changed it does not have the secret.
+changes file's SHA-256, the files it carries (hash -> size) and an HMAC over all of it
+made with the secret the two databases share since the replica was made. A damaged file
+fails the checksum; a file changed on purpose fails the HMAC, since whoever changed it
+does not have the secret; a file's content is named by its own SHA-256, so a content
+swapped inside the zip fails its name.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +26,21 @@ from salesdesk.errors import ValidationError
 from salesdesk.files import atomic_target
 from salesdesk.i18n import _
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
 CHANGES = "changes.jsonl"
+FILES = "files/"
+_FILE_NAME = re.compile(r"^files/([0-9a-f]{64})$")
 
 
 @dataclass
 class Bundle:
-    """A read bundle: its manifest and its change lines (not yet checked against a
-    database)."""
+    """A read bundle: its manifest, its change lines (not yet checked against a
+    database) and the attached files' contents by SHA-256."""
 
     manifest: dict[str, Any]
     lines: list[dict[str, Any]]
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def _mac(secret: str, manifest: dict[str, Any], body: bytes) -> str:
@@ -43,19 +50,25 @@ def _mac(secret: str, manifest: dict[str, Any], body: bytes) -> str:
 
 
 def write(path: Path, manifest: dict[str, Any], lines: list[dict[str, Any]],
-          secret: str) -> Path:
+          secret: str, files: dict[str, bytes] | None = None) -> Path:
     """Write a bundle to ``path`` through a temporary name and a rename, so that a reader
-    of a shared folder never sees half a file."""
+    of a shared folder never sees half a file. ``files`` are attached files' contents by
+    their SHA-256."""
+    files = files or {}
     body = "".join(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n"
                    for line in lines).encode("utf-8")
     manifest = {**manifest, "format": FORMAT, "count": len(lines),
-                "sha256": hashlib.sha256(body).hexdigest()}
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "files": {digest: len(data) for digest, data in sorted(files.items())}}
     manifest["hmac"] = _mac(secret, manifest, body)
     path = Path(path)
     with atomic_target(path) as tmp, zipfile.ZipFile(
             tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
         archive.writestr(CHANGES, body)
+        for digest, data in sorted(files.items()):
+            # Scans and PDFs are compressed already: stored as they are.
+            archive.writestr(FILES + digest, data, compress_type=zipfile.ZIP_STORED)
     return path
 
 
@@ -73,12 +86,20 @@ MAX_RATIO = 100                       # unpacked ÷ packed, per entry…
 RATIO_FREE = 4 * 1024 * 1024          # …once it unpacks to more than this
 MAX_LINE = 16 * 1024 * 1024           # one change line
 MAX_DEPTH = 64                        # nesting of a change's JSON
+MAX_ATTACHED = 100 * 1024 * 1024      # one attached file (the office's own limit is lower)
+MAX_FILES = 10_000                    # attached files in one bundle
 
 
-def _read_entry(path: Path, archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+def _read_entry(path: Path, archive: zipfile.ZipFile, name: str, limit: int,
+                packed: bool = False) -> bytes:
     """One entry, checked against its declared and its actual size before and while it
-    is unpacked (a zip's directory may lie)."""
+    is unpacked (a zip's directory may lie). An attached file (``packed``) must be
+    stored as it is, never compressed: then it cannot unpack to more than the bundle's
+    own size, however many there are."""
     info = archive.getinfo(name)
+    if packed and (info.compress_type != zipfile.ZIP_STORED
+                   or info.file_size != info.compress_size):
+        raise _damaged(path, _("{entry} unpacks to more than allowed").format(entry=name))
     if info.file_size > limit or info.file_size > max(MAX_RATIO * info.compress_size,
                                                        RATIO_FREE):
         raise _damaged(path, _("{entry} unpacks to more than allowed").format(entry=name))
@@ -137,13 +158,24 @@ def read(path: Path) -> tuple[Bundle, bytes]:
         raise _damaged(path, exc.strerror or type(exc).__name__) from exc
     if size > MAX_FILE:
         raise _damaged(path, _("larger than a bundle may be"))
+    files: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if names != {MANIFEST, CHANGES}:
+            names = archive.namelist()
+            attached = [n for n in names if n not in (MANIFEST, CHANGES)]
+            if set(names) - set(attached) != {MANIFEST, CHANGES} or len(names) != len(set(names)) \
+                    or len(attached) > MAX_FILES \
+                    or not all(_FILE_NAME.match(n) for n in attached):
                 raise _damaged(path, _("unexpected contents"))
             manifest_bytes = _read_entry(path, archive, MANIFEST, MAX_MANIFEST)
             body = _read_entry(path, archive, CHANGES, MAX_CHANGES)
+            for name in attached:
+                digest = name[len(FILES):]
+                data = _read_entry(path, archive, name, MAX_ATTACHED, packed=True)
+                if hashlib.sha256(data).hexdigest() != digest:
+                    raise _damaged(path, _("{entry} does not match its checksum").format(
+                        entry=name))
+                files[digest] = data
     except ValidationError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError,
@@ -157,7 +189,12 @@ def read(path: Path) -> tuple[Bundle, bytes]:
         raise _damaged(path, "manifest")
     if hashlib.sha256(body).hexdigest() != manifest.get("sha256"):
         raise _damaged(path, _("checksum"))
-    return Bundle(manifest, []), body
+    # The files the signed manifest names, and no others, each of the size it says.
+    listed = manifest.get("files") or {}
+    if not isinstance(listed, dict) or set(listed) != set(files) or any(
+            listed[digest] != len(data) for digest, data in files.items()):
+        raise _damaged(path, _("the files it carries are not the ones it lists"))
+    return Bundle(manifest, [], files), body
 
 
 def parse_lines(path: Path, bundle: Bundle, body: bytes) -> list[dict[str, Any]]:

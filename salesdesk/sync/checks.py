@@ -20,9 +20,12 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Integer, LargeBinary, String, Text, Uuid
 
 from salesdesk import registry
+from salesdesk.db.models import ATTACHABLE
 from salesdesk.db.types import Money, Scaled, UTCDateTime
 from salesdesk.domain import (
     ACTIVITY_KIND_LABELS,
+    APPOINTMENT_KIND_LABELS,
+    APPOINTMENT_STATUS_LABELS,
     CLIENT_KINDS,
     CLIENT_STATUSES,
     DOCUMENT_KIND_LABELS,
@@ -60,7 +63,14 @@ CODES: dict[tuple[str, str], frozenset[str]] = {
     ("company", "default_vat_rate"): frozenset(VAT_RATES),
     ("company", "document_language"): frozenset(LANGUAGES),
     ("document_series", "kind"): frozenset(DOCUMENT_KIND_LABELS),
+    ("appointments", "kind"): frozenset(APPOINTMENT_KIND_LABELS),
+    ("appointments", "status"): frozenset(APPOINTMENT_STATUS_LABELS),
+    ("attachments", "entity"): frozenset(ATTACHABLE),
 }
+# What an attachment may still change once made: its name, and whether it is deleted
+# (what it is attached to and its content never change).
+ATTACHMENT_CHANGES = {"name", "deleted_at"}
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Money that may be below zero (none: a refund is a document of its own).
 NEGATIVE_MONEY: frozenset[tuple[str, str]] = frozenset()
 # What a document that is no longer a draft may still change: its state and what is

@@ -67,7 +67,7 @@ VISIBILITY_FIELDS = frozenset({"owner_id", "client_id", "user_id", "assignee_id"
 # What anyone may change of their own user record (profile and password).
 OWN_PROFILE = {"name", "position", "phone", "email", "password_hash"}
 # Who a new record belongs to: a representative's new records are their own.
-OWNED_BY = ("owner_id", "user_id", "assignee_id", "author_id")
+OWNED_BY = ("owner_id", "user_id", "assignee_id", "author_id", "added_by_id")
 
 
 @dataclass
@@ -217,6 +217,10 @@ class Merger:
                     if row.get(name) not in (None, str(ctx.user.id)):
                         refuse(Action.CLIENT_REASSIGN if change.entity == "clients"
                                else Action.DEAL_REASSIGN)
+        if (change.entity == "appointments" and change.op == "update"
+                and ctx.role == policy.REP and "user_id" in change.changes
+                and change.changes["user_id"][1] != str(ctx.user.id)):
+            refuse(Action.APPOINTMENT_EDIT)  # a representative plans their own meetings
         if change.entity == "training_items" and ctx.role == policy.REP and (
                 change.op != "update" or not set(change.changes) <= {"done_on"}):
             refuse(Action.TRAINING_ASSIGN)
@@ -256,6 +260,8 @@ class Merger:
                 raise checks.refuse(author, "documents", change.record_id,
                                     ", ".join(sorted(edited)),
                                     _("an issued document is not edited in place"))
+        if change.entity == "attachments":
+            self._check_attachment(ctx, change, obj, values)
         if change.entity == "document_lines":
             parent = values.get("document_id") or (str(obj.document_id) if obj else None)
             doc = None
@@ -266,6 +272,41 @@ class Merger:
             if doc is not None and doc.status != "draft":
                 raise checks.refuse(author, "document_lines", change.record_id, _("Lines"),
                                     _("an issued document is not edited in place"))
+
+    def _check_attachment(self, ctx: policy.Ctx, change: Incoming, obj: Any,
+                          values: dict[str, Any]) -> None:
+        """An attachment names its content by a SHA-256 and never changes what it is
+        attached to or its content; only who attached it, their manager or the head
+        removes it."""
+        from salesdesk.services.attachments import require_removable
+
+        author = ctx.user.login
+        if change.op == "create" and obj is None:
+            if not checks.SHA256.match(str(values.get("sha256") or "")):
+                raise checks.refuse(author, "attachments", change.record_id, "sha256",
+                                    _("is not a SHA-256 checksum"))
+            if not isinstance(values.get("size"), int) or values["size"] <= 0:
+                raise checks.refuse(author, "attachments", change.record_id, "size",
+                                    _("must be more than zero"))
+            return
+        fields = set(codec.synced_fields("attachments"))
+        edited = {name for name, value in values.items() if name in fields
+                  and name not in checks.ATTACHMENT_CHANGES
+                  and (obj is None or value != codec.encode(getattr(obj, name)))}
+        if edited:
+            raise checks.refuse(author, "attachments", change.record_id,
+                                ", ".join(sorted(edited)),
+                                _("a file does not change what it is attached to or its "
+                                  "content"))
+        if "deleted_at" in values and obj is not None:
+            try:
+                require_removable(ctx, obj.added_by_id)
+            except PermissionDenied as exc:
+                raise PermissionDenied(exc.action, _(
+                    "{user} made a change they may not make ({entity} {record}): {message} "
+                    "The bundle is refused; nothing was changed.").format(
+                    user=author, entity="attachments", record=change.record_id,
+                    message=str(exc))) from None
 
     def check_visibility(self, label: str) -> None:
         """Every record a change touched must be visible to its author, before (if it
