@@ -69,8 +69,10 @@ def fill(template: Template, lang: str, values: dict[str, Any]) -> tuple[str, st
 
 
 def document_message(*, to: str, sender_name: str, sender_email: str | None,
-                     subject: str, body: str, pdf: bytes, file_name: str) -> bytes:
-    """The message with the PDF attached, as ``.eml`` bytes (RFC 5322)."""
+                     subject: str, body: str, pdf: bytes, file_name: str,
+                     draft: bool = True) -> bytes:
+    """The message with the PDF attached, as ``.eml`` bytes (RFC 5322); a ``draft`` is
+    marked unsent, for a mail program to open ready to send."""
     message = EmailMessage()
     message["To"] = to
     if sender_email:
@@ -78,8 +80,9 @@ def document_message(*, to: str, sender_name: str, sender_email: str | None,
     message["Subject"] = subject
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid(domain="salesdesk.local")
-    # An unsent draft: Outlook and Thunderbird open it ready to send.
-    message["X-Unsent"] = "1"
+    if draft:
+        # An unsent draft: Outlook and Thunderbird open it ready to send.
+        message["X-Unsent"] = "1"
     message.set_content(body)
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=file_name)
     return message.as_bytes()

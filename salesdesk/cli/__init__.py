@@ -21,9 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     from salesdesk.cli import (
         admin,
         agenda,
+        attached,
         auditing,
         company,
         documents,
+        mailing,
         records,
         reporting,
         syncing,
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     documents.register(sub)
     company.register(sub)
     trash.register(sub)
+    mailing.register(sub)
+    attached.register(sub)
     return parser
 
 

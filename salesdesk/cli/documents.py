@@ -8,29 +8,9 @@ import argparse
 import json
 from typing import Any
 
-from salesdesk.cli.common import EXIT_OK, acting_user, open_db
+from salesdesk.cli.common import EXIT_OK, acting_user, client_by_reference, open_db
 from salesdesk.errors import NotFoundError, ValidationError
 from salesdesk.i18n import _
-
-
-def _client(db: Any, actor: Any, reference: str) -> Any:
-    """A visible client by INN, or by name (one match, case and legal form aside)."""
-    from salesdesk.fields import digits, normalize_name
-    from salesdesk.services import clients
-
-    found = clients.list_clients(db, actor, clients.ClientQuery(text=reference, limit=50))
-    by_inn = [c for c in found if c.inn and c.inn == digits(reference)]
-    if by_inn:
-        return by_inn[0]
-    wanted = normalize_name(reference)
-    named = [c for c in found if normalize_name(c.name) == wanted]
-    if len(named) == 1:
-        return named[0]
-    if not named:
-        raise NotFoundError(_("--client: no client of yours is called or has the INN "
-                              "'{ref}'.").format(ref=reference))
-    raise ValidationError("--client", _("'{ref}' names {n} clients: give the INN.").format(
-        ref=reference, n=len(named)))
 
 
 def _contact(db: Any, actor: Any, client: Any, name: str) -> Any:
@@ -98,7 +78,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     actor = acting_user(args, db)
-    client = _client(db, actor, args.client)
+    client = client_by_reference(db, actor, args.client)
     catalogue = products.list_products(db, actor)
     lines = [_line(text, catalogue, n) for n, text in enumerate(args.line or [], 1)]
     deal_id = None
@@ -224,6 +204,35 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_send(args: argparse.Namespace) -> int:
+    """Send an issued document's PDF by e-mail through the outbox: it leaves now, or
+    waits there when the mail server cannot be reached."""
+    from salesdesk import mail
+    from salesdesk.cli.mailing import _password_if_needed
+    from salesdesk.services import documents as docs
+
+    db = open_db(args)
+    actor = acting_user(args, db)
+    record = docs.find_by_number(db, actor, args.number)
+    queued = mail.queue_document(db, actor, record.id, to=args.to, template=args.template,
+                                 stamped=args.stamped)
+    server = mail.mail_server(db, actor)
+    password = _password_if_needed(server, mail.saved_password(server)) if server else None
+    report = mail.send_outbox(db, actor, password)
+    mine = next((r for r in report.sent + report.waiting + report.refused
+                 if r.id == queued.id), None)
+    if mine is not None and mine.status == "sent":
+        print(_("{number} was sent to {to}.").format(number=record.number, to=queued.to))
+    elif mine is not None and mine.status == "failed":
+        raise ValidationError(_("E-mail"), _(
+            "{number} was not sent: {why}. It stays in the outbox ('salesdesk mail "
+            "retry').").format(number=record.number, why=mine.last_error))
+    else:
+        print(_("{number} waits in the outbox: {why}").format(
+            number=record.number, why=(mine.last_error if mine else report.problem) or ""))
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``documents`` and its commands to the parser."""
     from salesdesk.cli.common import iso_date
@@ -268,6 +277,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=_("with the company's stamp and signatures"))
     q.add_argument("-o", "--output", help=_(".eml file (default: NUMBER.eml)"))
     q.set_defaults(func=cmd_draft)
+    q = kinds.add_parser("send", help=_("send the PDF by e-mail (through your outbox: it "
+                                        "waits there while the server cannot be reached)"))
+    q.add_argument("number")
+    q.add_argument("--to", help=_("the address (default: the document's contact, else the "
+                                  "client's e-mail)"))
+    q.add_argument("--template", help=_("proposal, invoice or reminder (default: the "
+                                        "document's kind)"))
+    q.add_argument("--stamped", action="store_true",
+                   help=_("with the company's stamp and signatures"))
+    q.set_defaults(func=cmd_send)
     q = kinds.add_parser("list", help=_("the documents you may see"))
     q.add_argument("--kind", choices=["proposal", "invoice"])
     q.add_argument("--status", help=_("draft, issued, sent, paid, overdue, cancelled…"))

@@ -829,6 +829,82 @@ def note_output(db: Database, actor: Actor, document_id: uuid.UUID | str, how: s
                      {"number": number, "how": how, "stamped": stamped})
 
 
+@dataclass(frozen=True)
+class DocumentEmail:
+    """A document's message before it becomes a draft or is sent: whom to, subject,
+    body and the PDF, from the document kind's template in the document's language."""
+
+    document_id: uuid.UUID
+    client_id: uuid.UUID
+    number: str
+    to: str
+    subject: str
+    body: str
+    pdf: bytes
+    sender_email: str | None
+
+    @property
+    def file_name(self) -> str:
+        """The PDF's name in the message."""
+        return f"{self.number}.pdf"
+
+
+def document_email(db: Database, actor: Actor, document_id: uuid.UUID | str,
+                   to: str | None = None, template: str | None = None,
+                   stamped: bool = False, subject: str | None = None,
+                   body: str | None = None, render: bool = True) -> DocumentEmail:
+    """An issued document's message, addressed to ``to``, else to the document's
+    contact, else to the client; ``subject`` and ``body`` replace the template's (the
+    send dialog lets one edit them). ``render=False`` leaves the PDF out (the dialog's
+    first look at the words)."""
+    from salesdesk import emails
+    from salesdesk.validation import check_email
+
+    with reading(db, actor) as ctx:
+        doc = get_record(ctx, Document, document_id, _("Document"))
+        if doc.status == "draft" or not doc.number:
+            raise ValidationError(_("Document"), _("only an issued document is sent; issue "
+                                                   "the draft first"))
+        if doc.status == "cancelled":
+            raise ValidationError(_("Document"), _("a cancelled document is not sent"))
+        if to is None and doc.contact_id is not None:
+            contact = ctx.session.get(Contact, doc.contact_id)
+            to = contact.email if contact is not None and contact.deleted_at is None else None
+        client = ctx.session.get(Client, doc.client_id)
+        if to is None and client is not None:
+            to = client.email
+        address = check_email(to, _("Recipient's e-mail"), required=render)
+        company = load_company(ctx.session)
+        user = ctx.user
+        chosen = emails.template_for(doc.kind, template)
+        t = Tr(doc.language or company.document_language)
+        filled_subject, filled_body = emails.fill(chosen, t.lang, {
+            "number": doc.number, "total": t.money(doc.total, doc.currency),
+            "due_date": t.date(doc.due_date, "long") if doc.due_date else "",
+            "valid_until": t.date(doc.valid_until, "long") if doc.valid_until else "",
+            "client": client.name if client is not None else "",
+            "company": company_full_name(company.legal_form, company.name),
+            "sender": user.name})
+        for label, given, limit in ((_("Subject"), subject, 500), (_("Message"), body, 100_000)):
+            if given is None:
+                continue
+            try:
+                value = text(limit)(given)
+            except ValueError as exc:
+                raise ValidationError(label, str(exc)) from None
+            if not value:
+                raise ValidationError(label, _("is required"))
+            if given is subject:
+                filled_subject = value
+            else:
+                filled_body = value
+        sender_email = user.email or company.email
+        number, record_id, client_id = doc.number, doc.id, doc.client_id
+    pdf = document_pdf(db, actor, record_id, stamped) if render else b""
+    return DocumentEmail(record_id, client_id, number, address or "", filled_subject,
+                         filled_body, pdf, sender_email)
+
+
 def email_draft(db: Database, actor: Actor, document_id: uuid.UUID | str,
                 to: str | None = None, template: str | None = None,
                 stamped: bool = False) -> tuple[str, bytes]:
@@ -838,41 +914,15 @@ def email_draft(db: Database, actor: Actor, document_id: uuid.UUID | str,
     mail server: their mail program opens the file ready to send. Returns the file's
     name and its bytes; the audit log notes it."""
     from salesdesk import emails, events
-    from salesdesk.validation import check_email
 
-    with reading(db, actor) as ctx:
-        doc = get_record(ctx, Document, document_id, _("Document"))
-        if doc.status == "draft" or not doc.number:
-            raise ValidationError(_("Document"), _("only an issued document is sent; issue "
-                                                   "the draft first"))
-        if to is None and doc.contact_id is not None:
-            contact = ctx.session.get(Contact, doc.contact_id)
-            to = contact.email if contact is not None and contact.deleted_at is None else None
-        client = ctx.session.get(Client, doc.client_id)
-        if to is None and client is not None:
-            to = client.email
-        address = check_email(to, _("Recipient's e-mail"), required=True)
-        company = load_company(ctx.session)
-        user = ctx.user
-        chosen = emails.template_for(doc.kind, template)
-        t = Tr(doc.language or company.document_language)
-        subject, body = emails.fill(chosen, t.lang, {
-            "number": doc.number, "total": t.money(doc.total, doc.currency),
-            "due_date": t.date(doc.due_date, "long") if doc.due_date else "",
-            "valid_until": t.date(doc.valid_until, "long") if doc.valid_until else "",
-            "client": client.name if client is not None else "",
-            "company": company_full_name(company.legal_form, company.name),
-            "sender": user.name})
-        sender_email = user.email or company.email
-        number, record_id = doc.number, doc.id
-    pdf = document_pdf(db, actor, record_id, stamped)
-    message = emails.document_message(to=address or "", sender_name=actor.name,
-                                      sender_email=sender_email, subject=subject, body=body,
-                                      pdf=pdf, file_name=f"{number}.pdf")
-    events.log_event(db, actor.id, events.PRINT, "documents", record_id,
-                     {"number": number, "how": "e-mail draft", "to": address,
+    made = document_email(db, actor, document_id, to, template, stamped)
+    message = emails.document_message(to=made.to, sender_name=actor.name,
+                                      sender_email=made.sender_email, subject=made.subject,
+                                      body=made.body, pdf=made.pdf, file_name=made.file_name)
+    events.log_event(db, actor.id, events.PRINT, "documents", made.document_id,
+                     {"number": made.number, "how": "e-mail draft", "to": made.to,
                       "stamped": stamped})
-    return f"{number}.eml", message
+    return f"{made.number}.eml", message
 
 
 def product_presentation(db: Database, actor: Actor, client_id: uuid.UUID | str,
