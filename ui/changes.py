@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 KINDS = frozenset({
     "clients", "contacts", "deals", "activities", "tasks", "deliveries", "documents",
     "products", "users", "targets", "spend", "strategy", "market", "training",
-    "company", "conflicts", "settings",
+    "company", "conflicts", "settings", "appointments", "attachments", "mail",
 })
 """The kinds of change a write can announce."""
 
@@ -30,7 +30,7 @@ EVERYTHING = KINDS
 """What a restore, a sync or an import of everything announces."""
 
 CLIENT_TREE = frozenset({"clients", "contacts", "deals", "activities", "tasks",
-                         "deliveries", "documents"})
+                         "deliveries", "documents", "appointments", "attachments"})
 """A client and what hangs on it (deleted, restored, reassigned or merged together)."""
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QTimeEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,7 +50,8 @@ class FormField:
 
     key: str
     label: str
-    kind: str = "text"  # text, password, multiline, date, money, number, choice, bool, combo
+    kind: str = "text"  # text, password, multiline, date, time, money, number, choice, bool,
+    # combo
     required: bool = False
     options: Sequence[tuple[Any, str]] = ()
     suggestions: Sequence[str] = ()
@@ -173,6 +175,10 @@ class FormDialog(QDialog):
         elif spec.kind == "date":
             widget = DateEdit(allow_empty=not spec.required)
             widget.dateChanged.connect(lambda *_a, k=spec.key: self._check(k))
+        elif spec.kind == "time":
+            widget = QTimeEdit()
+            widget.setDisplayFormat("HH:mm")
+            widget.timeChanged.connect(lambda *_a, k=spec.key: self._check(k))
         elif spec.kind == "choice":
             widget = QComboBox()
             if not spec.required:
@@ -256,6 +262,8 @@ class FormDialog(QDialog):
             return widget.toPlainText()
         if isinstance(widget, DateEdit):
             return widget.value()
+        if isinstance(widget, QTimeEdit):
+            return widget.time().toString("HH:mm")  # the service's parser reads it back
         if isinstance(widget, QCheckBox):
             return widget.isChecked()
         if isinstance(widget, QComboBox):
@@ -282,6 +290,9 @@ class FormDialog(QDialog):
                 widget.setPlainText(value or "")
             elif isinstance(widget, DateEdit):
                 widget.set_value(value if isinstance(value, date) else None)
+            elif isinstance(widget, QTimeEdit):
+                minutes = int(value) if isinstance(value, int) else 0
+                widget.setTime(QTime(minutes // 60, minutes % 60))
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox) and not widget.isEditable():

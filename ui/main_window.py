@@ -35,6 +35,9 @@ from .context import AppContext
 from .pages.base import Page
 from .worker import Op
 
+OUTBOX_EVERY_MS = 60 * 1000
+"""How often a running window tries the outbox again."""
+
 
 @dataclass(frozen=True)
 class PageEntry:
@@ -62,6 +65,8 @@ PAGES = (
     PageEntry("documents", N_("Documents"), "mdi6.file-document-multiple-outline", "documents",
               "DocumentsPage"),
     PageEntry("work", N_("Tasks"), "mdi6.calendar-check-outline", "work", "WorkPage"),
+    PageEntry("calendar", N_("Calendar"), "mdi6.calendar-month-outline", "calendar",
+              "CalendarPage"),
     PageEntry("products", N_("Products"), "mdi6.package-variant-closed", "products",
               "ProductsPage"),
     PageEntry("market", N_("Market"), "mdi6.chart-timeline-variant", "market", "MarketPage"),
@@ -188,6 +193,12 @@ class MainWindow(QMainWindow):
         self.reminders = Reminders(ctx, self)
         self.reminders.sig_counted.connect(self._due_badge)
         QTimer.singleShot(1500, self._start_reminders)
+        # The outbox tries again every minute: a message made offline leaves by itself
+        # when the connection returns (never asking: a password nobody keeps waits).
+        self.outbox_timer = QTimer(self)
+        self.outbox_timer.setInterval(OUTBOX_EVERY_MS)
+        self.outbox_timer.timeout.connect(self.flush_outbox)
+        QTimer.singleShot(2500, self._start_outbox)
 
     def _changed(self, kinds: frozenset[str], _source: Any) -> None:
         """Keep what every page shares current: the lookups, the sync badge."""
@@ -201,8 +212,10 @@ class MainWindow(QMainWindow):
                 .success(self._lookups_read).run()
         if kinds & {"conflicts", "deals", "clients"}:
             self.load_sync_badge()
-        if kinds & {"tasks", "activities", "deliveries", "documents"}:
+        if kinds & {"tasks", "activities", "deliveries", "documents", "appointments"}:
             self.reminders.check()
+        if "mail" in kinds:
+            self.load_outbox_badge()
 
     def _lookups_read(self, parts: dict[str, Any]) -> None:
         from dataclasses import replace
@@ -274,6 +287,15 @@ class MainWindow(QMainWindow):
                                      "proposals"))
         self.due_button.clicked.connect(self.open_due)
         layout.addWidget(self.due_button)
+        self.outbox_button = QToolButton()
+        self.outbox_button.setObjectName("outbox_button")
+        self.outbox_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.outbox_button.setIcon(theme.icon("mdi6.email-fast-outline", theme.WARN_COLOR.name()))
+        self.outbox_button.setToolTip(_("Messages waiting in the outbox: they leave when the "
+                                        "connection returns"))
+        self.outbox_button.clicked.connect(self.open_outbox)
+        self.outbox_button.hide()  # shown while something waits
+        layout.addWidget(self.outbox_button)
         self.sync_button = QToolButton()
         self.sync_button.setObjectName("sync_button")
         self.sync_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -302,6 +324,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, c=code: self.sig_language.emit(c))
             languages.addAction(action)
         menu.addAction(theme.icon("mdi6.delete-restore"), _("Trash…"), self.open_trash)
+        menu.addAction(theme.icon("mdi6.email-fast-outline"), _("Outbox…"), self.open_outbox)
         menu.addSeparator()
         menu.addAction(theme.icon("mdi6.logout"), _("Sign out"), self.sig_sign_out.emit)
         user.setMenu(menu)
@@ -445,6 +468,13 @@ class MainWindow(QMainWindow):
             from .dialogs.document_editor import open_document
 
             open_document(self, self.ctx, record_id)
+        elif kind == "appointment":
+            from salesdesk.services.appointments import get_appointment
+
+            from .dialogs.record_forms import appointment_form
+
+            Op(self, get_appointment, self.ctx.db, self.ctx.actor, record_id).success(
+                lambda record: appointment_form(self, self.ctx, record=record).open()).run()
         elif kind == "product":
             from salesdesk.services.products import get_product
 
@@ -480,6 +510,48 @@ class MainWindow(QMainWindow):
         else:
             self.due_button.setText(_("Due soon"))
             self.due_button.setIcon(theme.icon("mdi6.bell-outline"))
+
+    # --- outbox -------------------------------------------------------------------------------
+
+    def _start_outbox(self) -> None:
+        if self.isVisible():
+            self.flush_outbox()
+            self.outbox_timer.start()
+
+    def flush_outbox(self) -> None:
+        """Send what waits, in the background (nothing is asked)."""
+        from salesdesk import mail
+
+        def flush(db: Any, actor: Any) -> int:
+            if mail.waiting_count(db, actor):
+                mail.send_outbox(db, actor)
+            return mail.waiting_count(db, actor)
+
+        Op(self, flush, self.ctx.db, self.ctx.actor, busy=False).success(
+            self._outbox_badge).failure(lambda _e: None).run()
+
+    def load_outbox_badge(self) -> None:
+        """Count what waits in the outbox."""
+        from salesdesk import mail
+
+        Op(self, mail.waiting_count, self.ctx.db, self.ctx.actor, busy=False).success(
+            self._outbox_badge).failure(lambda _e: None).run()
+
+    def _outbox_badge(self, waiting: int) -> None:
+        self.outbox_button.setVisible(bool(waiting))
+        self.outbox_button.setText(ngettext("Outbox · {n}", "Outbox · {n}", waiting).format(
+            n=waiting))
+
+    def open_outbox(self) -> Any:
+        """The outbox: messages waiting, refused or sent."""
+        from .dialogs.outbox_dialog import OutboxDialog
+
+        dialog = OutboxDialog(self.ctx, self)
+        dialog.sig_changed.connect(self.load_outbox_badge)
+        dialog.finished.connect(lambda _r: self.load_outbox_badge())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # --- sync ---------------------------------------------------------------------------------
 
@@ -556,6 +628,7 @@ class MainWindow(QMainWindow):
                 return
         self.ctx.settings.setValue("geometry", self.saveGeometry())
         self.reminders.stop()
+        self.outbox_timer.stop()
         self.popup.hide()
         super().closeEvent(event)
         self.sig_closed.emit()

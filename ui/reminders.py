@@ -1,5 +1,6 @@
 """Reminders: what falls due today or is overdue, on the top bar's "Due" button and as a
-tray notification, at start and every few minutes while the window runs.
+tray notification, at start and every few minutes while the window runs; and each
+planned meeting or call a quarter of an hour before it begins (looked for every minute).
 
 A reminder once shown is not shown again in the same session; a snoozed one stays
 quiet until its time (kept in the user's settings, so a snooze outlives a restart).
@@ -24,6 +25,10 @@ from .worker import Op
 
 CHECK_EVERY_MS = 5 * 60 * 1000
 """How often a running window looks again for what fell due."""
+SOON_EVERY_MS = 60 * 1000
+"""How often it looks for a meeting about to begin."""
+AHEAD_MINUTES = 15
+"""How long before a meeting or call its reminder comes."""
 
 SNOOZED = "reminders/snoozed"
 """The settings key of the snoozes: ``{"kind:id": ISO moment}``."""
@@ -72,6 +77,19 @@ def to_remind(items: Iterable[DueItem], snoozed: dict[str, datetime],
             and key_of(item) not in snoozed and key_of(item) not in shown]
 
 
+def soon_message(meetings: list[Any]) -> str:
+    """The notification of meetings about to begin: when, what, with whom."""
+    from salesdesk.domain import APPOINTMENT_KIND_LABELS, label
+
+    lines = [ngettext("In {n} minutes:", "In {n} minutes:", AHEAD_MINUTES).format(
+        n=AHEAD_MINUTES)]
+    for meeting in meetings[:4]:
+        where = f" · {meeting.place}" if meeting.place else ""
+        lines.append(f"• {meeting.time_text} {label(APPOINTMENT_KIND_LABELS, meeting.kind)}: "
+                     f"{meeting.subject} — {meeting.client_name}{where}")
+    return "\n".join(lines)
+
+
 def message(items: list[DueItem]) -> str:
     """The notification's text: how many, and the first few."""
     head = ngettext("{n} thing is due or overdue", "{n} things are due or overdue",
@@ -108,15 +126,23 @@ class Reminders(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
+        self.soon_timer = QTimer(self)
+        self.soon_timer.setInterval(SOON_EVERY_MS)
+        self.soon_timer.timeout.connect(self.check_soon)
+        self.soon_shown: set[str] = set()
+        self.last_soon = ""
 
     def start(self) -> None:
         """Look now and every few minutes from here on."""
         self.check()
+        self.check_soon()
         self.timer.start()
+        self.soon_timer.start()
 
     def stop(self) -> None:
         """No more looking (the window closes)."""
         self.timer.stop()
+        self.soon_timer.stop()
         if self.tray is not None:
             self.tray.hide()
 
@@ -137,6 +163,25 @@ class Reminders(QObject):
         if self.tray is not None:
             self.tray.showMessage(_("SalesDesk: due"), self.last_message,
                                   QSystemTrayIcon.MessageIcon.Information, 15_000)
+
+    def check_soon(self) -> None:
+        """Look for the user's meetings that begin within the quarter of an hour."""
+        from salesdesk.services.appointments import starting_soon
+
+        Op(self.window, starting_soon, self.ctx.db, self.ctx.actor, AHEAD_MINUTES,
+           busy=False).success(self._soon).failure(lambda _e: None).run()
+
+    def _soon(self, meetings: list[Any]) -> None:
+        snoozed = snoozes(self.ctx.settings)
+        new = [m for m in meetings if f"soon:{m.id}" not in self.soon_shown
+               and f"appointment:{m.id}" not in snoozed]
+        if not new:
+            return
+        self.soon_shown.update(f"soon:{m.id}" for m in new)
+        self.last_soon = soon_message(new)
+        if self.tray is not None:
+            self.tray.showMessage(_("SalesDesk: a meeting soon"), self.last_soon,
+                                  QSystemTrayIcon.MessageIcon.Information, 30_000)
 
     def _open_list(self) -> None:
         opener = getattr(self.window, "open_due", None)

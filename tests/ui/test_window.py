@@ -19,12 +19,12 @@ from tests import TODAY
 from tests.ui.conftest import context_for, settle
 
 ROLES = {
-    "head": ["dashboard", "clients", "deals", "documents", "work", "products", "market", "team",
-             "strategy", "reports", "settings"],
-    "manager1": ["dashboard", "clients", "deals", "documents", "work", "products", "market",
-                 "team", "strategy", "reports", "settings"],
-    "rep1": ["dashboard", "clients", "deals", "documents", "work", "products", "market", "team",
-             "reports", "settings"],
+    "head": ["dashboard", "clients", "deals", "documents", "work", "calendar", "products",
+             "market", "team", "strategy", "reports", "settings"],
+    "manager1": ["dashboard", "clients", "deals", "documents", "work", "calendar", "products",
+                 "market", "team", "strategy", "reports", "settings"],
+    "rep1": ["dashboard", "clients", "deals", "documents", "work", "calendar", "products",
+             "market", "team", "reports", "settings"],
 }
 
 
@@ -142,8 +142,8 @@ def test_client_card_shows_tabs_and_duplicate_warning(window_for: Any, qtbot: An
     settle(qtbot)
     assert card2.contacts_model.rowCount() >= 1
     assert card2.timeline_model.rowCount() >= 1
-    assert card2.tabs.count() == 7  # contacts … tasks, and the History tab
-    assert card2.tabs.tabText(6) == "History"
+    assert card2.tabs.count() == 9  # contacts … tasks, meetings, files, and History
+    assert card2.tabs.tabText(8) == "History"
 
 
 def test_kanban_move_and_lost_reason(window_for: Any, qtbot: Any, monkeypatch: Any) -> None:

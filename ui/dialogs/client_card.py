@@ -26,11 +26,18 @@ from PySide6.QtWidgets import (
 from salesdesk import clock
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
-from salesdesk.domain import ACTIVITY_KIND_LABELS, CLIENT_STATUS_LABELS, label
+from salesdesk.domain import (
+    ACTIVITY_KIND_LABELS,
+    APPOINTMENT_KIND_LABELS,
+    APPOINTMENT_STATUS_LABELS,
+    CLIENT_STATUS_LABELS,
+    label,
+)
 from salesdesk.history import HistoryLine
 from salesdesk.i18n import _, format_date
 from salesdesk.services import (
     activities,
+    appointments,
     auditlog,
     clients,
     contacts,
@@ -62,6 +69,7 @@ class CardData:
     deliveries: list[deliveries.DeliveryRecord]
     tasks: list[tasks.TaskRecord]
     history: list[HistoryLine]
+    meetings: list[Any]
 
 
 def load_card(db: Database, actor: Actor, client_id: Any) -> CardData:
@@ -78,6 +86,7 @@ def load_card(db: Database, actor: Actor, client_id: Any) -> CardData:
         tasks=tasks.list_tasks(db, actor, mine_only=False, include_done=True,
                                client_id=client_id),
         history=auditlog.client_history(db, actor, client_id),
+        meetings=appointments.list_appointments(db, actor, client_id=client_id),
     )
 
 
@@ -157,6 +166,7 @@ class ClientCard(QDialog):
             return b
 
         button(_("Log activity"), "mdi6.phone-plus-outline", self.log_activity, primary=True)
+        button(_("Plan a meeting"), "mdi6.calendar-plus", self.plan_meeting)
         button(_("New deal"), "mdi6.handshake-outline", self.new_deal)
         button(_("New proposal"), "mdi6.file-document-edit-outline",
                lambda: self.new_document("proposal"))
@@ -289,6 +299,29 @@ class ClientCard(QDialog):
                 "tasks", tasks.delete_task, t.id, t.title), "mdi6.delete-outline")]),
                          theme.icon("mdi6.calendar-check-outline"), _("Tasks"))
 
+        self.meetings_model = RecordTableModel([
+            Column(_("Date"), lambda a: a.date, kind="date"),
+            Column(_("Time"), lambda a: a.time_text),
+            Column(_("Kind"), lambda a: label(APPOINTMENT_KIND_LABELS, a.kind)),
+            Column(_("Subject"), lambda a: a.subject),
+            Column(_("With"), lambda a: a.user_name),
+            Column(_("Status"), lambda a: label(APPOINTMENT_STATUS_LABELS, a.status)),
+            Column(_("Outcome"), lambda a: a.outcome)],
+            row_color=overdue_color(lambda a: a.is_overdue()))
+        self.tabs.addTab(table(self.meetings_model, self.edit_meeting, actions=lambda _r: [
+            RowAction(_("Open"), self.edit_meeting, "mdi6.pencil-outline", default=True),
+            RowAction(_("Plan a meeting"), lambda _a: self.plan_meeting(), "mdi6.calendar-plus"),
+            None, RowAction(_("Delete…"), lambda a: self.delete_part(
+                "appointments", appointments.delete_appointment, a.id, a.subject),
+                "mdi6.delete-outline")]),
+                         theme.icon("mdi6.calendar-clock-outline"), _("Meetings"))
+        from ..files_panel import FilesPanel
+
+        self.files_panel = FilesPanel(self.ctx, "clients", self.client_id)
+        self.files_panel.sig_counted.connect(self._files_counted)
+        self.files_index = self.tabs.addTab(self.files_panel, theme.icon("mdi6.paperclip"),
+                                            _("Files"))
+
         # Who changed what and when, old → new, in the window's language (audit log).
         self.history_model = RecordTableModel([
             Column(_("When"), lambda h: h.at.astimezone().strftime("%Y-%m-%d %H:%M")),
@@ -340,9 +373,11 @@ class ClientCard(QDialog):
         self.deliveries_model.set_records(data.deliveries)
         self.tasks_model.set_records(data.tasks)
         self.history_model.set_records(data.history)
+        self.meetings_model.set_records(data.meetings)
         for index, count in enumerate((len(data.contacts), len(data.activities),
                                        len(data.deals), len(data.documents),
-                                       len(data.deliveries), len(data.tasks))):
+                                       len(data.deliveries), len(data.tasks),
+                                       len(data.meetings))):
             base = self.tabs.tabText(index).split(" (")[0]
             self.tabs.setTabText(index, f"{base} ({count})")
 
@@ -350,6 +385,22 @@ class ClientCard(QDialog):
 
     def _done(self, *_args: Any) -> None:
         self.refresh()  # the pages behind learn of it from the change hub
+
+    def _files_counted(self, count: int) -> None:
+        base = self.tabs.tabText(self.files_index).split(" (")[0]
+        self.tabs.setTabText(self.files_index, f"{base} ({count})")
+
+    def plan_meeting(self) -> None:
+        """Plan a meeting, call or presentation with this client."""
+        from .record_forms import appointment_form
+
+        appointment_form(self, self.ctx, client_id=self.client_id, on_saved=self._done).open()
+
+    def edit_meeting(self, record: Any) -> None:
+        """Open a meeting: change it while planned, mark it done or cancelled."""
+        from .record_forms import appointment_form
+
+        appointment_form(self, self.ctx, record=record, on_saved=self._done).open()
 
     def edit(self) -> None:
         """Edit the client's fields."""

@@ -386,6 +386,10 @@ class DocumentEditor(QDialog):
             add(_("Save draft"), "mdi6.content-save-outline", self.save_draft, name="save")
             add(_("Issue"), "mdi6.stamper", self.issue, primary=True, name="issue")
         add(_("Preview and print"), "mdi6.file-pdf-box", self.preview, name="preview")
+        if record is not None:
+            add(_("Files…"), "mdi6.paperclip", self.files, name="files")
+        if record is not None and status not in ("draft", "cancelled"):
+            add(_("Send by e-mail…"), "mdi6.send-outline", self.send_by_email, name="send")
         if record is not None and status != "draft":
             if status == "issued":
                 add(_("Mark sent"), "mdi6.send-outline", lambda: self._step(
@@ -546,9 +550,13 @@ class DocumentEditor(QDialog):
                 return documents.email_draft(self.ctx.db, self.ctx.actor, record.id,
                                              stamped=stamped)
 
+            def send(parent: QWidget, stamped: bool) -> None:
+                self.send_by_email(stamped, parent)
+
+            sendable = record.number is not None and record.status != "cancelled"
             PdfPreview(pdf, record.display_name(), name, self, restamp=restamp,
-                       on_output=left,
-                       email_draft=draft if record.number else None).exec()
+                       on_output=left, email_draft=draft if record.number else None,
+                       send=send if sendable else None).exec()
 
         def show(record: DocumentRecord) -> None:
             # Rendered off the GUI thread: a long invoice takes a moment.
@@ -559,6 +567,32 @@ class DocumentEditor(QDialog):
             self.save_draft(then=show)
         else:
             show(self.record)
+
+    def send_by_email(self, stamped: bool = False, parent: QWidget | None = None) -> None:
+        """The send dialog for this issued document."""
+        from .send_dialog import SendDialog
+
+        if self.record is None or not self.record.number:
+            return
+        dialog = SendDialog(self.ctx, self.record, parent or self, stamped)
+        dialog.sig_done.connect(self._sent_by_email)
+        dialog.open()
+
+    def _sent_by_email(self, outcome: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(self, _("E-mail"), outcome)
+        if self.record is not None:
+            Op(self, documents.get_document, self.ctx.db, self.ctx.actor, self.record.id) \
+                .success(self._stepped).run()
+
+    def files(self) -> None:
+        """The document's files (a signed scan, the client's order)."""
+        from ..files_panel import files_dialog
+
+        if self.record is not None:
+            files_dialog(self, self.ctx, "documents", self.record.id,
+                         self.record.display_name())
 
     def make_invoice(self) -> None:
         """The invoice from this proposal, in one step."""

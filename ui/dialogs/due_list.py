@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from salesdesk import clock
 from salesdesk.i18n import _, format_date
-from salesdesk.services import deliveries, tasks
+from salesdesk.services import appointments, deliveries, tasks
+from salesdesk.services.appointments import clock_text
 from salesdesk.services.due import KINDS, DueItem, due_items
 
 from .. import reminders, theme
@@ -31,9 +32,9 @@ from ..worker import Op
 DAYS = 7
 """How far ahead the list looks."""
 
-DONE_HERE = {"task", "delivery"}
-"""What is ticked off in the list itself (a request is answered, an invoice paid, on
-its record)."""
+DONE_HERE = {"task", "delivery", "appointment"}
+"""What is ticked off in the list itself (a meeting with its outcome; a request is
+answered, an invoice paid, on its record)."""
 
 
 class DueList(QDialog):
@@ -98,6 +99,8 @@ class DueList(QDialog):
         self.table.setRowCount(len(items))
         for row, item in enumerate(items):
             when = format_date(item.due)
+            if item.start_minute is not None:
+                when = f"{when}, {clock_text(item.start_minute)}"
             if item.overdue:
                 when = _("{date}, overdue").format(date=when)
             if reminders.key_of(item) in snoozed:
@@ -131,7 +134,9 @@ class DueList(QDialog):
         if len(chosen) != 1:
             return
         item = chosen[0]
-        if item.kind in ("invoice", "proposal"):
+        if item.kind == "appointment":
+            self.sig_open.emit("appointment", item.record_id)
+        elif item.kind in ("invoice", "proposal"):
             self.sig_open.emit("document", item.record_id)
         elif item.kind == "task" and item.client_id is None:
             self.sig_open.emit("work", None)
@@ -139,20 +144,33 @@ class DueList(QDialog):
             self.sig_open.emit("client", item.client_id)
 
     def done_selected(self) -> None:
-        """Tick the chosen tasks done and deliveries delivered, today."""
+        """Tick the chosen tasks done and deliveries delivered, today; a meeting's outcome
+        is asked (it logs the contact)."""
+        from .record_forms import ask_text
+
         chosen = [i for i in self.selected() if i.kind in DONE_HERE]
         if not chosen:
             return
+        outcome = ""
+        if any(i.kind == "appointment" for i in chosen):
+            asked = ask_text(self, _("Done"), _("What came of it?"))
+            if asked is None:
+                return
+            outcome = asked
 
         def finish(items: list[DueItem]) -> None:
             for item in items:
                 if item.kind == "task":
                     tasks.set_task_done(self.ctx.db, self.ctx.actor, item.record_id, True)
+                elif item.kind == "appointment":
+                    appointments.complete_appointment(self.ctx.db, self.ctx.actor,
+                                                      item.record_id, outcome)
                 else:
                     deliveries.mark_delivered(self.ctx.db, self.ctx.actor, item.record_id,
                                               clock.today())
 
-        Op(self, finish, chosen, changes={"tasks", "deliveries"}).success(
+        Op(self, finish, chosen, changes={"tasks", "deliveries", "appointments",
+                                          "activities"}).success(
             lambda _r: self._changed()).run()
 
     def snooze_selected(self, until: object) -> None:

@@ -41,9 +41,11 @@ class PdfPreview(QDialog):
                  parent: QWidget | None = None,
                  restamp: Callable[[bool], bytes] | None = None,
                  on_output: Callable[[str, bool], None] | None = None,
-                 email_draft: Callable[[bool], tuple[str, bytes]] | None = None) -> None:
+                 email_draft: Callable[[bool], tuple[str, bytes]] | None = None,
+                 send: Callable[[QWidget, bool], None] | None = None) -> None:
         super().__init__(parent)
         self.email_draft = email_draft
+        self.send = send
         self.pdf = pdf
         self.file_name = file_name
         self.restamp = restamp
@@ -68,6 +70,14 @@ class PdfPreview(QDialog):
                                        "ready to send"))
         self.draft_button.setVisible(email_draft is not None)
         self.draft_button.clicked.connect(self.save_draft)
+        self.send_button = QPushButton(theme.icon("mdi6.send-outline"), _("Send by e-mail…"))
+        self.send_button.setObjectName("send_by_email")
+        self.send_button.setToolTip(_("Send this PDF from your mail box (through the outbox: "
+                                      "with no connection it leaves later)"))
+        self.send_button.setVisible(send is not None)
+        self.send_button.clicked.connect(lambda: self.send(self, self.stamped.isChecked())
+                                         if self.send is not None else None)
+        row.addWidget(self.send_button)
         row.addWidget(self.draft_button)
         self.stamped = QCheckBox(_("With stamp and signatures"))
         self.stamped.setObjectName("stamped")

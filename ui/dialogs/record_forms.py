@@ -224,6 +224,17 @@ def deal_form(parent: QWidget, ctx: AppContext, client_id: Any | None,
             return deals.update_deal(db, actor, deal_id, values, version)
 
         _undoable(dialog, ctx, "deals", record, record.title, put_back_deal)
+        from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+        from .. import theme
+        from ..files_panel import files_dialog
+
+        files = QPushButton(theme.icon("mdi6.paperclip"), _("Files…"))
+        files.setObjectName("deal_files")
+        files.setToolTip(_("The deal's files: a contract, a specification, a scan"))
+        files.clicked.connect(lambda: files_dialog(dialog, ctx, "deals", record.id,
+                                                   record.title))
+        dialog.buttons.addButton(files, QDialogButtonBox.ButtonRole.ActionRole)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog
@@ -322,6 +333,103 @@ def product_form(parent: QWidget, ctx: AppContext,
         _undoable(dialog, ctx, "products", record, record.name, products.update_product)
     if read_only:
         dialog.save_button.hide()
+    if on_saved:
+        dialog.sig_saved.connect(on_saved)
+    return dialog
+
+
+def ask_text(parent: QWidget, title: str, prompt: str) -> str | None:
+    """A few lines typed by the user (an outcome, a reason); ``None`` when cancelled.
+    Tests replace it."""
+    from PySide6.QtWidgets import QInputDialog
+
+    text, ok = QInputDialog.getMultiLineText(parent, title, prompt)
+    return text if ok else None
+
+
+def appointment_form(parent: QWidget, ctx: AppContext, client_id: Any | None = None,
+                     record: Any | None = None, day: Any | None = None,
+                     minute: int | None = None,
+                     on_saved: Callable[[Any], None] | None = None) -> FormDialog:
+    """Plan a meeting, call or presentation (or change a planned one); a planned one
+    also offers Done (its outcome logs the contact) and Cancel."""
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    from salesdesk.services import appointments
+
+    from .. import theme
+    from ..worker import Op
+
+    fields = registry_fields("appointments")
+    if ctx.can_manage:
+        fields.insert(1, FormField("user_id", _("With"), "choice", required=True,
+                                   options=_people(ctx)))
+    if record is None and client_id is None:
+        fields.insert(0, FormField("client_id", _("Client"), "client", required=True,
+                                   extra={"ctx": ctx}))
+    initial: dict[str, Any] = {**registry_defaults("appointments"), "user_id": ctx.actor.id}
+    if day is not None:
+        initial["date"] = day
+    if minute is not None:
+        initial["start_minute"] = minute
+    if record is not None:
+        initial = {f.key: getattr(record, f.key, None) for f in fields}
+    state = {"record": record}
+
+    def save(data: dict[str, Any]) -> Any:
+        person = data.pop("user_id", None)
+        target = data.pop("client_id", None) or client_id
+        current = state["record"]
+        if current is None:
+            return appointments.plan_appointment(ctx.db, ctx.actor, target, data,
+                                                 user_id=person)
+        return appointments.update_appointment(
+            ctx.db, ctx.actor, current.id, data,
+            None if dialog.force_overwrite else current.version,
+            user_id=person if person != current.user_id else None)
+
+    def reload() -> dict[str, Any]:
+        fresh = appointments.get_appointment(ctx.db, ctx.actor, record.id)  # type: ignore[union-attr]
+        state["record"] = fresh
+        return {f.key: getattr(fresh, f.key, None) for f in fields}
+
+    title = _("Plan a meeting or call") if record is None else \
+        f"{record.subject} — {record.client_name}"
+    dialog = FormDialog(parent, title, fields, initial, save, reload if record else None,
+                        changes={"appointments", "activities"})
+    dialog.setObjectName("appointment_form")
+    if record is not None and record.status != "planned":
+        # Done or cancelled: kept as it was, nothing more to plan.
+        for widget in dialog.widgets.values():
+            widget.setEnabled(False)
+        dialog.save_button.hide()
+        shown = record.outcome or ""
+        dialog.blocked.setText(_("Done: {outcome}").format(outcome=shown) if record.status
+                               == "done" else _("Cancelled: {outcome}").format(outcome=shown))
+        dialog.blocked.show()
+    elif record is not None:
+        def step(run: Callable[[str], Any], asked: str, prompt: str) -> None:
+            text = ask_text(dialog, asked, prompt)
+            if text is None:
+                return
+            Op(dialog, run, text, changes={"appointments", "activities"}).success(
+                lambda result: (dialog.sig_saved.emit(result), dialog.accept())).run()
+
+        done = QPushButton(theme.icon("mdi6.check"), _("Done…"))
+        done.setObjectName("appointment_done")
+        done.setToolTip(_("It took place: write what came of it (the contact is logged)"))
+        done.clicked.connect(lambda: step(
+            lambda text: appointments.complete_appointment(ctx.db, ctx.actor, record.id, text),
+            _("Done"), _("What came of it?")))
+        cancel = QPushButton(theme.icon("mdi6.calendar-remove-outline"), _("Cancel meeting…"))
+        cancel.setObjectName("appointment_cancel")
+        cancel.clicked.connect(lambda: step(
+            lambda text: appointments.cancel_appointment(ctx.db, ctx.actor, record.id, text),
+            _("Cancel meeting"), _("Why will it not take place?")))
+        for button in (done, cancel):
+            dialog.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        _undoable(dialog, ctx, "appointments", record, record.subject,
+                  appointments.update_appointment)
     if on_saved:
         dialog.sig_saved.connect(on_saved)
     return dialog

@@ -317,9 +317,13 @@ class SyncDialog(QDialog):
                 .success(lambda p, who=login: self._replica_made(who, p)) \
                 .failure(self._failed).run()
 
-    def _replica_made(self, login: str, path: Path) -> None:
-        self._say([_("Laptop database for {login} written to {file}. Copy it to the laptop "
-                     "and open it there with SalesDesk.").format(login=login, file=path)])
+    def _replica_made(self, login: str, made: sync_service.ReplicaResult) -> None:
+        lines = [_("Laptop database for {login} written to {file}. Copy it to the laptop "
+                   "and open it there with SalesDesk.").format(login=login, file=made.path)]
+        left = sync_service.left_behind_text(made.left_behind)
+        if left:
+            lines.append(left)
+        self._say(lines)
         self.reload()
 
     def _failed(self, exc: BaseException) -> None:

@@ -62,6 +62,8 @@ COMPANY_FIELDS = [
     ("delivery_terms_en", N_("Delivery terms (English documents)"), "multiline"),
     ("activity_window_days", N_("Activity window, days"), "text"),
     ("department_name", N_("Department"), "text"),
+    ("file_limit_mb", N_("Largest file to attach, MB"), "text"),
+    ("replica_files_mb", N_("Files a laptop takes along, MB"), "text"),
 ]
 
 
@@ -135,6 +137,10 @@ class SettingsPage(Page):
                          _("My profile and language"))
         self.tabs.addTab(self._stages_tab(), theme.icon("mdi6.percent-outline"),
                          _("Stage probabilities"))
+        from ..mail_settings import MailSettingsTab
+
+        self.mail_tab = MailSettingsTab(ctx)
+        self.tabs.addTab(self.mail_tab, theme.icon("mdi6.email-outline"), _("E-mail"))
         if ctx.is_head:
             self.tabs.addTab(self._backup_tab(), theme.icon("mdi6.backup-restore"),
                              _("Backups"))
