@@ -157,6 +157,11 @@ class RecordTableModel(QAbstractTableModel):
                 value = self._value(row, column, role)
                 if value is not None:
                     item.setData(value)
+                else:
+                    # The delegate reuses its span from cell to cell: a role this cell
+                    # has no answer for must not keep the last cell's (a red row's
+                    # colour painting the rows after it).
+                    item.clearData()
 
     def _value(self, row: int, column_index: int, role: int) -> Any:
         column = self.columns[column_index]
