@@ -46,37 +46,67 @@ def format_metric(kind: str, value: Any, lang: str | None = None) -> str:
         return format_money(value, lang)
     if kind == "percent":
         return format_percent(value, lang)
-    if kind == "days":
+    if kind in ("days", "hours"):
         return format_number(value, lang, decimals=1)
     return format_number(value, lang)
 
 
+def _metric_rows(values: dict[str, Any], lang: str) -> list[list[str]]:
+    from salesdesk.metrics.definitions import DUTIES, METRICS
+
+    rows = []
+    for metric in (*METRICS, *DUTIES):
+        if metric.key not in values:
+            continue
+        value = values[metric.key]
+        if metric.kind in ("money_map", "percent_map"):
+            kind = "money" if metric.kind == "money_map" else "percent"
+            for part, amount in (value or {}).items():
+                rows.append([f"  {metric.label_in(lang)}: {part}",
+                             format_metric(kind, amount, lang)])
+            continue
+        rows.append([metric.label_in(lang), format_metric(metric.kind, value, lang)])
+    return rows
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
-    """The metrics of METRICS.md for a period."""
+    """The metrics for a period (METRICS.md's and the duties'), or broken down by a
+    dimension (``--by``)."""
     from salesdesk.i18n import get_language
-    from salesdesk.metrics.definitions import METRICS
-    from salesdesk.services.metrics import metrics
+    from salesdesk.services.metrics import breakdown, metrics
 
     db = open_db(args)
     actor = acting_user(args, db)
-    result = metrics(db, actor, args.date_from, args.date_to, args.scope)
+    lang = get_language()
+    if args.by:
+        from salesdesk.services.base import reading
+        from salesdesk.services.metrics import resolve_scope
+
+        groups = breakdown(db, actor, args.date_from, args.date_to, args.by, args.scope)
+        if args.json:
+            with reading(db, actor) as ctx:
+                logins = resolve_scope(ctx, args.scope).logins
+            print_json({"period": {"from": args.date_from.isoformat(),
+                                   "to": args.date_to.isoformat()},
+                        "scope": sorted(logins), "by": args.by,
+                        "groups": [g.to_json() for g in groups]})
+            return EXIT_OK
+        keys = ["sales_volume", "deals_won", "conversion_pct", "win_rate_pct",
+                "average_check", "pipeline_open_amount", "on_time_delivery_pct"]
+        from salesdesk.metrics.definitions import BY_KEY
+
+        print_table([_("Group"), *[BY_KEY[k].label_in(lang) for k in keys]],
+                    [[g.label, *[format_metric(BY_KEY[k].kind, g.values.get(k), lang)
+                                 for k in keys]] for g in groups])
+        return EXIT_OK
+    result = metrics(db, actor, args.date_from, args.date_to, args.scope, with_duties=True)
     if args.json:
         print_json(result.to_json())
         return EXIT_OK
-    lang = get_language()
     print(_("Metrics {start} – {end}, scope: {scope}").format(
         start=args.date_from.isoformat(), end=args.date_to.isoformat(),
         scope=", ".join(result.scope)))
-    rows = []
-    for metric in METRICS:
-        value = result[metric.key]
-        if metric.kind == "money_map":
-            for channel, amount in (value or {}).items():
-                rows.append([f"  {metric.label_in(lang)}: {channel}",
-                             format_metric("money", amount, lang)])
-            continue
-        rows.append([metric.label_in(lang), format_metric(metric.kind, value, lang)])
-    print_table([_("Metric"), _("Value")], rows)
+    print_table([_("Metric"), _("Value")], _metric_rows(result.values, lang))
     return EXIT_OK
 
 
@@ -139,6 +169,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--from", dest="date_from", required=True, type=iso_date)
     p.add_argument("--to", dest="date_to", required=True, type=iso_date)
     p.add_argument("--scope", help=_("one user's login (within what you may see)"))
+    p.add_argument("--by", choices=["segment", "market", "source", "product", "owner",
+                                    "key_client"],
+                   help=_("every metric for each segment, market, source, product, person, "
+                          "or key clients against the rest"))
     p.add_argument("--json", action="store_true", help=_("one JSON object on stdout"))
     p.set_defaults(func=cmd_metrics)
 

@@ -7,9 +7,9 @@ checks they match the migration scripts.
 
 from salesdesk.db import rollups, search_index  # plain strings: no SQLAlchemy is loaded
 
-HEAD = "0010"
+HEAD = "0011"
 KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-         "0010")
+         "0010", "0011")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -17,6 +17,9 @@ _BASE_TABLES = frozenset({
     "market_notes", "marketing_spend", "payments", "products", "strategy_items", "targets",
     "tasks", "training_items", "users"})
 _SYNC_TABLES = frozenset({"change_log", "field_clocks", "sync_conflicts", "sync_sites"})
+
+_WORKING_DAY = frozenset({"activity_days", "appointments", "attachments", "file_blobs",
+                          "mail_settings", "outbox"})
 
 TABLES: dict[str, frozenset[str]] = {
     "0001": _BASE_TABLES,
@@ -28,8 +31,9 @@ TABLES: dict[str, frozenset[str]] = {
     "0007": _BASE_TABLES | _SYNC_TABLES,
     "0008": _BASE_TABLES | _SYNC_TABLES,
     "0009": _BASE_TABLES | _SYNC_TABLES | {"activity_days"},
-    "0010": _BASE_TABLES | _SYNC_TABLES | {"activity_days", "appointments", "attachments",
-                                           "file_blobs", "mail_settings", "outbox"},
+    "0010": _BASE_TABLES | _SYNC_TABLES | _WORKING_DAY,
+    "0011": _BASE_TABLES | _SYNC_TABLES | _WORKING_DAY | {"marketing_budget",
+                                                          "training_templates"},
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to
 what the migrations make). A file that says it is at a revision but lacks one of them is

@@ -99,7 +99,38 @@ METRICS: tuple[MetricDef, ...] = (
                  "stage's probability.")),
 )
 
-BY_KEY: dict[str, MetricDef] = {m.key: m for m in METRICS}
+DUTIES: tuple[MetricDef, ...] = (
+    MetricDef("deliveries_due", N_("Deliveries due"), "count",
+              N_("Deliveries with a deadline in the period, owned by a user in scope, whose "
+                 "outcome is known: delivered, or past the deadline today.")),
+    MetricDef("deliveries_on_time", N_("Delivered on time"), "count",
+              N_("Of the deliveries due, those delivered on or before their deadline.")),
+    MetricDef("on_time_delivery_pct", N_("On-time delivery"), "percent",
+              N_("Delivered on time ÷ deliveries due × 100.")),
+    MetricDef("requests_answered", N_("Requests answered"), "count",
+              N_("Client requests logged by a user in scope and answered on a day in the "
+                 "period (with the moment of the answer kept).")),
+    MetricDef("request_answer_hours_median", N_("Answer time, median hours"), "hours",
+              N_("The median of the hours from logging a request to its answer, over the "
+                 "requests answered in the period.")),
+    MetricDef("requests_due", N_("Requests due"), "count",
+              N_("Client requests logged by a user in scope whose answer-by day lies in the "
+                 "period.")),
+    MetricDef("requests_answered_late", N_("Requests answered late"), "count",
+              N_("Of the requests due, those answered after their answer-by day, or still "
+                 "open past it today.")),
+    MetricDef("stage_conversion", N_("Stage conversion"), "percent_map",
+              N_("For the deals opened in the period, per stage: of those that reached it, "
+                 "the share that went on to the next (an open deal reached its stage, a won "
+                 "deal every stage, a lost deal the stage it was lost at).")),
+    MetricDef("win_rate_by_competitor", N_("Win rate by competitor"), "percent_map",
+              N_("Per competitor: deals won against it ÷ deals won and lost against it × 100, "
+                 "of the deals closed in the period.")),
+)
+"""The metrics of the representatives' duties and the funnel's steps (issue 19); the
+command line's ``--json`` carries them after METRICS.md's."""
+
+BY_KEY: dict[str, MetricDef] = {m.key: m for m in (*METRICS, *DUTIES)}
 
 COMMON_RULES = N_(
     "Deleted clients take their deals, activities, documents and payments out of every "

@@ -156,6 +156,41 @@ def by_date(column: Any) -> Any:
     return unindexed(column) if getattr(table, "name", None) in BY_DATE else column
 
 
+@dataclass(frozen=True)
+class Slice:
+    """A part of the office the figures are restricted to (``metrics --by``): the
+    clients of a segment, a market, a source or the key clients (``clients``, a SELECT of
+    client ids), or the deals of a product (``deals``, a SELECT of deal ids). Every
+    metric counts only what belongs to it; those a part has no meaning for are ``None``
+    (:data:`NOT_OF_CLIENTS`, :data:`NOT_OF_DEALS`)."""
+
+    clients: Any = None
+    deals: Any = None
+
+
+NOT_OF_CLIENTS = ("plan", "plan_attainment_pct", "marketing_spend", "cac")
+"""What a part of the clients has no share of: targets are per person and spend is
+the company's."""
+NOT_OF_DEALS = (*NOT_OF_CLIENTS, "contacts", "conversion_pct", "customers_at_start",
+                "customers_retained", "customers_churned", "customers_new",
+                "customers_reactivated", "retention_pct", "churn_pct")
+"""What the deals of a product have no share of besides: contacts and customers are
+the clients'."""
+
+
+def cut_conditions(cut: Slice | None, client_column: Any, deal_column: Any = None) -> list[Any]:
+    """The conditions that keep a query's rows within ``cut`` (its clients; its deals,
+    where the rows have a deal)."""
+    if cut is None:
+        return []
+    out = []
+    if cut.clients is not None:
+        out.append(client_column.in_(cut.clients))
+    if cut.deals is not None and deal_column is not None:
+        out.append(deal_column.in_(cut.deals))
+    return out
+
+
 def live_client(column: Any) -> Any:
     """The row's client is not deleted: a deleted client takes its deals, activities,
     documents and payments out of every metric (METRICS.md). The deleted few are
@@ -166,21 +201,25 @@ def live_client(column: Any) -> Any:
 
 # --- the pieces ------------------------------------------------------------------------
 
-def contacts(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> int:
+def contacts(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+             cut: Slice | None = None) -> int:
     """Activities dated in the period, logged by a user in scope."""
     # count(*), not count(id): the partial index on (date, user_id) then answers alone.
     return int(session.scalar(select(func.count()).select_from(Activity).where(
         Activity.deleted_at.is_(None), Activity.date.between(p.start, p.end),
-        _in(Activity.user_id, scope), live_client(Activity.client_id))) or 0)
+        _in(Activity.user_id, scope), live_client(Activity.client_id),
+        *cut_conditions(cut, Activity.client_id))) or 0)
 
 
-def _closed(stage: str, scope: frozenset[uuid.UUID] | None, p: Period) -> list[Any]:
+def _closed(stage: str, scope: frozenset[uuid.UUID] | None, p: Period,
+            cut: Slice | None = None) -> list[Any]:
     return [Deal.deleted_at.is_(None), Deal.stage == stage, Deal.closed_on.between(p.start, p.end),
-            _in(Deal.owner_id, scope), live_client(Deal.client_id)]
+            _in(Deal.owner_id, scope), live_client(Deal.client_id),
+            *cut_conditions(cut, Deal.client_id, Deal.id)]
 
 
 def won_and_lost(session: Session, scope: frozenset[uuid.UUID] | None,
-                 p: Period) -> tuple[int, int, Decimal]:
+                 p: Period, cut: Slice | None = None) -> tuple[int, int, Decimal]:
     """Deals won, deals lost, and the volume of the won ones (one query)."""
     won = and_(*_closed("won", scope, p))
     lost = and_(*_closed("lost", scope, p))
@@ -188,15 +227,16 @@ def won_and_lost(session: Session, scope: frozenset[uuid.UUID] | None,
         func.sum(case((won, 1), else_=0)), func.sum(case((lost, 1), else_=0)),
         msum(case((won, Deal.__table__.c.amount), else_=0)),
     ).where(Deal.deleted_at.is_(None), Deal.closed_on.between(p.start, p.end),
-            _in(Deal.owner_id, scope), live_client(Deal.client_id))).one()
+            _in(Deal.owner_id, scope), live_client(Deal.client_id),
+            *cut_conditions(cut, Deal.client_id, Deal.id))).one()
     return int(row[0] or 0), int(row[1] or 0), money(row[2])
 
 
 def deal_times(session: Session, scope: frozenset[uuid.UUID] | None,
-               p: Period) -> tuple[Decimal | None, Decimal | None]:
+               p: Period, cut: Slice | None = None) -> tuple[Decimal | None, Decimal | None]:
     """Median and mean days from opening to closing of the deals won in the period."""
     days = days_between(Deal.closed_on, Deal.opened_on)
-    conditions = _closed("won", scope, p)
+    conditions = _closed("won", scope, p, cut)
     count, total = session.execute(select(func.count(Deal.id), func.sum(days))
                                    .where(*conditions)).one()
     if not count:
@@ -211,20 +251,24 @@ def deal_times(session: Session, scope: frozenset[uuid.UUID] | None,
     return median, mean
 
 
-def deal_durations(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> list[int]:
+def deal_durations(session: Session, scope: frozenset[uuid.UUID] | None, p: Period
+                   ) -> list[int]:
     """Days of each deal won in the period (the distribution chart)."""
     days = days_between(Deal.closed_on, Deal.opened_on)
     return [int(v) for v in session.scalars(select(days).where(*_closed("won", scope, p)))]
 
 
-def collected(session: Session, scope: frozenset[uuid.UUID] | None, p: Period) -> Decimal:
-    """Payments received in the period, attributed to the owner of the invoice's client."""
+def collected(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+              cut: Slice | None = None) -> Decimal:
+    """Payments received in the period, attributed to the owner of the invoice's client
+    (for a product's deals: the payments of their invoices)."""
     stmt = (select(msum(Payment.__table__.c.amount))
             .join(Document, Document.id == Payment.invoice_id)
             .join(Client, Client.id == Document.client_id)
             .where(Payment.deleted_at.is_(None), Document.deleted_at.is_(None),
                    Client.deleted_at.is_(None), Payment.paid_on.between(p.start, p.end),
-                   _in(Client.owner_id, scope)))
+                   _in(Client.owner_id, scope),
+                   *cut_conditions(cut, Client.id, Document.deal_id)))
     return money(session.scalar(stmt))
 
 
@@ -291,7 +335,8 @@ def judged_days(p: Period, today: date) -> tuple[date, date]:
 
 
 def customers(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
-              window: int | None = None, today: date | None = None) -> CustomerCounts:
+              window: int | None = None, today: date | None = None,
+              cut: Slice | None = None) -> CustomerCounts:
     """Customers at start, retained, new and reactivated (METRICS.md), in one query.
 
     A customer is active on day d when it has a won deal closed in [d − W + 1, d];
@@ -321,7 +366,8 @@ def customers(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
                               1), else_=0)))
         .select_from(per_client)
         .join(Client, Client.id == per_client.c.client_id)
-        .where(Client.deleted_at.is_(None), _in(Client.owner_id, scope))).one()
+        .where(Client.deleted_at.is_(None), _in(Client.owner_id, scope),
+               *cut_conditions(cut, Client.id))).one()
     return CustomerCounts(at_start=int(row[0] or 0), retained=int(row[1] or 0),
                           new=int(row[2] or 0), reactivated=int(row[3] or 0))
 
@@ -366,7 +412,7 @@ def stage_probabilities(session: Session) -> dict[str, Decimal]:
 
 
 def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
-             p: Period) -> tuple[int, Decimal, Decimal]:
+             p: Period, cut: Slice | None = None) -> tuple[int, Decimal, Decimal]:
     """Open deals (as they stand today) opened by the end of the period: count, amount,
     and the weighted forecast of those expected to close in the period."""
     probabilities = stage_probabilities(session)
@@ -377,7 +423,7 @@ def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
                msum(case((expected, amount), else_=0)))
         .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
                Deal.opened_on <= p.end, _in(Deal.owner_id, scope),
-               live_client(Deal.client_id))
+               live_client(Deal.client_id), *cut_conditions(cut, Deal.client_id, Deal.id))
         .group_by(Deal.stage))
     count, total, expected_by_stage = 0, ZERO, {}
     for stage, n, stage_total, stage_expected in rows:
@@ -390,15 +436,19 @@ def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
 # --- the whole set -------------------------------------------------------------------------
 
 def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
-            company_wide: bool, today: date | None = None) -> dict[str, Any]:
+            company_wide: bool, today: date | None = None,
+            cut: Slice | None = None) -> dict[str, Any]:
     """Every key of METRICS.md for one scope and period.
 
     ``scope=None`` counts everybody; ``company_wide`` says whether the scope is the whole
     company (CAC is only defined then); customer metrics of a period that has not ended
     are judged on ``today`` (the clock's by default). :mod:`salesdesk.metrics.grid`
     computes the same set for many scopes and periods at once; a test holds the two equal.
+    ``cut`` restricts every figure to a part of the office (:class:`Slice`).
     """
     today = today or clock.today()
+    if cut is not None:
+        return _compute_cut(session, scope, p, today, cut)
     counts = customers(session, scope, p, today=today)
     won, lost, volume = won_and_lost(session, scope, p)
     if company_wide:
@@ -413,6 +463,26 @@ def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
         plan=plan(session, scope, p), counts=counts, spend=marketing_spend(session, p),
         spend_by_channel=spend_by_channel(session, p), new_all=new_all,
         new_by_channel=by_channel_new, pipeline=pipeline(session, scope, p))
+
+
+def _compute_cut(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+                 today: date, cut: Slice) -> dict[str, Any]:
+    """:func:`compute` within a part of the office; what the part has no share of is
+    ``None``."""
+    of_deals = cut.deals is not None
+    counts = CustomerCounts(0, 0, 0, 0) if of_deals else customers(session, scope, p,
+                                                                   today=today, cut=cut)
+    won, lost, volume = won_and_lost(session, scope, p, cut)
+    values = assemble(
+        contacts=0 if of_deals else contacts(session, scope, p, cut), won=won, lost=lost,
+        volume=volume, deal_times=deal_times(session, scope, p, cut),
+        collected=collected(session, scope, p, cut), plan=ZERO, counts=counts, spend=ZERO,
+        spend_by_channel={}, new_all=None, new_by_channel=None,
+        pipeline=pipeline(session, scope, p, cut))
+    for key in NOT_OF_DEALS if of_deals else NOT_OF_CLIENTS:
+        values[key] = None
+    values["cac_by_channel"] = {}
+    return values
 
 
 def assemble(*, contacts: int, won: int, lost: int, volume: Decimal,

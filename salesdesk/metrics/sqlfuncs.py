@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, String, func, type_coerce
+from sqlalchemy import Float, Integer, String, func, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType
@@ -49,6 +49,28 @@ def _days_default(element: Any, compiler: Any, **kw: Any) -> str:
     # PostgreSQL: date - date is an integer number of days.
     later, earlier = list(element.clauses)
     return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+class hours_between(FunctionElement[float]):
+    """``later - earlier`` in hours (fractional) of two UTC timestamps."""
+
+    type = Float()
+    inherit_cache = True
+    name = "hours_between"
+
+
+@compiles(hours_between, "sqlite")
+def _hours_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (f"((julianday({compiler.process(later, **kw)}) - "
+            f"julianday({compiler.process(earlier, **kw)})) * 24.0)")
+
+
+@compiles(hours_between)
+def _hours_default(element: Any, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (f"(EXTRACT(EPOCH FROM ({compiler.process(later, **kw)} - "
+            f"{compiler.process(earlier, **kw)})) / 3600.0)")
 
 
 class month_key(FunctionElement[str]):

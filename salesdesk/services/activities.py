@@ -97,6 +97,10 @@ def answer_request(db: Database, actor: Actor, activity_id: uuid.UUID | str, ans
             raise ValidationError(_("Kind"), _("only a client request can be answered"))
         activity.answer = text(10000)(answer) if answer else None
         activity.answered_on = answered_on or clock.today()
+        # The moment of the answer (the answer time in hours); a backdated answer has
+        # no moment to go by.
+        activity.answered_at = clock.utcnow() if activity.answered_on == clock.today() \
+            else None
         activity.request_status = "closed" if close else "answered"
         uow.commit()
         return _load(uow.session, activity)

@@ -16,7 +16,7 @@ from salesdesk.db.engine import Database
 from salesdesk.db.models import Client, Competitor, Deal, User
 from salesdesk.db.search_index import found_in
 from salesdesk.db.types import utcnow
-from salesdesk.domain import CLOSED_STAGES, STAGES
+from salesdesk.domain import CLOSED_STAGES, OPEN_STAGES, STAGES
 from salesdesk.errors import ValidationError
 from salesdesk.fields import Field, validate
 from salesdesk.i18n import _
@@ -77,9 +77,11 @@ SORTABLE = {"title": Deal.title, "client": Client.name_norm, "owner": User.name,
             "expected": Deal.expected_close, "closed": Deal.closed_on}
 
 
-def _check_stage_rules(deal: Deal, today: date) -> None:
+def _check_stage_rules(deal: Deal, today: date, was: str | None = None) -> None:
     """Won and lost deals are closed on a date not before they opened; a lost deal says
-    why; an open deal has no closing date."""
+    why and keeps the open stage it was lost at (``was``, the stage before); an open deal
+    has no closing date. The competitor stays on a deal whatever its stage (the one it
+    was won against, or lost to: the win rate by competitor)."""
     if deal.stage in CLOSED_STAGES:
         if deal.closed_on is None:
             deal.closed_on = today
@@ -90,11 +92,13 @@ def _check_stage_rules(deal: Deal, today: date) -> None:
             raise ValidationError(_("Lost reason"), _("is required for a lost deal"))
         if deal.stage == "won":
             deal.lost_reason = None
-            deal.competitor_id = None
+            deal.lost_at_stage = None
+        elif was in OPEN_STAGES:
+            deal.lost_at_stage = was
     else:
         deal.closed_on = None
         deal.lost_reason = None
-        deal.competitor_id = None
+        deal.lost_at_stage = None
     if deal.expected_close is not None and deal.expected_close < deal.opened_on:
         raise ValidationError(_("Expected close"), _("cannot be before the deal was opened"))
 
@@ -143,10 +147,11 @@ def update_deal(db: Database, actor: Actor, deal_id: uuid.UUID | str, values: di
     with writing(db, actor) as (uow, ctx):
         deal = get_record(ctx, Deal, deal_id, _("Deal"), Action.DEAL_EDIT)
         check_version(deal, expected_version)
+        was = deal.stage
         apply(deal, validate(DEAL_FIELDS, values, partial=True), keep=("stage", "opened_on"))
         if competitor_id is not ...:
             deal.competitor_id = _competitor(ctx, competitor_id)
-        _check_stage_rules(deal, today)
+        _check_stage_rules(deal, today, was if was != deal.stage else None)
         uow.commit()
         return _load(uow.session, deal)
 
@@ -165,8 +170,9 @@ def move_deal(db: Database, actor: Actor, deal_id: uuid.UUID | str, stage: str,
         values["closed_on"] = closed_on or today or clock.today()
     if stage == "lost":
         values["lost_reason"] = lost_reason
+    # The competitor is asked when a deal is lost; any other move leaves it as it is.
     return update_deal(db, actor, deal_id, values, expected_version=expected_version,
-                       competitor_id=competitor_id if stage == "lost" else None, today=today)
+                       competitor_id=competitor_id if stage == "lost" else ..., today=today)
 
 
 def reassign_deal(db: Database, actor: Actor, deal_id: uuid.UUID | str,

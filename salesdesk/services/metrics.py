@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from salesdesk import policy
+from salesdesk import clock, policy
 from salesdesk.auth import Actor
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
-from salesdesk.metrics import engine, grid
-from salesdesk.metrics.definitions import BY_KEY, METRICS
+from salesdesk.metrics import duties, engine, grid
+from salesdesk.metrics.definitions import BY_KEY, DUTIES, METRICS
 from salesdesk.metrics.engine import Period
 from salesdesk.money import money_str, round_to
 from salesdesk.policy import Action, Ctx
@@ -42,8 +42,9 @@ class MetricsResult:
         out: dict[str, Any] = {"period": {"from": self.period.start.isoformat(),
                                           "to": self.period.end.isoformat()},
                                "scope": sorted(self.scope)}
-        for metric in METRICS:
-            out[metric.key] = json_value(metric.kind, self.values[metric.key])
+        for metric in (*METRICS, *DUTIES):
+            if metric.key in self.values:  # the duties are read by metrics() only
+                out[metric.key] = json_value(metric.kind, self.values[metric.key])
         return out
 
 
@@ -55,7 +56,10 @@ def json_value(kind: str, value: Any) -> Any:
         return money_str(value)
     if kind == "money_map":
         return {k: money_str(v) for k, v in value.items()}
-    if kind in ("percent", "days"):
+    if kind == "percent_map":
+        return {k: None if v is None else float(round_to(Decimal(v), 2))
+                for k, v in value.items()}
+    if kind in ("percent", "days", "hours"):
         return float(round_to(Decimal(value), 2))
     return int(value)
 
@@ -102,14 +106,27 @@ def _hide_spend(ctx: Ctx, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def metrics(db: Database, actor: Actor, date_from: date, date_to: date,
-            scope_login: str | None = None) -> MetricsResult:
-    """Every metric of METRICS.md for the actor's scope (or one user within it)."""
+            scope_login: str | None = None, with_duties: bool = False) -> MetricsResult:
+    """Every metric of METRICS.md for the actor's scope (or one user within it), and
+    with ``with_duties`` the duties' (docs/metrics.md) after them."""
     period = _period(date_from, date_to)
     with reading(db, actor) as ctx:
         scope = resolve_scope(ctx, scope_login)
         values = engine.compute(ctx.session, scope.ids, period, scope.company_wide)
+        if with_duties:
+            values.update(duties.compute_duties(ctx.session, scope.ids, period,
+                                                clock.today()))
         return MetricsResult(period, scope.logins, _hide_spend(ctx, values),
                              scope.company_wide)
+
+
+def duties_of(db: Database, actor: Actor, period: Period,
+              scope_login: str | None = None) -> dict[str, Any]:
+    """The duties' metrics (:mod:`salesdesk.metrics.duties`) of a period in the actor's
+    scope, or one user's within it (the dashboard's cards beside METRICS.md's)."""
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, scope_login)
+        return duties.compute_duties(ctx.session, scope.ids, period, clock.today())
 
 
 def metrics_of_periods(db: Database, actor: Actor, periods: list[Period],
@@ -263,3 +280,111 @@ def definition(key: str, lang: str | None = None) -> str:
     from salesdesk.i18n import get_language
 
     return BY_KEY[key].definition_in(lang or get_language())
+
+
+# --- breakdowns by a dimension (``metrics --by``) ----------------------------------------
+
+BY_DIMENSIONS = ("segment", "market", "source", "product", "owner", "key_client")
+"""What ``metrics --by`` breaks the figures down by."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """One part of a breakdown: its name and every metric within it."""
+
+    key: str
+    """The value it is of (a segment's name, a login, a product's id; ``""`` for the
+    records that have none)."""
+    label: str
+    values: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """One group of ``metrics --by … --json``."""
+        out: dict[str, Any] = {"group": self.key or None, "label": self.label}
+        for metric in (*METRICS, *DUTIES):
+            if metric.key in self.values:
+                out[metric.key] = json_value(metric.kind, self.values[metric.key])
+        return out
+
+
+def _client_groups(ctx: Ctx, scope: Scope, column: Any) -> list[tuple[str, str, Any]]:
+    """The values of a client column among the clients in scope, each with the SELECT of
+    its clients (the empty value last, as "(none)")."""
+    from salesdesk.db.models import Client
+    from salesdesk.i18n import _
+
+    owned = [Client.deleted_at.is_(None)]
+    if scope.ids is not None:
+        owned.append(Client.owner_id.in_(scope.ids))
+    values = sorted({v or "" for v in ctx.session.scalars(
+        select(column).where(*owned).distinct())}, key=lambda v: (v == "", v.casefold()))
+    out = []
+    for value in values:
+        match = (column == value) if value else ((column.is_(None)) | (column == ""))
+        out.append((value, value or _("(none)"), select(Client.id).where(match)))
+    return out
+
+
+def breakdown(db: Database, actor: Actor, date_from: date, date_to: date, by: str,
+              scope_login: str | None = None) -> list[Group]:
+    """Every metric for each part of the actor's scope: each segment, market or source
+    of the clients, each product (the deals whose documents sell it), each person, or
+    key clients against the rest. What a part has no share of is ``None`` (a plan by
+    segment, contacts of a product)."""
+    from salesdesk.db.models import Client, Document, DocumentLine, Product
+    from salesdesk.errors import ValidationError
+    from salesdesk.i18n import _
+
+    if by not in BY_DIMENSIONS:
+        raise ValidationError("--by", _("must be one of {values}").format(
+            values=", ".join(BY_DIMENSIONS)))
+    period = _period(date_from, date_to)
+    today = clock.today()
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, scope_login)
+        session = ctx.session
+
+        def figures_of(ids: frozenset[uuid.UUID] | None, cut: engine.Slice | None,
+                       wide: bool = False) -> dict[str, Any]:
+            values = engine.compute(session, ids, period, wide, today, cut=cut)
+            values.update(duties.compute_duties(session, ids, period, today, cut))
+            return _hide_spend(ctx, values)
+
+        groups: list[Group] = []
+        if by == "owner":
+            stmt = select(User).order_by(User.name)
+            if scope.ids is not None:
+                stmt = stmt.where(User.id.in_(scope.ids))
+            for user in session.scalars(stmt):
+                groups.append(Group(user.login, user.name,
+                                    figures_of(frozenset({user.id}), None)))
+            return groups
+        if by == "key_client":
+            for key, label, flag in (("key", _("Key clients"), True),
+                                     ("other", _("Other clients"), False)):
+                cut = engine.Slice(clients=select(Client.id).where(Client.priority.is_(flag)))
+                groups.append(Group(key, label, figures_of(scope.ids, cut)))
+            return groups
+        if by == "product":
+            sold = (select(Document.deal_id).join(DocumentLine,
+                                                  DocumentLine.document_id == Document.id)
+                    .where(Document.deleted_at.is_(None), Document.deal_id.is_not(None),
+                           Document.status.not_in(("draft", "cancelled"))))
+            products = session.execute(
+                select(Product.id, Product.name).where(Product.id.in_(
+                    select(DocumentLine.product_id).where(
+                        DocumentLine.product_id.is_not(None))))
+                .order_by(Product.name)).all()
+            for pid, name in products:
+                cut = engine.Slice(deals=sold.where(DocumentLine.product_id == pid))
+                values = figures_of(scope.ids, cut)
+                if values["deals_won"] or values["deals_lost"] or \
+                        values["pipeline_open_count"]:
+                    groups.append(Group(str(pid), name, values))
+            return groups
+        column = {"segment": Client.segment, "market": Client.market,
+                  "source": Client.source}[by]
+        for key, label, clients in _client_groups(ctx, scope, column):
+            groups.append(Group(key, label, figures_of(scope.ids,
+                                                      engine.Slice(clients=clients))))
+        return groups

@@ -195,7 +195,8 @@ def test_zero_denominators_are_null_not_zero(office: Office) -> None:
 
 def test_json_contract(office: Office) -> None:
     build(office)
-    data = metrics.metrics(office.db, office.head, MARCH_FROM, MARCH_TO).to_json()
+    data = metrics.metrics(office.db, office.head, MARCH_FROM, MARCH_TO,
+                           with_duties=True).to_json()
     text = json.dumps(data, ensure_ascii=False)
     assert json.loads(text) == data
     assert data["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
@@ -203,9 +204,11 @@ def test_json_contract(office: Office) -> None:
     assert data["sales_volume"] == "7500.50" and data["cac"] == "550.00"
     assert data["conversion_pct"] == 44.44 and isinstance(data["deals_won"], int)
     assert data["cac_by_channel"] == {"Выставка": "300.00", "Радио": None, "Сайт": "600.00"}
-    from salesdesk.metrics.definitions import METRICS
+    from salesdesk.metrics.definitions import DUTIES, METRICS
 
-    assert set(data) == {"period", "scope"} | {m.key for m in METRICS}
+    # METRICS.md's keys, then the duties' (docs/metrics.md), and nothing else.
+    assert set(data) == {"period", "scope"} | {m.key for m in (*METRICS, *DUTIES)}
+    assert list(data)[-len(DUTIES):] == [m.key for m in DUTIES]
 
 
 def test_scope_must_be_within_what_the_caller_sees(office: Office) -> None:

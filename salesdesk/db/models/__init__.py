@@ -18,11 +18,13 @@ from salesdesk.db.models.people import ROLES, Company, User
 from salesdesk.db.models.planning import (
     STRATEGY_KINDS,
     Competitor,
+    MarketingBudget,
     MarketingSpend,
     MarketNote,
     StrategyItem,
     Target,
     TrainingItem,
+    TrainingTemplate,
 )
 from salesdesk.db.models.rollups import ActivityDay
 from salesdesk.db.models.sync import ChangeEntry, FieldClock, SyncConflict, SyncSite
@@ -65,6 +67,7 @@ __all__ = [
     "FileBlob",
     "MailSettings",
     "MarketNote",
+    "MarketingBudget",
     "MarketingSpend",
     "OutboxMessage",
     "Payment",
@@ -76,5 +79,6 @@ __all__ = [
     "Target",
     "Task",
     "TrainingItem",
+    "TrainingTemplate",
     "User",
 ]

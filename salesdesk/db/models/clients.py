@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from salesdesk.db.base import Base, Record
+from salesdesk.db.types import UTCDateTime
 
 
 class Client(Record, Base):
@@ -89,6 +90,8 @@ class Activity(Record, Base):
     answer_by: Mapped[date | None] = mapped_column(Date)
     answered_on: Mapped[date | None] = mapped_column(Date)
     answer: Mapped[str | None] = mapped_column(Text)
+    # When a request was answered, to the second (the answer time in hours).
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_activities_user_date", "user_id", "date"),

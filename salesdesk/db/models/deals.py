@@ -30,6 +30,9 @@ class Deal(Record, Base):
     lost_reason: Mapped[str | None] = mapped_column(Text)
     competitor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("competitors.id"))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The open stage a lost deal was lost at (how far it got: the stage conversion
+    # counts it as having reached that stage); empty when not known (an old import).
+    lost_at_stage: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         Index("ix_deals_owner_stage_closed", "owner_id", "stage", "closed_on"),

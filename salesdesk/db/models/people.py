@@ -93,6 +93,15 @@ class Company(Record, Base):
     # {"new": "10", "qualified": "25", ...}: percent as strings (exact decimals).
     stage_probabilities: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False,
                                                                default=dict)
+    # Motivation (issue 19): the commission scheme ({"base": "won"|"collected",
+    # "rate_pct", "threshold_pct", "accelerator_pct"} as exact decimal strings; empty: no
+    # commission) and the metric the team is ranked by.
+    commission_scheme: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False,
+                                                              default=dict,
+                                                              server_default="{}")
+    ranking_metric: Mapped[str] = mapped_column(String(40), nullable=False,
+                                                default="plan_attainment_pct",
+                                                server_default="plan_attainment_pct")
     department_name: Mapped[str | None] = mapped_column(String(200))
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from salesdesk.db.base import Base, Record
@@ -32,6 +33,18 @@ class MarketingSpend(Record, Base):
     __tablename__ = "marketing_spend"
 
     date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    channel: Mapped[str] = mapped_column(String(100), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class MarketingBudget(Record, Base):
+    """The money planned for a marketing channel in a month (``month`` is the 1st): the
+    plan the actual spend is held against."""
+
+    __tablename__ = "marketing_budget"
+
+    month: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     channel: Mapped[str] = mapped_column(String(100), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
@@ -90,3 +103,15 @@ class TrainingItem(Record, Base):
     reviewed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     review_note: Mapped[str | None] = mapped_column(Text)
+
+
+class TrainingTemplate(Record, Base):
+    """A named onboarding list: items, each with the days after assignment it is due
+    (``[{"title": …, "description": …, "offset_days": 7}, …]``), assigned to a new
+    employee in one step."""
+
+    __tablename__ = "training_templates"
+
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
