@@ -39,6 +39,7 @@ from salesdesk.db.models import (
     Document,
     DocumentLine,
     DocumentSeries,
+    MarketingBudget,
     MarketingSpend,
     MarketNote,
     Payment,
@@ -47,6 +48,7 @@ from salesdesk.db.models import (
     Target,
     Task,
     TrainingItem,
+    TrainingTemplate,
     User,
 )
 from salesdesk.db.statistics import analyse
@@ -160,6 +162,9 @@ class DemoBuilder:
         if size not in SIZES:
             raise ValueError(size)
         self.rng = random.Random(seed)
+        # The figures added later (issue 19) draw from a generator of their own, so that
+        # everything else stays as it was for the same seed.
+        self.aux = random.Random(f"aux-{seed}")
         self.seed = seed
         self.size = size
         self.today = today
@@ -192,6 +197,18 @@ class DemoBuilder:
             values.setdefault("deleted_at", None)
         self.rows.setdefault(model, []).append(values)
         return values
+
+    def add_aside(self, model: type, **values: Any) -> dict[str, Any]:
+        """:meth:`add`, with the id and time drawn from the generator of the later
+        additions, so that the rest of the demo stays as it was for the same seed."""
+        when = values.pop("_when", self.today)
+        stamp = datetime(when.year, when.month, when.day, 9 + self.aux.randrange(9),
+                         self.aux.randrange(60), tzinfo=UTC)
+        row = {"id": uuid.UUID(int=self.aux.getrandbits(128), version=4),
+               "created_at": stamp, "updated_at": stamp, "version": 1, "deleted_at": None,
+               **values}
+        self.rows.setdefault(model, []).append(row)  # (add() would draw from self.rng)
+        return row
 
     def day_between(self, first: date, last: date) -> date:
         """A working day (Monday to Friday) between two dates."""
@@ -283,7 +300,9 @@ class DemoBuilder:
                  activity_window_days=365, department_name="Отдел продаж",
                  stage_probabilities={k: str(v) for k, v in DEFAULT_STAGE_PROBABILITIES.items()
                                       if k in OPEN_STAGES},
-                 is_demo=True, _when=self.start)
+                 commission_scheme={"base": "won", "rate_pct": "3", "threshold_pct": "80",
+                                    "accelerator_pct": "5"},
+                 ranking_metric="plan_attainment_pct", is_demo=True, _when=self.start)
 
     def _users(self) -> None:
         head = _Person(self.uid(), "head", "Воронина Анна Сергеевна", "head", None, "HD")
@@ -441,14 +460,19 @@ class DemoBuilder:
                     "id": self.uid(), "client_id": client["id"], "user_id": owner.id,
                     "kind": kind, "date": day, "note": choices[int(rnd() * len(choices))],
                     "request_status": None, "answer_by": None, "answered_on": None,
-                    "answer": None, "created_at": stamp, "updated_at": stamp, "version": 1,
-                    "deleted_at": None}
+                    "answer": None, "answered_at": None, "created_at": stamp,
+                    "updated_at": stamp, "version": 1, "deleted_at": None}
                 if kind == "request":
                     values["answer_by"] = day + timedelta(days=1 + int(rnd() * 3))
                     if (self.today - day).days > 14 or rnd() < 0.6:
                         values["request_status"] = "closed"
-                        values["answered_on"] = min(self.today, day + timedelta(days=1))
+                        values["answered_on"] = answered = min(self.today,
+                                                               day + timedelta(days=1))
                         values["answer"] = "Отправили ответ клиенту"
+                        # Answered in the working hours of that day (the moment kept).
+                        values["answered_at"] = max(stamp, datetime(
+                            answered.year, answered.month, answered.day, 6 + ordinal % 9,
+                            (ordinal * 7) % 60, tzinfo=UTC))
                     else:
                         values["request_status"] = "open"
                 acts.append(values)
@@ -527,7 +551,13 @@ class DemoBuilder:
             lost_reason=self.rng.choice(LOST_REASONS) if stage == "lost" else None,
             competitor_id=(self.rng.choice(self.competitors)["id"]
                            if stage == "lost" and self.rng.random() < 0.5 else None),
+            lost_at_stage=(self.aux.choice(["new", "qualified", "qualified", "proposal",
+                                            "proposal", "negotiation"])
+                           if stage == "lost" else None),
             _when=opened)
+        if stage == "won" and self.aux.random() < 0.35:
+            # A won deal was often fought for against a competitor too.
+            deal["competitor_id"] = self.aux.choice(self.competitors)["id"]
         deal["_client"] = client
         deal["_owner"] = owner
         if stage == "won":
@@ -572,6 +602,13 @@ class DemoBuilder:
                         Decimal("100"))
                     self.add(MarketingSpend, date=month, channel=channel, amount=amount,
                              note=None, _when=month)
+            if month >= self.today.replace(day=1) - timedelta(days=370):
+                # The last year's and the coming months' budget, planned by channel.
+                for channel in CHANNELS:
+                    planned = Decimal(int(CHANNEL_BUDGET[channel] * scale
+                                          * self.aux.uniform(0.9, 1.1)) // 1000 * 1000)
+                    self.add_aside(MarketingBudget, month=month, channel=channel,
+                                   amount=planned, note=None, _when=month)
             month = (month + timedelta(days=32)).replace(day=1)
         for kind, value, note in (("segment", "HoReCa", "Растущий сегмент, средний чек выше"),
                                   ("segment", "Госсектор", "Тендеры 44-ФЗ"),
@@ -767,6 +804,16 @@ class DemoBuilder:
         return lines
 
     def _training(self) -> None:
+        self.add_aside(TrainingTemplate, name="Новый торговый представитель", note=None, items=[
+            {"title": "Изучить каталог продукции", "description": None, "offset_days": 7},
+            {"title": "Пройти курс «Переговоры с закупщиком»", "description": None,
+             "offset_days": 14},
+            {"title": "Освоить SalesDesk: клиенты и сделки", "description": None,
+             "offset_days": 10},
+            {"title": "Подготовить три КП под контролем", "description": None,
+             "offset_days": 30},
+            {"title": "Выезд на встречу с наставником", "description": None,
+             "offset_days": 21}], _when=self.start)
         items = ["Изучить каталог продукции", "Пройти курс «Переговоры с закупщиком»",
                  "Освоить SalesDesk: клиенты и сделки", "Подготовить три КП под контролем",
                  "Выезд на встречу с наставником"]
@@ -784,7 +831,8 @@ class DemoBuilder:
 
 ORDER = [Company, User, Product, Competitor, MarketNote, Client, Contact, Activity, Deal,
          Document, DocumentLine, Payment, DocumentSeries, Delivery, Task, Target,
-         MarketingSpend, StrategyItem, TrainingItem, Appointment]
+         MarketingSpend, StrategyItem, TrainingItem, Appointment, MarketingBudget,
+         TrainingTemplate]
 
 
 def build_demo(db: Database, seed: int = 1, size: str = "small", today: date | None = None,

@@ -35,6 +35,7 @@ from salesdesk.db.models import (
     Document,
     DocumentLine,
     DocumentSeries,
+    MarketingBudget,
     MarketingSpend,
     MarketNote,
     Payment,
@@ -43,6 +44,7 @@ from salesdesk.db.models import (
     Target,
     Task,
     TrainingItem,
+    TrainingTemplate,
     User,
 )
 from salesdesk.errors import AuthenticationError, PermissionDenied
@@ -290,11 +292,12 @@ def visible(ctx: Ctx, model: type) -> ColumnElement[bool]:
         return _owned(ctx, TrainingItem.user_id)
     if model is User:
         return _owned(ctx, User.id)
-    if model is MarketingSpend:
+    if model in (MarketingSpend, MarketingBudget):
         return true() if ctx.role in (HEAD, MANAGER) else false()
     if model is AuditEntry:
         return false()
-    if model in (Product, Competitor, MarketNote, StrategyItem, Company, DocumentSeries):
+    if model in (Product, Competitor, MarketNote, StrategyItem, Company, DocumentSeries,
+                 TrainingTemplate):
         return true()
     raise AssertionError(f"no visibility rule for {model.__name__}")
 

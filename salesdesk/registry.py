@@ -339,6 +339,18 @@ SPEND = Kind("marketing_spend", N_("Marketing spend"), N_("Marketing spend"), (
     F("note", N_("Note"), text(2000)),
 ))
 
+BUDGET = Kind("marketing_budget", N_("Marketing budget"), N_("Marketing budget"), (
+    F("month", N_("Month"), parse_month, required=True),
+    F("channel", N_("Channel"), text(100), required=True),
+    F("amount", N_("Amount"), money, widget="money", required=True),
+    F("note", N_("Note"), text(2000)),
+))
+
+TEMPLATES = Kind("training_templates", N_("Onboarding template"), N_("Onboarding templates"), (
+    F("name", N_("Name"), text(200), required=True),
+    F("note", N_("Note"), text(2000), widget="multiline"),
+))
+
 TARGETS = Kind("targets", N_("Target"), N_("Monthly targets"), (
     _own("user_id", N_("User"), "user", importable=True, synonyms=("сотрудник",)),
     _own("month", N_("Month"), "month", importable=True, synonyms=("месяц",),
@@ -385,7 +397,7 @@ SERIES = Kind("document_series", N_("Document series"), N_("Document series"), (
 KINDS: dict[str, Kind] = {k.table: k for k in (
     USERS, COMPANY, PRODUCTS, COMPETITORS, SERIES, CLIENTS, CONTACTS, DEALS, ACTIVITIES,
     DOCUMENTS, DOCUMENT_LINES, PAYMENTS, DELIVERIES, TASKS, TARGETS, SPEND, STRATEGY,
-    MARKET_NOTES, TRAINING, APPOINTMENTS, ATTACHMENTS)}
+    MARKET_NOTES, TRAINING, APPOINTMENTS, ATTACHMENTS, BUDGET, TEMPLATES)}
 """Every record kind, by its table."""
 
 IMPORT_TABLES = {"clients": "clients", "contacts": "contacts", "deals": "deals",
@@ -395,7 +407,9 @@ IMPORT_TABLES = {"clients": "clients", "contacts": "contacts", "deals": "deals",
 
 SHARED_LABELS = {
     "accountant_name": N_("Chief accountant"), "active": N_("Active"),
-    "activity_id": N_("Activity id"),
+    "activity_id": N_("Activity id"), "answered_at": N_("Answered at"),
+    "commission_scheme": N_("Commission scheme"), "items": N_("Items"),
+    "lost_at_stage": N_("Lost at stage"), "ranking_metric": N_("Team ranked by"),
     "activity_window_days": N_("Activity window, days"), "added_by_id": N_("Added by"),
     "address": N_("Address"), "content_type": N_("File type"), "entity": N_("Attached to"),
     "file_limit_mb": N_("Largest file to attach, MB"), "record_id": N_("Record id"),

@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         records,
         reporting,
         syncing,
+        toolkit,
         trash,
     )
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     trash.register(sub)
     mailing.register(sub)
     attached.register(sub)
+    toolkit.register(sub)
     return parser
 
 

@@ -82,6 +82,10 @@ class CompanyRecord:
     """The largest file one may attach, in MB."""
     replica_files_mb: int
     """How many MB of attached files a laptop's replica takes along."""
+    commission_scheme: dict[str, Any]
+    """The commission scheme (:mod:`salesdesk.services.motivation`), empty for none."""
+    ranking_metric: str
+    """What the team is ranked by."""
     stage_probabilities: dict[str, Decimal]
     department_name: str | None
     is_demo: bool
@@ -115,7 +119,7 @@ EDITABLE = (
     "invoice_due_days", "payment_terms", "delivery_terms", "payment_terms_en",
     "delivery_terms_en", "vat_column",
     "activity_window_days", "stage_probabilities", "department_name", "file_limit_mb",
-    "replica_files_mb",
+    "replica_files_mb", "commission_scheme", "ranking_metric",
 )
 
 
@@ -265,6 +269,21 @@ def _validated(changes: dict[str, Any]) -> dict[str, Any]:
             except (TypeError, ValueError):
                 problems.append(FieldProblem(label, _(
                     "must be a whole number from {low} to {high}").format(low=least, high=most)))
+        elif key == "commission_scheme":
+            from salesdesk.services.motivation import parse_scheme
+
+            try:
+                out[key] = parse_scheme(value)
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+        elif key == "ranking_metric":
+            from salesdesk.services.motivation import RANKING_METRICS
+
+            if value not in RANKING_METRICS:
+                problems.append(FieldProblem(_("Team ranked by"), _(
+                    "must be one of {values}").format(values=", ".join(RANKING_METRICS))))
+            else:
+                out[key] = value
         elif key == "stage_probabilities":
             try:
                 out[key] = _check_probabilities(value)

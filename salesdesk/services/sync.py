@@ -43,7 +43,7 @@ from salesdesk.sync.merge import Merger, check_line, known_changes, to_json
 
 # Everyone's replica gets these whole, whatever its user's scope.
 REFERENCE = {"company", "users", "products", "document_series", "competitors",
-             "market_notes", "strategy_items"}
+             "market_notes", "strategy_items", "training_templates"}
 NO_PASSWORD = "!"  # other users' password hashes never leave the office
 BUNDLE_SUFFIX = ".sdsync"
 

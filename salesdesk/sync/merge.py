@@ -54,6 +54,7 @@ ENTITY_ACTIONS: dict[str, Action] = {
     "products": Action.PRODUCT_EDIT, "competitors": Action.MARKET_EDIT,
     "market_notes": Action.MARKET_EDIT, "strategy_items": Action.STRATEGY_EDIT,
     "marketing_spend": Action.SPEND_EDIT, "targets": Action.TARGET_SET,
+    "marketing_budget": Action.SPEND_EDIT, "training_templates": Action.TRAINING_ASSIGN,
     "company": Action.COMPANY_EDIT, "payments": Action.PAYMENT_RECORD,
 }
 FIELD_ACTIONS: dict[tuple[str, str], Action] = {

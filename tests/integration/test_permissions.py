@@ -29,6 +29,7 @@ from salesdesk.services import (
     appointments,
     attachments,
     auditlog,
+    budget,
     calendar,
     clients,
     company,
@@ -220,6 +221,12 @@ WRITES: list[tuple[str, Action, set[str]]] = [
     ("strategy.edit", lambda w, a: planning.add_strategy_item(w.db, a, {"kind": "segment",
                                                                         "value": "HoReCa"}),
      HEAD),
+    ("budget.set", lambda w, a: budget.set_budget(w.db, a, {"month": "2026-12",
+                                                             "channel": "Выставка",
+                                                             "amount": "5000"}), HEAD),
+    ("training.template", lambda w, a: training.save_template(
+        w.db, a, {"name": "Новичок"}, [{"title": "Каталог", "offset_days": 3}]),
+     MANAGERS_HEAD),
     ("spend.edit", lambda w, a: planning.add_spend(w.db, a, {"date": "2026-11-05",
                                                              "channel": "Выставка",
                                                              "amount": "5"}), HEAD),
@@ -241,6 +248,8 @@ WRITES: list[tuple[str, Action, set[str]]] = [
 
 READ_ONLY_ROLE_ACTIONS: list[tuple[str, Action, set[str]]] = [
     ("spend.read", lambda w, a: planning.list_spend(w.db, a), MANAGERS_HEAD),
+    ("budget.read", lambda w, a: budget.budget_vs_spend(w.db, a, TODAY, TODAY),
+     MANAGERS_HEAD),
     ("audit.read", lambda w, a: auditlog.list_audit(w.db, a), HEAD),
     ("audit.read_in_words", lambda w, a: auditlog.audit_lines(w.db, a), HEAD),
     # A record's own history: whoever sees the client (its owner and their managers).
