@@ -79,6 +79,9 @@ class ReportData:
     overdue_invoices: list[Any]
     overdue_deliveries: list[Any]
     conclusions: str
+    toolkit: Any = None
+    """The strategy's numbers, the budget, the ranking, the commissions, training and the
+    duties' figures (:class:`salesdesk.services.reports.Toolkit`), when gathered."""
 
 
 def rubles(t: Tr, value: Decimal) -> str:
@@ -359,9 +362,13 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
     for figure in figures:
         story.append(KeepTogether([_chart(figure), Spacer(1, 4 * mm)]))
 
+    if data.toolkit is not None:
+        story += _toolkit_page(data.toolkit, t, lang)
+
     # 9. Conclusions and signature.
     story.append(CondPageBreak(80 * mm))
-    story.append(_h(t._("8. Conclusions")))
+    story.append(_h(t._("9. Conclusions") if data.toolkit is not None
+                    else t._("8. Conclusions")))
     story.append(para(data.conclusions or t._("(no conclusions written)"), st.body))
     story.append(Spacer(1, 16 * mm))
     sign = Table([[_cell(t._("Head of sales")), "", _cell(data.made_by)],
@@ -398,6 +405,106 @@ def render_monthly_report(data: ReportData, lang: str) -> bytes:
                                  author=data.made_by, creator="SalesDesk")
     template.build(story, canvasmaker=numbered_canvas(frame))
     return buffer.getvalue()
+
+
+def _toolkit_page(kit: Any, t: Tr, lang: str) -> list[Any]:
+    """8. Strategy, budget, team: the priorities with their numbers, the key clients,
+    the marketing budget against spend, the duties, the ranking with the commissions,
+    and training."""
+    st = styles()
+    out: list[Any] = [PageBreak(), _h(t._("8. Strategy, budget and team"))]
+    other = t._("Other clients")
+    kinds = {"segment": t._("Segment"), "market": t._("Market")}
+    rows: list[list[Any]] = [[_cell(x, bold=True) for x in (
+        t._("Priority"), t._("Sales volume"), t._("Share"), t._("Deals won"),
+        t._("Pipeline"), t._("Conversion"))]]
+    for r in kit.strategy.priorities:
+        name = f"{kinds[r.kind]}: {r.value}" if r.value else f"{kinds[r.kind]}: {other}"
+        rows.append([_cell(name, bold=bool(r.value)), _cell(rubles(t, r.sales_volume),
+                                                            right=True),
+                     _cell(fmt(t, "percent", r.share_pct), right=True),
+                     _cell(t.number(r.deals_won), right=True),
+                     _cell(rubles(t, r.pipeline_open_amount), right=True),
+                     _cell(fmt(t, "percent", r.conversion_pct), right=True)])
+    if len(rows) == 1:
+        rows.append([_cell(t._("No priority segments or markets are set")), *[_cell("")] * 5])
+    out += [para(t._("Priority segments and markets"), st.bold), Spacer(1, 1.5 * mm),
+            _table(rows, _scale([50 * mm, 28 * mm, 18 * mm, 24 * mm, 28 * mm, 24 * mm])),
+            Spacer(1, 3 * mm)]
+    rows = [[_cell(x, bold=True) for x in (t._("Key client"), t._("Owner"),
+                                           t._("Sales volume"), t._("Last contact"),
+                                           t._("Open deals"))]]
+    for k in kit.strategy.key_clients[:12]:
+        rows.append([_cell(k.name), _cell(short_person(k.owner_name)),
+                     _cell(rubles(t, k.sales_volume), right=True),
+                     _cell(t.date(k.last_contact) if k.last_contact else "—", right=True),
+                     _cell(f"{t.number(k.open_deals)} · {rubles(t, k.open_amount)}",
+                           right=True)])
+    if len(rows) == 1:
+        rows.append([_cell(t._("No key clients are marked")), *[_cell("")] * 4])
+    out += [KeepTogether([para(t._("Key clients"), st.bold), Spacer(1, 1.5 * mm),
+                          _table(rows, _scale([56 * mm, 32 * mm, 28 * mm, 24 * mm,
+                                               34 * mm]), align_right_from=2)]),
+            Spacer(1, 3 * mm)]
+    if kit.budget is not None:
+        rows = [[_cell(x, bold=True) for x in (t._("Channel"), t._("Planned"), t._("Spent"),
+                                               t._("Difference"), t._("Used"))]]
+        for r in kit.budget:
+            rows.append([_cell(r.channel or t._("Total"), bold=not r.channel),
+                         _cell(rubles(t, r.planned), right=True),
+                         _cell(rubles(t, r.spent), right=True),
+                         _cell(rubles(t, r.difference), right=True),
+                         _cell(fmt(t, "percent", r.used_pct), right=True)])
+        out += [KeepTogether([para(t._("Marketing budget: plan and fact"), st.bold),
+                              Spacer(1, 1.5 * mm),
+                              _table(rows, _scale([60 * mm, 30 * mm, 30 * mm, 30 * mm,
+                                                   20 * mm]), total_row=True)]),
+                Spacer(1, 3 * mm)]
+    duties = kit.duties
+    lines = [(BY_KEY[k].label_in(lang), fmt(t, BY_KEY[k].kind if BY_KEY[k].kind != "hours"
+                                           else "days", duties.get(k)))
+             for k in ("on_time_delivery_pct", "deliveries_due", "request_answer_hours_median",
+                       "requests_answered_late", "requests_due")]
+    stages = ", ".join(f"{label(STAGE_LABELS, s, lang)} → {fmt(t, 'percent', v)}"
+                       for s, v in (duties.get("stage_conversion") or {}).items())
+    rivals = ", ".join(f"{name}: {fmt(t, 'percent', v)}"
+                       for name, v in (duties.get("win_rate_by_competitor") or {}).items())
+    rows = [[_cell(label), _cell(value, right=True)] for label, value in lines]
+    rows.append([_cell(BY_KEY["stage_conversion"].label_in(lang)), _cell(stages or "—")])
+    rows.append([_cell(BY_KEY["win_rate_by_competitor"].label_in(lang)),
+                 _cell(rivals or "—")])
+    out += [KeepTogether([para(t._("Deliveries, requests and the funnel"), st.bold),
+                          Spacer(1, 1.5 * mm),
+                          _table([[_cell(t._("Figure"), True), _cell(t._("Value"), True)],
+                                  *rows], _scale([70 * mm, 100 * mm]))]),
+            Spacer(1, 3 * mm)]
+    metric = BY_KEY[kit.ranking_key]
+    commission = {c.user_id: c for c in kit.commissions}
+    rows = [[_cell(x, bold=True) for x in ("#", t._("Employee"), metric.label_in(lang),
+                                           t._("Sales volume"), t._("Commission"))]]
+    for r in kit.ranking:
+        line = commission.get(r.user_id)
+        rows.append([_cell(str(r.rank) if r.rank else "—"), _cell(short_person(r.name)),
+                     _cell(fmt(t, metric.kind, r.value), right=True),
+                     _cell(rubles(t, r.values["sales_volume"]), right=True),
+                     _cell(fmt(t, "money", line.commission) if line else "—", right=True)])
+    out += [KeepTogether([para(t._("Team ranking and commissions"), st.bold),
+                          Spacer(1, 1.5 * mm),
+                          _table(rows, _scale([10 * mm, 60 * mm, 34 * mm, 34 * mm, 32 * mm]),
+                                 align_right_from=2)]),
+            Spacer(1, 3 * mm)]
+    rows = [[_cell(x, bold=True) for x in (t._("Employee"), t._("Done"), t._("Progress"),
+                                           t._("Overdue"))]]
+    for p in kit.training:
+        rows.append([_cell(short_person(p.name)), _cell(f"{p.done}/{p.total}", right=True),
+                     _cell(fmt(t, "percent", p.done_pct), right=True),
+                     _cell("; ".join(p.overdue) or "—")])
+    if len(rows) == 1:
+        rows.append([_cell(t._("No training items")), _cell(""), _cell(""), _cell("")])
+    out.append(KeepTogether([para(t._("Training progress"), st.bold), Spacer(1, 1.5 * mm),
+                             _table(rows, _scale([40 * mm, 24 * mm, 22 * mm, 84 * mm]),
+                                    align_right_from=None)]))
+    return out
 
 
 def _fit(rows: list[list[str]], min_first: float = 28 * mm) -> list[float]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from salesdesk import clock, policy
 from salesdesk.auth import Actor
@@ -105,7 +106,43 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
         overdue_invoices=documents.overdue_invoices(db, actor, today=as_of),
         overdue_deliveries=deliveries.list_deliveries(db, actor, overdue_only=True,
                                                       today=as_of),
-        conclusions=conclusions)
+        conclusions=conclusions, toolkit=toolkit_data(db, actor, period))
+
+
+@dataclass(frozen=True)
+class Toolkit:
+    """The report's page of the head's toolkit (issue 19)."""
+
+    strategy: Any
+    budget: list[Any] | None
+    ranking_key: str
+    ranking: list[Any]
+    commissions: list[Any]
+    training: list[Any]
+    duties: dict[str, Any]
+
+
+def toolkit_data(db: Database, actor: Actor, period: Any) -> Toolkit:
+    """The strategy's numbers, the budget against spend, the ranking, the commissions,
+    training progress and the duties' figures of a month, in the actor's scope."""
+    from salesdesk.metrics import duties
+    from salesdesk.services import budget, motivation, training
+    from salesdesk.services.metrics import resolve_scope
+    from salesdesk.services.strategy_figures import strategy_figures
+
+    key, ranked = motivation.ranking(db, actor, period.start, period.end)
+    with reading(db, actor) as ctx:
+        scope = resolve_scope(ctx, None)
+        figures = duties.compute_duties(ctx.session, scope.ids, period, clock.today())
+        may_see_budget = policy.allows(ctx, Action.SPEND_READ)
+    return Toolkit(
+        strategy=strategy_figures(db, actor, period.start, period.end),
+        budget=budget.budget_vs_spend(db, actor, period.start, period.end)
+        if may_see_budget else None,
+        ranking_key=key, ranking=ranked,
+        commissions=motivation.commissions(db, actor, period.start),
+        training=training.training_progress(db, actor, min(period.end, clock.today())),
+        duties=figures)
 
 
 def note_report_output(db: Database, actor: Actor, year: int, month: int, how: str) -> None:

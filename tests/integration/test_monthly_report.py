@@ -25,13 +25,19 @@ SECTIONS = {
            "В сравнении с тем же месяцем прошлого года", "2. По сотрудникам",
            "3. Воронка и причины проигрыша", "4. Клиенты", "10 крупнейших клиентов по объёму",
            "5. Маркетинговые расходы и CAC по каналам", "6. Воронка и прогноз на следующий месяц",
-           "Просроченные счета", "Просроченные поставки", "7. Графики", "8. Выводы",
+           "Просроченные счета", "Просроченные поставки", "7. Графики",
+           "8. Стратегия, бюджет и команда", "Приоритетные сегменты и рынки",
+           "Маркетинговый бюджет: план и факт", "Поставки, запросы и воронка",
+           "Рейтинг команды и комиссия", "Прогресс обучения", "9. Выводы",
            "Руководитель отдела продаж"],
     "en": ["Monthly sales report", "1. Key figures", "Against the same month last year",
            "2. By person", "3. Funnel and lost reasons", "4. Customers",
            "Top 10 clients by volume", "5. Marketing spend and CAC by channel",
            "6. Pipeline and forecast for next month", "Overdue invoices", "Overdue deliveries",
-           "7. Charts", "8. Conclusions", "Head of sales"],
+           "7. Charts", "8. Strategy, budget and team", "Priority segments and markets",
+           "Marketing budget: plan and fact", "Deliveries, requests and the funnel",
+           "Team ranking and commissions", "Training progress", "9. Conclusions",
+           "Head of sales"],
 }
 
 
