@@ -30,7 +30,15 @@ from salesdesk.db.engine import Database
 from salesdesk.i18n import _, format_money, format_number, format_percent, get_language
 from salesdesk.metrics.definitions import BY_KEY, help_text
 from salesdesk.metrics.engine import Period
-from salesdesk.services import activities, deliveries, documents, metrics, onboarding, tasks
+from salesdesk.services import (
+    activities,
+    budget,
+    deliveries,
+    documents,
+    metrics,
+    onboarding,
+    tasks,
+)
 
 from .. import theme
 from ..widgets import DateEdit, FlowLayout, MetricCard, PageHeader
@@ -41,7 +49,8 @@ CARDS = [  # key, good when it goes up
     ("sales_volume", True), ("deals_won", True), ("conversion_pct", True),
     ("average_check", True), ("deal_time_days_median", False), ("customers_new", True),
     ("retention_pct", True), ("collected", True), ("cac", False),
-    ("forecast_weighted", True),
+    ("forecast_weighted", True), ("on_time_delivery_pct", True),
+    ("request_answer_hours_median", False),
 ]
 
 
@@ -105,6 +114,11 @@ class DashboardData:
     """How many there are of each list the column shows only the first of."""
     steps: list[onboarding.StartStep]
     """The "Getting started" checklist (what a new office still has to do)."""
+    budget: list[Any] | None = None
+    """The marketing budget against spend by channel (managers and the head)."""
+    duties: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    """The duties' metrics (on-time delivery, answer time…) of the period and the one
+    compared with it."""
 
 
 def load(db: Database, actor: Actor, period: Period, scope: str | None,
@@ -135,7 +149,11 @@ def load(db: Database, actor: Actor, period: Period, scope: str | None,
             "invoices": due.invoices,
         },
         today_totals={"proposals": due.proposals_total, "invoices": due.invoices_total},
-        steps=onboarding.first_steps(db, actor))
+        steps=onboarding.first_steps(db, actor),
+        duties=(metrics.duties_of(db, actor, period, scope),
+                metrics.duties_of(db, actor, prev, scope)),
+        budget=budget.budget_vs_spend(db, actor, period.start, period.end)
+        if with_people else None)
 
 
 def card_text(key: str, value: Any) -> str:
@@ -149,6 +167,8 @@ def card_text(key: str, value: Any) -> str:
         return format_percent(value)
     if kind == "days":
         return _("{days} d").format(days=format_number(value, decimals=0))
+    if kind == "hours":
+        return _("{hours} h").format(hours=format_number(value, decimals=1))
     return format_number(value)
 
 
@@ -235,7 +255,7 @@ class DashboardPage(Page):
 
     key = "dashboard"
     watches = frozenset({"clients", "deals", "activities", "documents", "tasks",
-                         "deliveries", "targets", "spend", "users"})
+                         "deliveries", "targets", "spend", "users", "company"})
     icon_name = "mdi6.view-dashboard-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -318,6 +338,11 @@ class DashboardPage(Page):
         self.charts_grid = QGridLayout()
         self.charts_grid.setSpacing(theme.SPACING * 2)
         self.main.addLayout(self.charts_grid)
+        # Below the charts (the first of them stays in view): the team's ranking and the
+        # marketing budget, for managers and the head.
+        self.team_panels = self._team_panels()
+        self.main.addWidget(self.team_panels)
+        self.team_panels.hide()
         self.main.addStretch(1)
         scroll.setWidget(inner)
         self.inner = inner
@@ -472,7 +497,8 @@ class DashboardPage(Page):
         """Fill cards, charts and the Today column."""
         self.data = data
         self.compared.setText(comparison_text(data.current.period, data.previous.period))
-        now, before = data.current.values, data.previous.values
+        now = {**data.current.values, **data.duties[0]}
+        before = {**data.previous.values, **data.duties[1]}
         for key, good_up in CARDS:
             card = self.cards.get(key)
             if card is None:
@@ -492,10 +518,95 @@ class DashboardPage(Page):
                 card.delta.setText(card.delta.text() + f"<br><span style='color:#6B7280'>"
                                    f"{extra}</span>")
         self._fill_today(data)
+        # The team's ranking and the budget: for managers and the head, on their team.
+        self.team_panels.setVisible(data.budget is not None)
+        if data.budget is not None:
+            self._fill_team(data)
         self._draw_charts(data)
         hidden = self.ctx.settings.value("onboarding/hidden", False) in (True, "true")
         self.start.show_steps(data.steps)
         self.start.setVisible(not hidden and not all(s.done for s in data.steps))
+
+    # --- the team's ranking and the budget (managers and the head) -------------------------
+
+    def _team_panels(self) -> QWidget:
+        from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QHeaderView, QTableWidget
+
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, theme.SPACING, 0, theme.SPACING)
+        row.setSpacing(theme.SPACING * 2)
+
+        def table(name: str, headers: list[str]) -> QTableWidget:
+            view = QTableWidget(0, len(headers))
+            view.setObjectName(name)
+            view.setHorizontalHeaderLabels(headers)
+            view.verticalHeader().hide()
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+            view.setAlternatingRowColors(True)
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(1 if name == "ranking" else 0,
+                                        QHeaderView.ResizeMode.Stretch)
+            view.setMinimumHeight(300)  # a team of eight without scrolling
+            return view
+
+        self.ranking_box = QGroupBox(_("Team ranking"))
+        box = QVBoxLayout(self.ranking_box)
+        self.ranking_table = table("ranking", ["#", _("Employee"), ""])
+        box.addWidget(self.ranking_table)
+        self.budget_box = QGroupBox(_("Marketing budget: plan and fact"))
+        box = QVBoxLayout(self.budget_box)
+        # Short headers: the channel's name takes the room in half the page's width.
+        self.budget_table = table("budget", [_("Channel"), _("Plan"), _("Fact"), "%"])
+        box.addWidget(self.budget_table)
+        row.addWidget(self.ranking_box, 1)
+        row.addWidget(self.budget_box, 1)
+        return holder
+
+    def _fill_team(self, data: DashboardData) -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        from salesdesk.i18n import format_money_compact, short_person
+        from salesdesk.services.motivation import rank_people
+
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        key = self.ctx.company.ranking_metric
+        metric = BY_KEY[key]
+        self.ranking_box.setTitle(_("Team ranking · {metric}").format(
+            metric=metric.label_in(get_language())))
+        self.ranking_table.setHorizontalHeaderItem(2, QTableWidgetItem(
+            metric.label_in(get_language())))
+        ranked = rank_people(list(data.people), key)
+        self.ranking_table.setRowCount(len(ranked))
+        for r, person in enumerate(ranked):
+            cells = [str(person.rank) if person.rank else "—", short_person(person.name),
+                     card_text(key, person.value)]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c in (0, 2):
+                    item.setTextAlignment(right)
+                if c == 1:
+                    item.setToolTip(person.name)
+                self.ranking_table.setItem(r, c, item)
+        self.budget_box.setVisible(data.budget is not None)
+        rows = data.budget or []
+        self.budget_table.setRowCount(len(rows))
+        for r, line in enumerate(rows):
+            cells = [line.channel or _("Total"), format_money_compact(line.planned),
+                     format_money_compact(line.spent), format_percent(line.used_pct)]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(right)
+                if line.used_pct is not None and line.used_pct > 100 and c == 3:
+                    item.setForeground(theme.BAD_COLOR)
+                if not line.channel:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.budget_table.setItem(r, c, item)
 
     def _go(self, page: str) -> None:
         if self.window_ is not None:

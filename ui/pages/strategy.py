@@ -1,27 +1,30 @@
-"""Strategy: priority segments and markets, key clients, marketing spend by channel (the
-head edits; managers read)."""
+"""Strategy with numbers: each priority segment and market with its sales, share,
+pipeline and conversion against the rest of the clients; the key clients with their
+volume, last contact and open deals; the marketing spend, and the budget planned by
+channel against it (the head edits; managers read)."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from salesdesk import clock
 from salesdesk.i18n import N_, _
-from salesdesk.services import clients, planning
+from salesdesk.services import budget, planning
+from salesdesk.services.strategy_figures import strategy_figures
 
 from .. import theme
 from ..forms import FormDialog, FormField
@@ -57,32 +60,74 @@ class StrategyPage(Page):
     def __init__(self, ctx: Any, window: Any = None) -> None:
         self.title = _("Strategy")
         super().__init__(ctx, window)
-        self.layout_.addWidget(PageHeader(self.title))
-        grid = QGridLayout()
-        grid.setSpacing(theme.SPACING * 2)
+        header = PageHeader(self.title)
+        self.period = QComboBox()
+        self.period.setObjectName("strategy_period")
+        today = clock.today()
+        last = today.replace(day=1) - timedelta(days=1)
+        quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        for text, start, end in ((_("This month"), today.replace(day=1), today),
+                                 (_("Last month"), last.replace(day=1), last),
+                                 (_("This quarter"), quarter, today),
+                                 (_("This year"), date(today.year, 1, 1), today)):
+            self.period.addItem(text, (start, end))
+        # In the first days of a month, the month just ended says more.
+        self.period.setCurrentIndex(1 if today.day <= 7 else 0)
+        self.period.currentIndexChanged.connect(lambda _i: self.refresh())
+        header.add_filter(QLabel(_("Period:")))
+        header.add_filter(self.period)
+        self.layout_.addWidget(header)
+        # Two tabs: the priorities over the key clients, each as wide as the page (their
+        # figures need the room); the spend beside the budget.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("strategy_tabs")
+        pages = [QWidget(), QWidget()]
+        grids = [QVBoxLayout(pages[0]), QHBoxLayout(pages[1])]
+        for grid in grids:
+            grid.setSpacing(theme.SPACING * 2)
+        self.tabs.addTab(pages[0], theme.icon("mdi6.compass-outline"),
+                         _("Priorities and key clients"))
+        self.tabs.addTab(pages[1], theme.icon("mdi6.bullhorn-outline"),
+                         _("Marketing: budget and spend"))
+
+        def other(row: Any) -> str:
+            return row.value or _("Other clients")
+
         self.priorities = RecordTableModel([
-            Column(_("Kind"), lambda s: _(KIND_LABELS.get(s.kind, s.kind))),
-            Column(_("Value"), lambda s: s.value), Column(_("Note"), lambda s: s.note)])
+            Column(_("Kind"), lambda r: _(KIND_LABELS.get(r.kind, r.kind))),
+            Column(_("Priority"), other, tooltip=lambda r: r.note or ""),
+            Column(_("Sales"), lambda r: r.sales_volume, kind="money"),
+            Column(_("Share"), lambda r: r.share_pct, kind="percent"),
+            Column(_("Pipeline"), lambda r: r.pipeline_open_amount, kind="money"),
+            Column(_("Conversion"), lambda r: r.conversion_pct, kind="percent"),
+            Column(_("Clients"), lambda r: r.clients, kind="number")])
         self.key_clients = RecordTableModel([
             Column(_("Key client"), lambda c: c.name),
             Column(_("Owner"), lambda c: short_person(c.owner_name),
                    tooltip=lambda c: c.owner_name),
-            Column(_("Segment"), lambda c: c.segment)])
+            Column(_("Sales"), lambda c: c.sales_volume, kind="money"),
+            Column(_("Last contact"), lambda c: c.last_contact, kind="date"),
+            Column(_("Open deals"), lambda c: c.open_deals, kind="number"),
+            Column(_("Open amount"), lambda c: c.open_amount, kind="money")])
         self.spend = RecordTableModel([
             Column(_("Date"), lambda s: s.date, kind="date"),
             Column(_("Channel"), lambda s: s.channel),
             Column(_("Amount"), lambda s: s.amount, kind="money"),
             Column(_("Note"), lambda s: s.note)])
-        self.by_channel = RecordTableModel([
-            Column(_("Channel"), lambda r: r[0]),
-            Column(_("Spend this year"), lambda r: r[1], kind="money")])
+        self.budget = RecordTableModel([
+            Column(_("Channel"), lambda r: r.channel or _("Total")),
+            Column(_("Planned"), lambda r: r.planned, kind="money"),
+            Column(_("Spent"), lambda r: r.spent, kind="money"),
+            Column(_("Difference"), lambda r: r.difference, kind="money"),
+            Column(_("Used"), lambda r: r.used_pct, kind="percent")])
         panels = [
             (_("Priority segments and markets"), self.priorities, "priorities",
              (_("Add"), self.add_priority), (_("Remove"), self.remove_priority)),
             (_("Key clients"), self.key_clients, "key_clients", None, None),
+            (_("Marketing budget: plan and fact"), self.budget, "budget",
+             (_("Plan the budget…"), self.plan_budget), None),
             (_("Marketing spend"), self.spend, "spend",
              (_("Add spend"), self.add_spend), (_("Delete"), self.delete_spend)),
-            (_("Spend by channel this year"), self.by_channel, "by_channel", None, None),
         ]
         self.views: dict[str, QTableView] = {}
         for index, (title, model, name, add, remove) in enumerate(panels):
@@ -103,21 +148,25 @@ class StrategyPage(Page):
             attach_row_menu(view, model.record, self._actions_for(name))
             self.views[name] = view
             box.addWidget(view)
-            grid.addWidget(panel, index // 2, index % 2)
+            grids[index // 2].addWidget(panel, 1)
         if ctx.is_head:
             self.views["spend"].doubleClicked.connect(
                 lambda i: self.edit_spend(self.spend.record(i.row())))
+        for name, column in (("priorities", 1), ("key_clients", 0)):
+            header = self.views[name].horizontalHeader()
+            header.setStretchLastSection(False)  # the names take the room, not a figure
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.views["key_clients"].doubleClicked.connect(
-            lambda i: self.open_record("client", self.key_clients.record(i.row()).id))
-        self.layout_.addLayout(grid, 1)
+            lambda i: self.open_record("client", self.key_clients.record(i.row()).client_id))
+        self.layout_.addWidget(self.tabs, 1)
 
     def _actions_for(self, table: str) -> Any:
         """The row menu of one of the page's tables."""
         def actions(_record: Any) -> list[RowAction | None]:
             if table == "key_clients":
                 return [RowAction(_("Open the client"),
-                                  lambda r: self.open_record("client", r.id), "mdi6.domain",
-                                  default=True)]
+                                  lambda r: self.open_record("client", r.client_id),
+                                  "mdi6.domain", default=True)]
             if not self.ctx.is_head:
                 return []
             if table == "priorities":
@@ -133,25 +182,21 @@ class StrategyPage(Page):
 
     def refresh(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
-        year = clock.today().year
+        start, end = self.period.currentData()
 
         def load() -> tuple[Any, Any, Any]:
-            return (planning.list_strategy(db, actor),
-                    clients.list_clients(db, actor, clients.ClientQuery(priority=True,
-                                                                        limit=500)),
-                    planning.list_spend(db, actor, date(year, 1, 1), date(year, 12, 31)))
+            return (strategy_figures(db, actor, start, end),
+                    planning.list_spend(db, actor, start, end),
+                    budget.budget_vs_spend(db, actor, start, end))
 
         Op(self, load).success(self._show).run()
 
     def _show(self, result: tuple[Any, Any, Any]) -> None:
-        priorities, key_clients, spend = result
-        self.priorities.set_records(priorities)
-        self.key_clients.set_records(key_clients)
+        figures, spend, plan = result
+        self.priorities.set_records(figures.priorities)
+        self.key_clients.set_records(figures.key_clients)
         self.spend.set_records(spend)
-        totals: dict[str, Decimal] = {}
-        for entry in spend:
-            totals[entry.channel] = totals.get(entry.channel, Decimal(0)) + entry.amount
-        self.by_channel.set_records(sorted(totals.items(), key=lambda kv: -kv[1]))
+        self.budget.set_records(plan)
 
     def add_priority(self) -> None:
         """A priority segment or market (the head)."""
@@ -166,13 +211,30 @@ class StrategyPage(Page):
         dialog.open()
 
     def remove_priority(self) -> None:
-        """Remove the selected priority."""
+        """Remove the selected priority (the rest of the clients is not one)."""
         index = self.views["priorities"].currentIndex()
         if index.isValid():
             record = self.priorities.record(index.row())
-            Op(self, planning.remove_strategy_item, self.ctx.db, self.ctx.actor, record.id,
-               changes={"strategy"}) \
+            if record.item_id is None:
+                return
+            Op(self, planning.remove_strategy_item, self.ctx.db, self.ctx.actor,
+               record.item_id, changes={"strategy"}) \
                 .success(lambda _r: self.refresh()).run()
+
+    def plan_budget(self) -> None:
+        """Plan a channel's month (the head); a second plan of the same month and
+        channel replaces the first."""
+        fields = [FormField("month", _("Month"), required=True, placeholder="2026-12"),
+                  FormField("channel", _("Channel"), "combo", required=True,
+                            suggestions=self.ctx.lookups.channels),
+                  FormField("amount", _("Amount"), "money", required=True),
+                  FormField("note", _("Note"))]
+        month = clock.today().strftime("%Y-%m")
+        dialog = FormDialog(self, _("Marketing budget"), fields, {"month": month},
+                            lambda v: budget.set_budget(self.ctx.db, self.ctx.actor, v),
+                            changes={"spend"})
+        dialog.sig_saved.connect(lambda _r: self.refresh())
+        dialog.open()
 
     def _spend_fields(self) -> list[FormField]:
         """The form of a spend entry (new or corrected)."""

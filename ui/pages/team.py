@@ -59,7 +59,7 @@ class TeamPage(Page):
     """Users, targets, training."""
 
     key = "team"
-    watches = frozenset({"users", "targets", "training", "deals", "documents"})
+    watches = frozenset({"users", "targets", "training", "deals", "documents", "company"})
     icon_name = "mdi6.account-group-outline"
 
     def __init__(self, ctx: Any, window: Any = None) -> None:
@@ -80,6 +80,10 @@ class TeamPage(Page):
         self.tabs.addTab(self._targets_tab(), theme.icon("mdi6.target"), _("Monthly targets"))
         self.tabs.addTab(self._training_tab(), theme.icon("mdi6.school-outline"),
                          _("Training"))
+        from .team_motivation import CommissionTab
+
+        self.commission = CommissionTab(ctx)
+        self.tabs.addTab(self.commission, theme.icon("mdi6.cash-multiple"), _("Commission"))
 
     # --- users ----------------------------------------------------------------------------
 
@@ -312,12 +316,36 @@ class TeamPage(Page):
         if self.ctx.can_manage:
             assign = QPushButton(theme.icon("mdi6.plus"), _("Assign…"))
             assign.clicked.connect(self.assign)
+            template = QPushButton(theme.icon("mdi6.playlist-plus"), _("Assign a template…"))
+            template.setObjectName("assign_template_button")
+            template.clicked.connect(self.assign_template)
+            templates = QPushButton(theme.icon("mdi6.format-list-checks"), _("Templates…"))
+            templates.clicked.connect(self.edit_templates)
             review = QPushButton(theme.icon("mdi6.clipboard-check-outline"), _("Review…"))
             review.clicked.connect(self.review)
-            row.addWidget(assign)
-            row.addWidget(review)
+            for button in (assign, template, templates, review):
+                row.addWidget(button)
         row.addStretch(1)
         box.addLayout(row)
+        self.progress_model = RecordTableModel([
+            Column(_("Employee"), lambda p: p.name),
+            Column(_("Done"), lambda p: f"{p.done}/{p.total}"),
+            Column(_("Progress"), lambda p: p.done_pct, kind="percent"),
+            Column(_("Overdue"), lambda p: "; ".join(p.overdue),
+                   tooltip=lambda p: "\n".join(p.overdue))],
+            row_color=lambda p: theme.BAD_COLOR if p.overdue else None)
+        self.progress_view = QTableView()
+        self.progress_view.setObjectName("progress_table")
+        self.progress_view.setModel(self.progress_model)
+        self.progress_view.verticalHeader().hide()
+        self.progress_view.setMaximumHeight(170)
+        self.progress_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.progress_view.horizontalHeader().setStretchLastSection(True)
+        attach_row_menu(self.progress_view, self.progress_model.record, lambda _p: [
+            RowAction(_("Assign a template…"), lambda _r: self.assign_template(),
+                      "mdi6.playlist-plus")] if self.ctx.can_manage else [])
+        box.addWidget(self.progress_view)
         self.training_model = RecordTableModel([
             Column(_("Employee"), lambda t: t.user_name), Column(_("Item"), lambda t: t.title),
             Column(_("Due"), lambda t: t.due_date, kind="date"),
@@ -376,6 +404,23 @@ class TeamPage(Page):
         dialog.sig_saved.connect(lambda _r: self.refresh())
         dialog.open()
 
+    def assign_template(self) -> None:
+        """Give a team member an onboarding template's items in one step."""
+        from ..dialogs.templates_dialog import AssignTemplateDialog
+
+        people = [(u.id, u.name) for u in self.users_model.records
+                  if u.active and u.id != self.ctx.actor.id]
+        dialog = AssignTemplateDialog(self.ctx, people, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+
+    def edit_templates(self) -> None:
+        """Make or change onboarding templates."""
+        from ..dialogs.templates_dialog import TemplatesDialog
+
+        dialog = TemplatesDialog(self.ctx, self)
+        dialog.open()
+
     def review(self) -> None:
         """Accept the selected item or send it back with a note."""
         item = self._selected_item()
@@ -397,19 +442,21 @@ class TeamPage(Page):
         db, actor = self.ctx.db, self.ctx.actor
         year = self.year.value()
 
-        def load() -> tuple[Any, Any, Any]:
+        def load() -> tuple[Any, Any, Any, Any]:
             return (users.list_users(db, actor),
                     planning.list_targets(db, actor, date(year, 1, 1), date(year, 12, 1)),
-                    training.list_training(db, actor))
+                    training.list_training(db, actor), training.training_progress(db, actor))
 
         Op(self, load).success(self._show).failure(self._failed).run()
+        self.commission.refresh()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, SalesDeskError):
             QMessageBox.warning(self, self.title, str(exc))
 
-    def _show(self, result: tuple[Any, Any, Any]) -> None:
-        people, targets, items = result
+    def _show(self, result: tuple[Any, Any, Any, Any]) -> None:
+        people, targets, items, progress = result
         self.users_model.set_records(people)
         self._fill_targets(people, targets)
         self.training_model.set_records(items)
+        self.progress_model.set_records(progress)
