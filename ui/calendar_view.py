@@ -147,7 +147,7 @@ class CalendarView(QWidget):
         if minute is None:
             y = HEADER_H + self._band_height() / 2
         else:
-            y = self._grid_top() + (minute / 60 - self.first_hour) * self._hour_height() + 2
+            y = self._grid_top() + (minute / 60 - self.first_hour) * self._hour_height()
         return QPointF(x, y).toPoint()
 
     def rect_of(self, kind: str, record_id: Any) -> QRectF | None:
@@ -469,7 +469,8 @@ class CalendarView(QWidget):
         if self._drag is not None:
             placed, grab = self._drag
             top_left = point - grab
-            probe = QPointF(point.x(), top_left.y() + 2) if placed.timed else point
+            # A meeting lands where its top is (drawn a pixel below its time's line).
+            probe = QPointF(point.x(), top_left.y() - 1) if placed.timed else point
             slot = self.slot_at(probe, placed.timed)
             if slot is not None and placed.timed and slot[1] is None:
                 slot = (slot[0], placed.event.start_minute) if self.mode == "month" else None

@@ -128,8 +128,8 @@ def test_the_commission_of_collected_money_above_the_plan() -> None:
 def _sell(office: Office, login: str, amount: str) -> None:
     actor = office.actor(login)
     client = clients.create_client(office.db, actor, {"name": f"Покупатель {login}"}).client
-    deal = deals.create_deal(office.db, actor, client.id, {"title": "Поставка",
-                                                           "amount": amount})
+    deal = deals.create_deal(office.db, actor, client.id, {
+        "title": "Поставка", "amount": amount, "opened_on": MONTH.start.isoformat()})
     deals.move_deal(office.db, actor, deal.id, "won", closed_on=MONTH.start)
 
 
@@ -177,7 +177,8 @@ def test_strategy_with_numbers(office: Office) -> None:
         actor = office.actor(login)
         client = clients.create_client(office.db, actor, {"name": f"К {login}",
                                                           "segment": segment}).client
-        deal = deals.create_deal(office.db, actor, client.id, {"title": "x", "amount": amount})
+        deal = deals.create_deal(office.db, actor, client.id, {
+            "title": "x", "amount": amount, "opened_on": MONTH.start.isoformat()})
         deals.move_deal(office.db, actor, deal.id, "won", closed_on=MONTH.start)
         clients.set_key_client(office.db, office.head, client.id, True)
         deals.create_deal(office.db, actor, client.id, {"title": "ещё", "amount": "5000"})
