@@ -266,27 +266,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     q.add_argument("amount", help="1234.50")
     q.add_argument("--date", type=iso_date, help=_("the day it was paid (default: today)"))
     q.set_defaults(func=cmd_pay)
-    q = kinds.add_parser("draft", help=_("an e-mail draft (.eml) with the PDF attached, "
-                                         "for your mail program"))
-    q.add_argument("number")
-    q.add_argument("--to", help=_("the address (default: the document's contact, else the "
-                                  "client's e-mail)"))
-    q.add_argument("--template", help=_("proposal, invoice or reminder (default: the "
-                                        "document's kind)"))
-    q.add_argument("--stamped", action="store_true",
-                   help=_("with the company's stamp and signatures"))
-    q.add_argument("-o", "--output", help=_(".eml file (default: NUMBER.eml)"))
-    q.set_defaults(func=cmd_draft)
-    q = kinds.add_parser("send", help=_("send the PDF by e-mail (through your outbox: it "
-                                        "waits there while the server cannot be reached)"))
-    q.add_argument("number")
-    q.add_argument("--to", help=_("the address (default: the document's contact, else the "
-                                  "client's e-mail)"))
-    q.add_argument("--template", help=_("proposal, invoice or reminder (default: the "
-                                        "document's kind)"))
-    q.add_argument("--stamped", action="store_true",
-                   help=_("with the company's stamp and signatures"))
-    q.set_defaults(func=cmd_send)
+    for name, func, text in (
+            ("draft", cmd_draft, _("an e-mail draft (.eml) with the PDF attached, for your "
+                                   "mail program")),
+            ("send", cmd_send, _("send the PDF by e-mail (through your outbox: it waits "
+                                 "there while the server cannot be reached)"))):
+        q = kinds.add_parser(name, help=text)
+        q.add_argument("number")
+        q.add_argument("--to", help=_("the address (default: the document's contact, else "
+                                      "the client's e-mail)"))
+        q.add_argument("--template", help=_("proposal, invoice or reminder (default: the "
+                                            "document's kind)"))
+        q.add_argument("--stamped", action="store_true",
+                       help=_("with the company's stamp and signatures"))
+        if name == "draft":
+            q.add_argument("-o", "--output", help=_(".eml file (default: NUMBER.eml)"))
+        q.set_defaults(func=func)
     q = kinds.add_parser("list", help=_("the documents you may see"))
     q.add_argument("--kind", choices=["proposal", "invoice"])
     q.add_argument("--status", help=_("draft, issued, sent, paid, overdue, cancelled…"))
