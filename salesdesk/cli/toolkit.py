@@ -9,7 +9,7 @@ from typing import Any
 
 from salesdesk.cli.common import EXIT_OK, acting_user, iso_date, open_db, print_json, print_table
 from salesdesk.errors import ValidationError
-from salesdesk.i18n import _
+from salesdesk.i18n import _, get_language
 
 
 def _money(value: Any) -> str | None:
@@ -81,15 +81,9 @@ def cmd_ranking(args: argparse.Namespace) -> int:
             {"rank": r.rank, "login": r.login, "name": r.name,
              "value": json_value(kind, r.value)} for r in ranked]})
         return EXIT_OK
-    print_table(["#", _("Name"), BY_KEY[key].label_in(_current())],
+    print_table(["#", _("Name"), BY_KEY[key].label_in(get_language())],
                 [[r.rank or "—", r.name, format_metric(kind, r.value)] for r in ranked])
     return EXIT_OK
-
-
-def _current() -> str:
-    from salesdesk.i18n import get_language
-
-    return get_language()
 
 
 def cmd_budget_set(args: argparse.Namespace) -> int:

@@ -161,14 +161,22 @@ def commissions(db: Database, actor: Actor, month: date | str) -> list[Commissio
 
     period = _month(month)
     scheme = CommissionScheme.from_json(get_company(db, actor).commission_scheme)
+    return statements(per_person(db, actor, period.start, period.end), scheme, period.start)
+
+
+def statements(people: list[Any], scheme: CommissionScheme | None, month: date
+               ) -> list[CommissionLine]:
+    """The commission lines of a month's per-person figures
+    (:class:`services.metrics.PersonMetrics`, read once by the caller: the report has
+    them already), the sellers only."""
     out = []
-    for person in per_person(db, actor, period.start, period.end):
+    for person in people:
         if person.role == "head":
             continue
         v = person.values
         amount, note = commission_of(scheme, v["sales_volume"], v["collected"], v["plan"])
         base = v["sales_volume"] if scheme is None or scheme.base == "won" else v["collected"]
-        out.append(CommissionLine(person.user_id, person.login, person.name, period.start,
+        out.append(CommissionLine(person.user_id, person.login, person.name, month,
                                   v["plan"], v["sales_volume"], v["collected"],
                                   v["plan_attainment_pct"], base, amount, note))
     return out

@@ -106,7 +106,7 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
         overdue_invoices=documents.overdue_invoices(db, actor, today=as_of),
         overdue_deliveries=deliveries.list_deliveries(db, actor, overdue_only=True,
                                                       today=as_of),
-        conclusions=conclusions, toolkit=toolkit_data(db, actor, period))
+        conclusions=conclusions, toolkit=toolkit_data(db, actor, period, shown.people))
 
 
 @dataclass(frozen=True)
@@ -122,15 +122,18 @@ class Toolkit:
     duties: dict[str, Any]
 
 
-def toolkit_data(db: Database, actor: Actor, period: Any) -> Toolkit:
+def toolkit_data(db: Database, actor: Actor, period: Any, people: list[Any]) -> Toolkit:
     """The strategy's numbers, the budget against spend, the ranking, the commissions,
-    training progress and the duties' figures of a month, in the actor's scope."""
+    training progress and the duties' figures of a month, in the actor's scope;
+    ``people`` are the month's per-person figures the report has read already (the
+    ranking and the commissions are made from them, not read again)."""
     from salesdesk.metrics import duties
     from salesdesk.services import budget, motivation, training
     from salesdesk.services.metrics import resolve_scope
     from salesdesk.services.strategy_figures import strategy_figures
 
-    key, ranked = motivation.ranking(db, actor, period.start, period.end)
+    company = get_company(db, actor)
+    scheme = motivation.CommissionScheme.from_json(company.commission_scheme)
     with reading(db, actor) as ctx:
         scope = resolve_scope(ctx, None)
         figures = duties.compute_duties(ctx.session, scope.ids, period, clock.today())
@@ -139,8 +142,9 @@ def toolkit_data(db: Database, actor: Actor, period: Any) -> Toolkit:
         strategy=strategy_figures(db, actor, period.start, period.end),
         budget=budget.budget_vs_spend(db, actor, period.start, period.end)
         if may_see_budget else None,
-        ranking_key=key, ranking=ranked,
-        commissions=motivation.commissions(db, actor, period.start),
+        ranking_key=company.ranking_metric,
+        ranking=motivation.rank_people(list(people), company.ranking_metric),
+        commissions=motivation.statements(people, scheme, period.start),
         training=training.training_progress(db, actor, min(period.end, clock.today())),
         duties=figures)
 
