@@ -175,7 +175,8 @@ def check_backup_file(path: Path) -> str:
             raise DatabaseError(_("{path} holds no company: it is not a usable backup.")
                                 .format(path=path))
         strangers = unexpected_triggers(dict(conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()))
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()),
+            row[0] if row else None)
         if strangers:
             raise DatabaseError(_("{path} holds a trigger SalesDesk does not make "
                                   "({name}); it was not restored.").format(
@@ -231,13 +232,16 @@ def restore_from_file(db: Database, source: Path) -> Path:
                 upgrade(work_engine)
             finally:
                 work_engine.dispose()
-        # The file's rollup is the file's say; the metrics count from its records.
+        # The file's rollup and client index are the file's say: the metrics count from
+        # its records, and the client list chooses what the head sees (live or deleted)
+        # from the index's rows, so both are made again from the records.
         from salesdesk.db import rollups
+        from salesdesk.db.schema import CLIENT_SEARCH_FILL
 
         rebuild = sqlite3.connect(work)
         try:
             with rebuild:
-                for statement in rollups.FILL:
+                for statement in (*rollups.FILL, *CLIENT_SEARCH_FILL):
                     rebuild.execute(statement)
         finally:
             rebuild.close()
