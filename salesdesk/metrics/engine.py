@@ -433,6 +433,67 @@ def pipeline(session: Session, scope: frozenset[uuid.UUID] | None,
     return count, total, forecast_of(expected_by_stage, probabilities)
 
 
+@dataclass(frozen=True)
+class PartFigures:
+    """What the clients sharing some attributes (a segment and a market) brought in a
+    period: the contacts, won deals and volume of :func:`contacts` and
+    :func:`won_and_lost`, the open amount of :func:`pipeline`, and how many live clients
+    they are, each restricted to those clients exactly as a :class:`Slice` of them is."""
+
+    contacts: int = 0
+    won: int = 0
+    volume: Decimal = ZERO
+    open_amount: Decimal = ZERO
+    clients: int = 0
+
+
+def parts_by(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
+             columns: tuple[Any, ...]) -> dict[tuple[Any, ...], PartFigures]:
+    """:class:`PartFigures` for every combination of the clients' ``columns`` (say
+    segment and market), in four grouped queries, where a :class:`Slice` per part
+    would read the activities and deals once per part. A test holds each sum of parts
+    equal to :func:`compute` over the same slice."""
+    parts: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def put(rows: Iterable[Any], names: tuple[str, ...]) -> None:
+        for row in rows:
+            key, values = tuple(row[:len(columns)]), row[len(columns):]
+            part = parts.setdefault(key, {})
+            for name, value in zip(names, values, strict=True):
+                part[name] = value
+
+    # The contacts of :func:`contacts`, each with its client's attributes.
+    put(session.execute(
+        select(*columns, func.count()).select_from(Activity)
+        .join(Client, Client.id == Activity.client_id)
+        .where(Activity.deleted_at.is_(None), Activity.date.between(p.start, p.end),
+               _in(Activity.user_id, scope), live_client(Activity.client_id))
+        .group_by(*columns)), ("contacts",))
+    # The won deals and their volume of :func:`won_and_lost`.
+    put(session.execute(
+        select(*columns, func.count(), msum(Deal.__table__.c.amount)).select_from(Deal)
+        .join(Client, Client.id == Deal.client_id)
+        .where(*_closed("won", scope, p)).group_by(*columns)), ("won", "volume"))
+    # The open amount of :func:`pipeline`.
+    put(session.execute(
+        select(*columns, msum(Deal.__table__.c.amount)).select_from(Deal)
+        .join(Client, Client.id == Deal.client_id)
+        .where(Deal.deleted_at.is_(None), Deal.stage.in_(OPEN_STAGES),
+               Deal.opened_on <= p.end, _in(Deal.owner_id, scope),
+               live_client(Deal.client_id))
+        .group_by(*columns)), ("open_amount",))
+    # The live clients in scope.
+    put(session.execute(
+        select(*columns, func.count()).select_from(Client)
+        .where(Client.deleted_at.is_(None), _in(Client.owner_id, scope))
+        .group_by(*columns)), ("clients",))
+    return {key: PartFigures(contacts=int(v.get("contacts") or 0), won=int(v.get("won") or 0),
+                             volume=money(v.get("volume")),
+                             open_amount=money(v.get("open_amount")),
+                             clients=int(v.get("clients") or 0))
+            for key, v in parts.items()}
+
+
 # --- the whole set -------------------------------------------------------------------------
 
 def compute(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,

@@ -220,3 +220,51 @@ def test_breakdowns_equal_the_oracle(office: Office) -> None:
     mine = metrics.breakdown(office.db, office.rep1, P_FROM, P_TO, "segment")
     assert sum(g.values["deals_won"] for g in mine) == metrics.metrics(
         office.db, office.rep1, P_FROM, P_TO).values["deals_won"]
+
+
+@pytest.mark.parametrize("login", ["head", "manager1", "rep1"])
+def test_strategy_figures_equal_the_engine_over_each_part(office: Office, login: str) -> None:
+    """Each priority (and the rest of the clients) as the grouped queries sum it equals
+    one engine run over a slice of exactly those clients (issue 16: the grouped form
+    replaced one run per priority)."""
+    from sqlalchemy import not_, or_
+
+    from salesdesk.metrics import engine
+    from salesdesk.services import planning, strategy_figures
+    from salesdesk.services.base import reading
+
+    _generate(office)
+    for kind, value in (("segment", "HoReCa"), ("segment", "Опт"), ("market", "Тула"),
+                        ("market", "Омск")):
+        planning.add_strategy_item(office.db, office.head, {"kind": kind, "value": value})
+    with office.db.read() as s:
+        some = list(s.scalars(select(Client.id).where(Client.deleted_at.is_(None))
+                              .order_by(Client.name)))
+    for n, client_id in enumerate(some[:10]):
+        clients.update_client(office.db, office.head, client_id,
+                              {"market": ("Тула", "Омск", "Казань")[n % 3]})
+    actor = office.actor(login)
+    figures = strategy_figures.strategy_figures(office.db, actor, P_FROM, P_TO)
+    assert [(r.kind, r.value) for r in figures.priorities] == [
+        ("segment", "HoReCa"), ("segment", "Опт"), ("segment", ""),
+        ("market", "Омск"), ("market", "Тула"), ("market", "")]
+    with reading(office.db, actor) as ctx:
+        scope = metrics.resolve_scope(ctx, None).ids
+        for row in figures.priorities:
+            column = Client.market if row.kind == "market" else Client.segment
+            values = [r.value for r in figures.priorities if r.kind == row.kind and r.value]
+            match = (column == row.value if row.value
+                     else or_(column.is_(None), not_(column.in_(values))))
+            expected = engine.compute(ctx.session, scope, engine.Period(P_FROM, P_TO), False,
+                                      cut=engine.Slice(clients=select(Client.id).where(match)))
+            assert (row.sales_volume, row.deals_won, row.pipeline_open_amount,
+                    row.conversion_pct) == (
+                expected["sales_volume"], expected["deals_won"],
+                expected["pipeline_open_amount"], expected["conversion_pct"]), row
+            owned = [Client.deleted_at.is_(None), match]
+            if scope is not None:
+                owned.append(Client.owner_id.in_(scope))
+            assert row.clients == len(ctx.session.scalars(select(Client.id).where(
+                *owned)).all()), row
+    assert sum(r.deals_won for r in figures.priorities if r.kind == "segment") == \
+        metrics.metrics(office.db, actor, P_FROM, P_TO).values["deals_won"]

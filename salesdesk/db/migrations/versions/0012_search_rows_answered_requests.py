@@ -1,4 +1,5 @@
-"""The client search index says whose each match is, its name and whether it is live
+"""The client search index says whose each match is, its name and whether it is live;
+an index of the answered requests
 
 Revision ID: 0012
 Revises: 0011
@@ -16,10 +17,16 @@ transaction as every write, like the index itself. The page of matches is then c
 from these narrow rows, and only its 200 clients are read.
 
 SQLite only: PostgreSQL's pg_trgm index is used by its planner as it is.
+
+The requests answered in a period (the median answer time of every dashboard and
+report) were found by reading all the activities (0.45 s on the large demo):
+``ix_activities_answered`` holds the answered ones by their day, with what the metric
+reads, on both databases.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
@@ -79,13 +86,24 @@ DOWN = (
 )
 
 
+_ANSWERED = sa.text("answered_on IS NOT NULL AND deleted_at IS NULL")
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
         for statement in UP:
             op.execute(statement)
+    op.create_index("ix_activities_answered", "activities",
+                    ["answered_on", "user_id", "client_id", "kind", "answered_at",
+                     "created_at"], sqlite_where=_ANSWERED, postgresql_where=_ANSWERED)
+    if bind.dialect.name == "sqlite":
+        op.execute("ANALYZE activities")  # weighed by its contents, like the others
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activities_answered", "activities", sqlite_where=_ANSWERED,
+                  postgresql_where=_ANSWERED)
     if op.get_bind().dialect.name == "sqlite":
         for statement in DOWN:
             op.execute(statement)
