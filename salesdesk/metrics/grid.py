@@ -382,31 +382,34 @@ class _WonDeals:
 
     def __init__(self, session: Session, hi: date, window: int, raw: _Raw) -> None:
         self.window = window
-        rows = session.connection().execute(
+        result = session.connection().execute(
             select(_raw(Deal.client_id), _raw(Deal.closed_on), _raw(Client.owner_id),
                    Client.source)
             .join(Client, Client.id == Deal.client_id)
             .where(Deal.stage == "won", Deal.deleted_at.is_(None), Deal.closed_on <= hi,
-                   Client.deleted_at.is_(None))).all()
-        index: dict[Any, int] = {}
-        ordinals: dict[Any, int] = {}
-        self.owner: list[uuid.UUID] = []
-        self.source: list[str] = []
-        self.deal_client = np.empty(len(rows), dtype=np.int64)
+                   Client.deleted_at.is_(None)))
+        # The driver's own tuples: these are raw values already (see _raw), and making
+        # 48,000 Row objects on the large demo cost a fifth of the read.
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+        result.close()
+        # Numbered in bulk (each distinct client and day converted once): a loop over
+        # the deals converting each took as long as reading them.
+        number: dict[Any, int] = {}
+        self.deal_client = np.fromiter((number.setdefault(row[0], len(number))
+                                        for row in rows), dtype=np.int64, count=len(rows))
         """Each won deal's client, numbered."""
-        self.day = np.empty(len(rows), dtype=np.int64)
+        first_row: dict[Any, tuple[Any, ...]] = {}
+        for row in rows:
+            first_row.setdefault(row[0], row)
+        self.owner: list[uuid.UUID] = [raw.id(row[2]) for row in first_row.values()]
+        self.source: list[str] = [row[3] or "" for row in first_row.values()]
+        ordinals: dict[Any, int] = {}
+        for row in rows:
+            if row[1] not in ordinals:
+                ordinals[row[1]] = raw.day(row[1]).toordinal()
+        self.day = np.fromiter((ordinals[row[1]] for row in rows), dtype=np.int64,
+                               count=len(rows))
         """Each won deal's closing day (ordinal)."""
-        for position, (client, closed, owner, source) in enumerate(rows):
-            number = index.get(client)
-            if number is None:
-                number = index[client] = len(self.owner)
-                self.owner.append(raw.id(owner))
-                self.source.append(source or "")
-            self.deal_client[position] = number
-            ordinal = ordinals.get(closed)
-            if ordinal is None:
-                ordinal = ordinals[closed] = raw.day(closed).toordinal()
-            self.day[position] = ordinal
         owners = sorted(set(self.owner))
         self.owner_number = {owner: n for n, owner in enumerate(owners)}
         self.owner_of = np.fromiter((self.owner_number[o] for o in self.owner),

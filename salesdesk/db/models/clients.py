@@ -51,6 +51,10 @@ class Client(Record, Base):
         Index("ix_clients_deleted_ids", "deleted_at", "id",
               sqlite_where=text("deleted_at IS NOT NULL"),
               postgresql_where=text("deleted_at IS NOT NULL")),
+        # The client of a won deal or an activity as the metrics group it (owner,
+        # source, segment, market), without reading the client's wide row (0012).
+        Index("ix_clients_of_deals", "id", "deleted_at", "owner_id", "source", "segment",
+              "market"),
     )
 
 
@@ -103,10 +107,15 @@ class Activity(Record, Base):
         Index("ix_activities_live_date_user_client", "date", "user_id", "client_id",
               sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
-        # The requests answered in a period (the median answer time), without reading
-        # the other million activities (migration 0012).
+        # The requests answered in a period (the median answer time) and those due in
+        # it (answered late), without reading the other million activities (migration
+        # 0012; deleted_at is held so that SQLite counts them covering).
         Index("ix_activities_answered", "answered_on", "user_id", "client_id", "kind",
-              "answered_at", "created_at",
+              "answered_at", "created_at", "deleted_at",
               sqlite_where=text("answered_on IS NOT NULL AND deleted_at IS NULL"),
               postgresql_where=text("answered_on IS NOT NULL AND deleted_at IS NULL")),
+        Index("ix_activities_answer_by", "answer_by", "user_id", "client_id", "kind",
+              "request_status", "answered_on", "deleted_at",
+              sqlite_where=text("answer_by IS NOT NULL AND deleted_at IS NULL"),
+              postgresql_where=text("answer_by IS NOT NULL AND deleted_at IS NULL")),
     )
