@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 import numpy as np
@@ -328,15 +328,25 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     # Open deals opened by each period's end; the forecast of those expected in it.
     by_end = sorted(enumerate(periods), key=lambda item: item[1].end)
     ends = [p.end for _i, p in by_end]
-    # (owner, stage, opened rank, expected period) -> [count, kopecks]; a deal opened
-    # after the last period's end gets the rank len(ends), which no period counts.
-    pipe: dict[tuple[uuid.UUID, str, int, int | None], list[int]] = {}
+    # Per owner, the open deals (count, kopecks) by opening rank: the first period (by
+    # end) whose end is on or after the opening day; a deal opened after the last
+    # period's end gets the rank len(ends), which no period counts. Summed up the ranks
+    # below, so that a period's pipeline is one look-up per owner (walking every deal
+    # for every period was most of a screen's grid time).
+    ranks = len(ends) + 1
+    open_count: dict[uuid.UUID, list[int]] = {}
+    open_kopecks: dict[uuid.UUID, list[int]] = {}
+    # The expected closes by the period they fall in: (owner, stage, rank, kopecks).
+    expected_in: dict[int, list[tuple[uuid.UUID, str, int, int]]] = defaultdict(list)
     for owner, stage, opened, expected, n, total in sources.pipe:
-        # rank: the first period (by end) whose end is on or after the opening day.
-        key = (owner, stage, bisect_left(ends, opened), buckets.of(expected))
-        cell = pipe.setdefault(key, [0, 0])
-        cell[0] += n
-        cell[1] += total
+        rank = bisect_left(ends, opened)
+        open_count.setdefault(owner, [0] * ranks)[rank] += n
+        open_kopecks.setdefault(owner, [0] * ranks)[rank] += total
+        if (index := buckets.of(expected)) is not None:
+            expected_in[index].append((owner, stage, rank, total))
+    for table in (open_count, open_kopecks):
+        for owner, row in table.items():
+            table[owner] = list(accumulate(row))
     probabilities = sources.probabilities
 
     customers = _Customers(sources.won, periods, today)
@@ -348,13 +358,12 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
             for (owner, i), values in durations.items():
                 if i == index and (users is None or owner in users):
                     days_won.extend(values)
-            count, open_total, expected_by_stage = 0, 0, dict[str, int]()
-            for (owner, stage, opened, exp), (n, total) in pipe.items():
-                if opened > rank or (users is not None and owner not in users):
-                    continue
-                count += n
-                open_total += total
-                if exp == index:
+            owners = [o for o in open_count if users is None or o in users]
+            count = sum(open_count[o][rank] for o in owners)
+            open_total = sum(open_kopecks[o][rank] for o in owners)
+            expected_by_stage: dict[str, int] = {}
+            for owner, stage, opened, total in expected_in.get(index, ()):
+                if opened <= rank and (users is None or owner in users):
                     expected_by_stage[stage] = expected_by_stage.get(stage, 0) + total
             wide = company_wide[group]
             spent = {channel: from_minor(v) for channel, v in spend[index].items()}
