@@ -139,7 +139,7 @@ def _native(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value * 100)
-    if isinstance(value, dict):
+    if isinstance(value, dict | list):  # JSON columns (settings, template items)
         import json
 
         return json.dumps(value)

@@ -522,8 +522,10 @@ def _page(ctx: Ctx, query: ClientQuery) -> list[ClientRecord]:
             f"ORDER BY name_norm {direction}, client_id "
             f"LIMIT {-1 if query.limit is None else int(query.limit)} "
             f"OFFSET {int(query.offset)}").bindparams(**params)
+        # "+": without statistics SQLite would walk every live client in name order
+        # to test each against the page (0.24 s); the page's keys are looked up instead.
         stmt = (select(*_RECORD_COLUMNS).join(User, User.id == Client.owner_id)
-                .where(Client.id.in_(chosen), Client.deleted_at.is_(None),
+                .where(Client.id.in_(chosen), text("+clients.deleted_at IS NULL"),
                        policy.visible(ctx, Client))
                 .order_by(order, Client.id))
         return [ClientRecord(*row) for row in ctx.session.connection().execute(stmt)]
