@@ -53,21 +53,29 @@ Users = frozenset[uuid.UUID] | None
 _raw = raw  # the few distinct values are converted once (_Raw)
 
 
+class _Ids(dict[Any, uuid.UUID]):
+    """Ids as the driver gives them (SQLite: hex text, PostgreSQL: UUID) -> UUIDs, each
+    converted the first time it is asked for."""
+
+    def __missing__(self, value: Any) -> uuid.UUID:
+        found = self[value] = (value if isinstance(value, uuid.UUID)
+                               else uuid.UUID(str(value)))
+        return found
+
+
 class _Raw:
     """Driver values turned into Python ones once per distinct value: ids as the
     driver gives them (SQLite: hex text, PostgreSQL: UUID) become UUIDs, dates (SQLite:
     ISO text) become dates."""
 
     def __init__(self) -> None:
-        self._ids: dict[Any, uuid.UUID] = {}
+        self.ids = _Ids()
+        """Driver id -> UUID, by subscription (``raw.ids[value]``): the loops over a
+        year's rows look each one up, and a dict's own lookup is the cheapest there is."""
         self._days: dict[Any, date] = {}
 
     def id(self, value: Any) -> uuid.UUID:
-        found = self._ids.get(value)
-        if found is None:
-            found = self._ids[value] = (value if isinstance(value, uuid.UUID)
-                                        else uuid.UUID(str(value)))
-        return found
+        return self.ids[value]
 
     def day(self, value: Any) -> date:
         found = self._days.get(value)
@@ -202,7 +210,8 @@ def read_sources(session: Session, lo: date, hi: date, users: Users) -> Sources:
     # Each won deal's duration (the median needs them all). One row a deal, not
     # grouped: the groups (owner, day, duration) were nearly one a deal anyway, and
     # sorting them into groups doubled the query.
-    durations = [(raw.id(owner), day, int(days), 1) for owner, day, days in _rows(
+    ids = raw.ids
+    durations = [(ids[owner], day, int(days), 1) for owner, day, days in _rows(
         conn, select(_raw(Deal.owner_id), _raw(Deal.closed_on),
                      days_between(Deal.closed_on, Deal.opened_on))
         .where(Deal.deleted_at.is_(None), Deal.stage == "won",
@@ -236,7 +245,7 @@ def read_sources(session: Session, lo: date, hi: date, users: Users) -> Sources:
 
     # Open deals (as they stand today) opened by the last day.
     # (One row a deal, as the durations: the groups were nearly one a deal.)
-    pipe = [(raw.id(owner), stage, raw.day(opened), expected, 1, int(total or 0))
+    pipe = [(ids[owner], stage, raw.day(opened), expected, 1, int(total or 0))
             for owner, stage, opened, expected, total in _rows(
         conn, select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.opened_on),
                      _raw(Deal.expected_close), _raw(amount))
@@ -421,7 +430,7 @@ class _WonDeals:
         first_row: dict[Any, tuple[Any, ...]] = {}
         for row in rows:
             first_row.setdefault(row[0], row)
-        self.owner: list[uuid.UUID] = [raw.id(row[2]) for row in first_row.values()]
+        self.owner: list[uuid.UUID] = [raw.ids[row[2]] for row in first_row.values()]
         self.source: list[str] = [row[3] or "" for row in first_row.values()]
         ordinals: dict[Any, int] = {}
         for row in rows:
