@@ -186,3 +186,35 @@ def test_the_old_triggers_are_accepted_only_in_a_backup_of_their_revisions() -> 
     assert unexpected_triggers(LEGACY_TRIGGERS, "0011") == []
     assert unexpected_triggers(LEGACY_TRIGGERS, "0012") == sorted(LEGACY_TRIGGERS)
     assert unexpected_triggers(LEGACY_TRIGGERS, None) == sorted(LEGACY_TRIGGERS)
+
+
+def test_a_backup_of_revision_0011_is_restored_and_searches(office: Office,
+                                                           tmp_path: Path) -> None:
+    """A backup made before 0012 (the old table of keys, its triggers) is accepted,
+    upgraded in the copy and restored: the rows are there and the list finds what the
+    office had."""
+    from alembic import command
+
+    from salesdesk.db.migrate import alembic_config
+
+    db = office.db
+    if not db.is_sqlite:
+        pytest.skip("backups are SQLite files")
+    _busy_office(office)
+    query = ClientQuery(text="строй", limit=None)
+    before = [c.id for c in list_clients(db, office.head, query)]
+    backup = maintenance.backup(db, office.head, tmp_path / "old.backup")
+    engine = create_engine(f"sqlite:///{backup}")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    engine.dispose()
+    conn = sqlite3.connect(backup)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0011",)
+    conn.close()
+    clients.create_client(db, office.rep1, {"name": "Стройка после копии"})
+    maintenance.restore(db, office.head, backup)
+    assert db.path is not None
+    _rows_equal_clients(db.path)
+    assert [c.id for c in list_clients(db, office.head, query)] == before
