@@ -1,5 +1,5 @@
 """The client search index says whose each match is, its name and whether it is live;
-an index of the answered requests
+covering indexes for the duties' metrics and a won deal's client
 
 Revision ID: 0012
 Revises: 0011
