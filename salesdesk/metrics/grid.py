@@ -153,16 +153,16 @@ class Sources:
     """(author, day, activities)."""
     closed: list[tuple[uuid.UUID, str, Any, int, int]]
     """(owner, won or lost, closing day, deals, kopecks)."""
-    durations: list[tuple[uuid.UUID, Any, int, int]]
-    """(owner, closing day, days the deal took, deals) of the won deals."""
+    durations: list[tuple[uuid.UUID, Any, int]]
+    """(owner, closing day, days the deal took) of each won deal."""
     collected: list[tuple[uuid.UUID, Any, int]]
     """(client's owner, day paid, kopecks)."""
     targets: list[tuple[uuid.UUID, date, int]]
     """(user, month, kopecks)."""
     spend: list[tuple[str, Any, int]]
     """(channel, day, kopecks): marketing spend has no owner."""
-    pipe: list[tuple[uuid.UUID, str, date, Any, int, int]]
-    """(owner, stage, opened, expected close, deals, kopecks) of the open deals."""
+    pipe: list[tuple[uuid.UUID, str, date, Any, int]]
+    """(owner, stage, opened, expected close, kopecks) of each open deal."""
     probabilities: dict[str, Decimal]
     won: _WonDeals
 
@@ -211,7 +211,7 @@ def read_sources(session: Session, lo: date, hi: date, users: Users) -> Sources:
     # grouped: the groups (owner, day, duration) were nearly one a deal anyway, and
     # sorting them into groups doubled the query.
     ids = raw.ids
-    durations = [(ids[owner], day, int(days), 1) for owner, day, days in _rows(
+    durations = [(ids[owner], day, int(days)) for owner, day, days in _rows(
         conn, select(_raw(Deal.owner_id), _raw(Deal.closed_on),
                      days_between(Deal.closed_on, Deal.opened_on))
         .where(Deal.deleted_at.is_(None), Deal.stage == "won",
@@ -245,7 +245,7 @@ def read_sources(session: Session, lo: date, hi: date, users: Users) -> Sources:
 
     # Open deals (as they stand today) opened by the last day.
     # (One row a deal, as the durations: the groups were nearly one a deal.)
-    pipe = [(ids[owner], stage, raw.day(opened), expected, 1, int(total or 0))
+    pipe = [(ids[owner], stage, raw.day(opened), expected, int(total or 0))
             for owner, stage, opened, expected, total in _rows(
         conn, select(_raw(Deal.owner_id), Deal.stage, _raw(Deal.opened_on),
                      _raw(Deal.expected_close), _raw(amount))
@@ -307,12 +307,9 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
             lost.add(owner, index, n)
 
     durations: dict[tuple[uuid.UUID, int], list[int]] = defaultdict(list)
-    for owner, day, days, n in sources.durations:
+    for owner, day, days in sources.durations:
         if (index := buckets.of(day)) is not None:
-            if n == 1:
-                durations[(owner, index)].append(days)
-            else:
-                durations[(owner, index)].extend([days] * n)
+            durations[(owner, index)].append(days)
 
     collected = _PerUser()
     for owner, day, total in sources.collected:
@@ -350,11 +347,11 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     open_kopecks: dict[uuid.UUID, list[int]] = {}
     # The expected closes by the period they fall in: (owner, stage, rank, kopecks).
     expected_in: dict[int, list[tuple[uuid.UUID, str, int, int]]] = defaultdict(list)
-    for owner, stage, opened, expected, n, total in sources.pipe:
+    for owner, stage, opened, expected, total in sources.pipe:
         rank = bisect_left(ends, opened)
         if owner not in open_count:
             open_count[owner], open_kopecks[owner] = [0] * ranks, [0] * ranks
-        open_count[owner][rank] += n
+        open_count[owner][rank] += 1
         open_kopecks[owner][rank] += total
         if (index := buckets.of(expected)) is not None:
             expected_in[index].append((owner, stage, rank, total))
