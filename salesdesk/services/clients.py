@@ -429,9 +429,14 @@ def live_matching(session: Session, fragment: str) -> list[Any]:
     return [live, text_matches(session, fragment)]
 
 
+def _text_key(query: ClientQuery) -> str:
+    """The search key of the query's text filter (``""`` when there is none)."""
+    return search_key(query.text) if query.text and query.text.strip() else ""
+
+
 def _conditions(ctx: Ctx, query: ClientQuery) -> list[Any]:
     """The WHERE clauses of a client query (shared by the page and the count)."""
-    key = search_key(query.text) if query.text and query.text.strip() else ""
+    key = _text_key(query)
     conditions: list[Any] = ([*live_matching(ctx.session, key)] if key
                              else [Client.deleted_at.is_(None)])
     conditions.append(policy.visible(ctx, Client))
@@ -483,7 +488,7 @@ def _indexed_text_only(ctx: Ctx, query: ClientQuery) -> str:
     """The search key of ``query`` when the client index's rows alone can choose its
     matches (a text filter of three characters or more on SQLite, no other filter);
     otherwise ``""``."""
-    key = search_key(query.text) if query.text and query.text.strip() else ""
+    key = _text_key(query)
     others = (query.segment, query.status, query.priority, query.source, query.market)
     if not key or others != (None,) * 5 or not search_index.uses_index(ctx.session, key):
         return ""
