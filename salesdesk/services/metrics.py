@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from salesdesk import clock, policy
 from salesdesk.auth import Actor
+from salesdesk.collector import bulk
 from salesdesk.db.engine import Database
 from salesdesk.db.models import User
 from salesdesk.metrics import duties, engine, grid
@@ -183,6 +184,7 @@ class Figures:
     """The breakdowns of the parts' period, in the actor's scope (:func:`breakdowns`)."""
 
 
+@bulk
 def figures(db: Database, actor: Actor, periods: Sequence[Period] = (),
             series: Period | None = None, people: Period | None = None,
             scope_login: str | None = None, include_inactive: bool = False,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesdesk import clock, policy
 from salesdesk.auth import Actor
+from salesdesk.collector import bulk
 from salesdesk.db.engine import Database
 from salesdesk.i18n import Tr
 from salesdesk.policy import Action
@@ -61,6 +62,7 @@ def report_months(db: Database, actor: Actor, today: date | None = None) -> list
     return month_starts(min(first, default_report_month(today)), today)
 
 
+@bulk
 def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
                         conclusions: str = "", today: date | None = None,
                         lang: str | None = None) -> ReportData:

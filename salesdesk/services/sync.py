@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, insert, not_, or_, select
 from salesdesk import clock as app_clock
 from salesdesk import policy, registry
 from salesdesk.auth import Actor
+from salesdesk.collector import bulk
 from salesdesk.db.backup import backup_to_file
 from salesdesk.db.base import Base
 from salesdesk.db.engine import Database
@@ -559,6 +560,7 @@ def _check_manifest(path: Path, manifest: dict[str, Any], me: SyncSite | None) -
             file=path.name))
 
 
+@bulk
 def import_bundle(db: Database, actor: Actor, source: Path, backup: bool = True
                   ) -> ImportResult:
     """Apply a bundle from the office or a replica: all of it, or nothing.
