@@ -138,7 +138,10 @@ def _json(path: Path, text: str, what: str, line: int | None = None) -> Any:
         value = json.loads(text)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         raise _damaged(path, f"{named()}: {type(exc).__name__}") from None
-    if not _depth_ok(value):
+    # A text with no more brackets than the limit cannot nest deeper than it (brackets
+    # inside strings only count too many): the walk over the parsed value is for the
+    # rest, and it was a tenth of a merge's time.
+    if text.count("[") + text.count("{") > MAX_DEPTH and not _depth_ok(value):
         raise _damaged(path, f"{named()}: " + _("nested too deep"))
     return value
 

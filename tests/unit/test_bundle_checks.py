@@ -3,14 +3,17 @@ character pattern over all of Unicode, the nesting limit on every shape of JSON.
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesdesk.sync.bundle import MAX_DEPTH, _depth_ok
+from salesdesk.errors import ValidationError
+from salesdesk.sync.bundle import MAX_DEPTH, _depth_ok, _json
 from salesdesk.sync.checks import CONTROL
 
 
@@ -56,3 +59,25 @@ def test_the_nesting_limit_at_its_edge() -> None:
         for leaf in (1, "x", [], {}, None):
             value = _nested(depth, leaf)
             assert _depth_ok(value) == _depth_by_definition(value), (depth, leaf)
+
+
+def _accepted(value: Any) -> bool:
+    """Whether a change line holding ``value`` gets past the bundle's JSON checks."""
+    try:
+        _json(Path("laptop.sdsync"), json.dumps(value), "line {n}", 1)
+    except ValidationError:
+        return False
+    return True
+
+
+@given(json_values)
+def test_a_line_is_refused_for_its_nesting_exactly_as_defined(value: Any) -> None:
+    assert _accepted(value) == _depth_by_definition(value)
+
+
+def test_a_line_at_the_edge_of_the_nesting_limit() -> None:
+    # Around the limit the count of brackets alone cannot decide: the walk does.
+    for depth in range(MAX_DEPTH - 2, MAX_DEPTH + 3):
+        for leaf in (1, "x", "[[{{", [], {}, None):
+            value = _nested(depth, leaf)
+            assert _accepted(value) == _depth_by_definition(value), (depth, leaf)
