@@ -88,3 +88,22 @@ def test_charts_never_load_pyplot_or_qt() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_chart_image_draws_each_bar_once() -> None:
+    """The plan's translucent bars show the white page through them: drawn twice, as
+    ``savefig`` did, they came out solid orange and every line and letter twice as
+    heavy."""
+    import io
+
+    from matplotlib.colors import to_rgb
+    from PIL import Image
+
+    fig = charts.plan_vs_fact(PEOPLE, "ru", "ноябрь 2026", size="print")
+    image = Image.open(io.BytesIO(charts.to_png(fig, dpi=100))).convert("RGB")
+    ax = fig.axes[0]
+    plan_bar = next(p for p in ax.patches if p.get_alpha() == pytest.approx(0.55))
+    box = plan_bar.get_window_extent()  # pixels, from the bottom left
+    x, y = int(box.x0 + box.width / 2), int(image.height - (box.y0 + box.height / 2))
+    expected = [round(255 * (0.45 + 0.55 * c)) for c in to_rgb(charts.PLAN)]
+    assert list(image.getpixel((x, y))) == pytest.approx(expected, abs=3)
