@@ -53,14 +53,34 @@ Users = frozenset[uuid.UUID] | None
 _raw = raw  # the few distinct values are converted once (_Raw)
 
 
-class _Ids(dict[Any, uuid.UUID]):
-    """Ids as the driver gives them (SQLite: hex text, PostgreSQL: UUID) -> UUIDs, each
-    converted the first time it is asked for."""
+Numbers = frozenset[int] | None
+"""The same, as the numbers :class:`_Ids` gave those users."""
 
-    def __missing__(self, value: Any) -> uuid.UUID:
-        found = self[value] = (value if isinstance(value, uuid.UUID)
-                               else uuid.UUID(str(value)))
-        return found
+
+class _Ids(dict[Any, int]):
+    """Users' ids as the driver gives them (SQLite: hex text, PostgreSQL: UUID) -> a
+    number of their own, given the first time an id is asked for.
+
+    The grid's loops key everything by user, and hashing a UUID is a call into Python:
+    a year's rows for the head's dashboard hashed 340,000 of them, a fifth of its
+    figures. Numbers hash in C.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_uuid: dict[uuid.UUID, int] = {}
+
+    def __missing__(self, value: Any) -> int:
+        key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        number = self.by_uuid.setdefault(key, len(self.by_uuid))
+        self[value] = number
+        return number
+
+    def numbers(self, users: Users) -> Numbers:
+        """``users``' numbers (a user with no rows has none, and counts nothing)."""
+        if users is None:
+            return None
+        return frozenset(self.by_uuid[u] for u in users if u in self.by_uuid)
 
 
 class _Raw:
@@ -70,11 +90,12 @@ class _Raw:
 
     def __init__(self) -> None:
         self.ids = _Ids()
-        """Driver id -> UUID, by subscription (``raw.ids[value]``): the loops over a
-        year's rows look each one up, and a dict's own lookup is the cheapest there is."""
+        """Driver id -> the user's number, by subscription (``raw.ids[value]``): the
+        loops over a year's rows look each one up, and a dict's own lookup is the
+        cheapest there is."""
         self._days: dict[Any, date] = {}
 
-    def id(self, value: Any) -> uuid.UUID:
+    def id(self, value: Any) -> int:
         return self.ids[value]
 
     def day(self, value: Any) -> date:
@@ -85,50 +106,51 @@ class _Raw:
         return found
 
 
-class _Buckets:
-    """Which period a date falls in.
+class _Buckets(dict[Any, int | None]):
+    """Which period a (raw) date falls in: ``buckets[day]`` is the period's index, or
+    ``None``.
 
     The queries group by the raw date (an index scan, a few thousand groups) and the
     dates are put into periods here: a ``CASE`` of a dozen ``BETWEEN``s on each of a
-    million rows cost SQLite more than the scan itself.
+    million rows cost SQLite more than the scan itself. A dictionary, so that each of a
+    screen's 190,000 look-ups is the dictionary's own; a day is worked out the first
+    time it is asked for.
     """
 
     def __init__(self, periods: Sequence[Period], raw: _Raw) -> None:
+        super().__init__()
         self.periods = list(periods)
         self.by_start = sorted(range(len(periods)), key=lambda i: periods[i].start)
         self.starts = [periods[i].start for i in self.by_start]
         self.raw = raw
-        self._cache: dict[Any, int | None] = {}
 
-    def of(self, value: Any) -> int | None:
-        """The index of the period holding the (raw) date, or ``None``."""
-        if value is None:
-            return None
-        if value not in self._cache:
+    def __missing__(self, value: Any) -> int | None:
+        index: int | None = None
+        if value is not None:
             day = self.raw.day(value)
             position = bisect_right(self.starts, day) - 1
-            index = self.by_start[position] if position >= 0 else None
-            self._cache[value] = (index if index is not None and day <= self.periods[index].end
-                                  else None)
-        return self._cache[value]
+            if position >= 0 and day <= self.periods[self.by_start[position]].end:
+                index = self.by_start[position]
+        self[value] = index
+        return index
 
 
 @dataclass
 class _PerUser:
-    """Integers (counts, kopecks) keyed by (user id, period index), summed over a group
-    on request."""
+    """Integers (counts, kopecks) keyed by (user number, period index), summed over a
+    group on request."""
 
-    values: dict[tuple[uuid.UUID, int], int] = field(default_factory=dict)
+    values: dict[tuple[int, int], int] = field(default_factory=dict)
 
-    def add(self, user: uuid.UUID, period: int, value: int) -> None:
+    def add(self, user: int, period: int, value: int) -> None:
         key = (user, period)
         self.values[key] = self.values.get(key, 0) + value
 
-    def total(self, users: Users, period: int) -> int:
+    def total(self, users: Numbers, period: int) -> int:
         return sum(value for (user, index), value in self.values.items()
                    if index == period and (users is None or user in users))
 
-    def money(self, users: Users, period: int) -> Decimal:
+    def money(self, users: Numbers, period: int) -> Decimal:
         return from_minor(self.total(users, period))
 
 
@@ -149,19 +171,20 @@ class Sources:
     users: Users
     """Whose rows were read (``None``: everybody's)."""
     raw: _Raw
-    contacts: list[tuple[uuid.UUID, Any, int]]
+    """The raw values' conversions; the users in the rows below are numbered by it."""
+    contacts: list[tuple[int, Any, int]]
     """(author, day, activities)."""
-    closed: list[tuple[uuid.UUID, str, Any, int, int]]
+    closed: list[tuple[int, str, Any, int, int]]
     """(owner, won or lost, closing day, deals, kopecks)."""
-    durations: list[tuple[uuid.UUID, Any, int]]
+    durations: list[tuple[int, Any, int]]
     """(owner, closing day, days the deal took) of each won deal."""
-    collected: list[tuple[uuid.UUID, Any, int]]
+    collected: list[tuple[int, Any, int]]
     """(client's owner, day paid, kopecks)."""
-    targets: list[tuple[uuid.UUID, date, int]]
+    targets: list[tuple[int, date, int]]
     """(user, month, kopecks)."""
     spend: list[tuple[str, Any, int]]
     """(channel, day, kopecks): marketing spend has no owner."""
-    pipe: list[tuple[uuid.UUID, str, date, Any, int]]
+    pipe: list[tuple[int, str, date, Any, int]]
     """(owner, stage, opened, expected close, kopecks) of each open deal."""
     probabilities: dict[str, Decimal]
     won: _WonDeals
@@ -290,15 +313,17 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
                          "and users")
     raw = sources.raw
     buckets = _Buckets(periods, raw)
+    # The groups' users by their numbers, as the rows have them.
+    numbered = {group: raw.ids.numbers(users) for group, users in groups.items()}
 
     contacts = _PerUser()
     for user, day, n in sources.contacts:
-        if (index := buckets.of(day)) is not None:
+        if (index := buckets[day]) is not None:
             contacts.add(user, index, n)
 
     won, lost, volume = _PerUser(), _PerUser(), _PerUser()
     for owner, stage, day, n, total in sources.closed:
-        if (index := buckets.of(day)) is None:
+        if (index := buckets[day]) is None:
             continue
         if stage == "won":
             won.add(owner, index, n)
@@ -306,19 +331,19 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
         else:
             lost.add(owner, index, n)
 
-    durations: dict[tuple[uuid.UUID, int], list[int]] = defaultdict(list)
+    durations: dict[tuple[int, int], list[int]] = defaultdict(list)
     for owner, day, days in sources.durations:
-        if (index := buckets.of(day)) is not None:
+        if (index := buckets[day]) is not None:
             durations[(owner, index)].append(days)
 
     collected = _PerUser()
     for owner, day, total in sources.collected:
-        if (index := buckets.of(day)) is not None:
+        if (index := buckets[day]) is not None:
             collected.add(owner, index, total)
 
     # Targets of the months the periods touch, each prorated by the share of its days
     # in the period, in exact kopecks (rounded once per cell, as engine.plan).
-    plan: dict[tuple[uuid.UUID, int], Fraction] = defaultdict(Fraction)
+    plan: dict[tuple[int, int], Fraction] = defaultdict(Fraction)
     first_month = lo.replace(day=1)
     for user, month, total in sources.targets:
         if not first_month <= month <= hi:
@@ -331,7 +356,7 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     # One company-wide figure per period and channel.
     spend: dict[int, dict[str, int]] = defaultdict(dict)
     for channel, day, total in sources.spend:
-        if (index := buckets.of(day)) is not None:
+        if (index := buckets[day]) is not None:
             spend[index][channel] = spend[index].get(channel, 0) + total
 
     # Open deals opened by each period's end; the forecast of those expected in it.
@@ -343,17 +368,17 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     # below, so that a period's pipeline is one look-up per owner (walking every deal
     # for every period was most of a screen's grid time).
     ranks = len(ends) + 1
-    open_count: dict[uuid.UUID, list[int]] = {}
-    open_kopecks: dict[uuid.UUID, list[int]] = {}
+    open_count: dict[int, list[int]] = {}
+    open_kopecks: dict[int, list[int]] = {}
     # The expected closes by the period they fall in: (owner, stage, rank, kopecks).
-    expected_in: dict[int, list[tuple[uuid.UUID, str, int, int]]] = defaultdict(list)
+    expected_in: dict[int, list[tuple[int, str, int, int]]] = defaultdict(list)
     for owner, stage, opened, expected, total in sources.pipe:
         rank = bisect_left(ends, opened)
         if owner not in open_count:
             open_count[owner], open_kopecks[owner] = [0] * ranks, [0] * ranks
         open_count[owner][rank] += 1
         open_kopecks[owner][rank] += total
-        if (index := buckets.of(expected)) is not None:
+        if (index := buckets[expected]) is not None:
             expected_in[index].append((owner, stage, rank, total))
     for table in (open_count, open_kopecks):
         for owner, row in table.items():
@@ -363,7 +388,7 @@ def compute_grid(session: Session, groups: Mapping[Hashable, Users],
     customers = _Customers(sources.won, periods, today)
 
     out: dict[tuple[Hashable, int], dict[str, Any]] = {}
-    for group, users in groups.items():
+    for group, users in numbered.items():
         for rank, (index, _period) in enumerate(by_end):
             days_won: list[int] = []
             for (owner, i), values in durations.items():
@@ -427,7 +452,8 @@ class _WonDeals:
         first_row: dict[Any, tuple[Any, ...]] = {}
         for row in rows:
             first_row.setdefault(row[0], row)
-        self.owner: list[uuid.UUID] = [raw.ids[row[2]] for row in first_row.values()]
+        self.owner: list[int] = [raw.ids[row[2]] for row in first_row.values()]
+        """Each client's owner, by number (:class:`_Ids`)."""
         self.source: list[str] = [row[3] or "" for row in first_row.values()]
         ordinals: dict[Any, int] = {}
         for row in rows:
@@ -436,10 +462,7 @@ class _WonDeals:
         self.day = np.fromiter((ordinals[row[1]] for row in rows), dtype=np.int64,
                                count=len(rows))
         """Each won deal's closing day (ordinal)."""
-        owners = sorted(set(self.owner))
-        self.owner_number = {owner: n for n, owner in enumerate(owners)}
-        self.owner_of = np.fromiter((self.owner_number[o] for o in self.owner),
-                                    dtype=np.int64, count=len(self.owner))
+        self.owner_of = np.array(self.owner, dtype=np.int64)
         self.first = np.full(len(self.owner), np.iinfo(np.int64).max, dtype=np.int64)
         """Each client's first win (ordinal)."""
         np.minimum.at(self.first, self.deal_client, self.day)
@@ -464,15 +487,14 @@ class _Customers:
             in_end[deal_client[(day >= last - (window - 1)) & (day <= last)]] = True
             is_new = (first >= start) & (first <= end)
             self.flags[i] = (in_start, in_start & in_end, is_new, in_end & ~in_start & ~is_new)
-        self._cache: dict[tuple[Users, int], CustomerCounts] = {}
+        self._cache: dict[tuple[Numbers, int], CustomerCounts] = {}
 
-    def _mask(self, users: Users) -> np.ndarray:
+    def _mask(self, users: Numbers) -> np.ndarray:
         if users is None:
             return np.ones(len(self.won.owner), dtype=bool)
-        wanted = [self.won.owner_number[u] for u in users if u in self.won.owner_number]
-        return np.isin(self.won.owner_of, np.array(wanted, dtype=np.int64))
+        return np.isin(self.won.owner_of, np.array(sorted(users), dtype=np.int64))
 
-    def counts(self, users: Users, period: int) -> CustomerCounts:
+    def counts(self, users: Numbers, period: int) -> CustomerCounts:
         key = (users, period)
         if key not in self._cache:
             mask = self._mask(users)
@@ -481,9 +503,9 @@ class _Customers:
             self._cache[key] = CustomerCounts(at_start, retained, new, reactivated)
         return self._cache[key]
 
-    def new_by_channel(self, period: int, users: Users = None) -> dict[str, int]:
+    def new_by_channel(self, period: int, users: Numbers = None) -> dict[str, int]:
         """New customers of the period by their client's source, of clients whose owner
-        is among ``users`` (everybody's by default)."""
+        is among ``users`` (by number; everybody's by default)."""
         is_new = self.flags[period][2]
         if users is not None:
             is_new = is_new & self._mask(users)
@@ -500,4 +522,5 @@ def new_by_channel(sources: Sources, period: Period, users: Users,
     if not sources.covers(period.start, period.end, users):
         raise ValueError("new_by_channel was given sources that do not cover its period "
                          "and users")
-    return _Customers(sources.won, [period], today or clock.today()).new_by_channel(0, users)
+    return _Customers(sources.won, [period], today or clock.today()).new_by_channel(
+        0, sources.raw.ids.numbers(users))
