@@ -204,6 +204,28 @@ def translate_db_error(exc: DBAPIError) -> DatabaseError:
         detail=str(exc.orig or exc).splitlines()[0]))
 
 
+def _json_dumps(value: Any) -> str:
+    """JSON columns' text (the change log's rows, the audit's details, snapshots).
+
+    orjson, not the standard library: a merge writes three JSON columns for each of
+    10,000 changes, and ``json.dumps`` made them more slowly than SQLite wrote the rows.
+    Keys that are not text are written as text, as ``json.dumps`` does.
+    """
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_loads(text: str | bytes) -> Any:
+    import orjson
+
+    return orjson.loads(text)
+
+
+JSON_OPTIONS = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
+"""How every engine writes and reads JSON columns."""
+
+
 def create_db_engine(url: str, read_only: bool = False) -> Engine:
     """An engine with SalesDesk's settings for the URL's database.
 
@@ -221,13 +243,14 @@ def create_db_engine(url: str, read_only: bool = False) -> Engine:
             def connect() -> Any:
                 return sqlite3.connect(location, uri=True, check_same_thread=False)
 
-            engine = create_engine("sqlite://", creator=connect)
+            engine = create_engine("sqlite://", creator=connect, **JSON_OPTIONS)
             _install_read_only_settings(engine)
             return engine
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False},
+                               **JSON_OPTIONS)
         _install_sqlite_settings(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **JSON_OPTIONS)
 
 
 def _install_read_only_settings(engine: Engine) -> None:
