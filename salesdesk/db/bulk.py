@@ -38,6 +38,17 @@ def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _repeats(kind: Any) -> bool:
+    """Whether a column's values repeat from row to row (dates, amounts, flags), so that
+    converting each distinct one once pays; ids, texts and JSON are converted as they
+    come (the memo's own look-up cost more than their conversion)."""
+    kind = getattr(kind, "impl_instance", kind)  # a TypeDecorator: what it stores
+    try:
+        return issubclass(kind.python_type, _MEMO_TYPES)
+    except NotImplementedError:
+        return False
+
+
 def bulk_insert(conn: Connection, target: Table, rows: Sequence[dict[str, Any]],
                 batch: int = 20_000) -> None:
     """INSERT ``rows`` (dicts with the same keys) into ``target`` in batches.
@@ -52,8 +63,11 @@ def bulk_insert(conn: Connection, target: Table, rows: Sequence[dict[str, Any]],
     names = list(rows[0].keys())
     converters: list[Callable[[Any], Any] | None] = []
     for name in names:
-        process = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        converters.append(_memoised(process) if process is not None else None)
+        kind = target.c[name].type
+        process = kind.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None and _repeats(kind):
+            process = _memoised(process)
+        converters.append(process)
     compiled = insert(table(target.name, *[column(n) for n in names])).compile(
         dialect=dialect, column_keys=names)
     sql = str(compiled)
