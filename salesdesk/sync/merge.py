@@ -24,6 +24,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -133,6 +134,33 @@ class MergeResult:
     already_here: int = 0
     conflicts: int = 0
     touched: dict[str, set[uuid.UUID]] = field(default_factory=lambda: defaultdict(set))
+
+
+class NewRow:
+    """A record this merge creates, held as a plain row until its table goes in.
+
+    New records are inserted as rows in bulk, never flushed as ORM objects, and making
+    an ORM object for each (its state, an attribute event per value) cost more than
+    inserting it. A column not given reads ``None``, as on a new ORM object: the checks
+    of later changes read a new document's status or a new user's role from it.
+    """
+
+    columns: frozenset[str] = frozenset()
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self).columns:
+            return None
+        raise AttributeError(name)
+
+
+@cache
+def new_row_type(model: Any) -> type[NewRow]:
+    """The :class:`NewRow` of ``model``'s records."""
+    columns = frozenset(column.key for column in model.__table__.columns)
+    return type(f"New{model.__name__}", (NewRow,), {"columns": columns})
 
 
 class Merger:
@@ -549,7 +577,7 @@ class Merger:
                 self._duplicate_check(change)
             values = {f: codec.decode(change.entity, f, change.row[f])
                       for f in fields if f in change.row}
-            obj = model(id=change.record_id, **values)
+            obj = new_row_type(model)(id=change.record_id, **values)
             self._new[change.entity].append(obj)  # inserted in table order
             self._objects[key] = obj
             self._created.add(key)
