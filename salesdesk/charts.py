@@ -393,18 +393,28 @@ def lost_reasons_chart(reasons: Sequence[tuple[str, int, Decimal]], lang: str,
 
 
 def to_png(fig: Figure, dpi: int | None = None) -> bytes:
-    """The figure as PNG bytes (the report and the screenshots)."""
+    """The figure as PNG bytes on white (the report and the screenshots); the figure is
+    left as it was (its canvas, resolution and background)."""
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig.set_dpi(dpi or fig.dpi)
-    fig.patch.set_facecolor("white")
-    fig.patch.set_alpha(1)
+    canvas, was_dpi = fig.canvas, fig.dpi
+    face, alpha = fig.patch.get_facecolor(), fig.patch.get_alpha()
     buffer = io.BytesIO()
-    # The canvas's own PNG writer draws the figure once, laid out in the same draw:
-    # ``savefig`` first draws it without rendering to lay it out and then draws it again,
-    # which cost a third of the report's charts. Light zlib compression: the default
-    # level took as long as drawing the chart, and the PDF compresses its images again.
-    FigureCanvasAgg(fig).print_png(buffer, pil_kwargs={"compress_level": 1})
+    try:
+        fig.set_dpi(dpi or was_dpi)
+        fig.patch.set_facecolor("white")
+        fig.patch.set_alpha(1)
+        # The canvas's own PNG writer draws the figure once, laid out in the same draw:
+        # ``savefig`` first draws it without rendering to lay it out, then draws it again
+        # onto the same pixels (translucent bars came out solid, every line and letter
+        # twice as heavy). Light zlib compression: the default level took as long as
+        # drawing the chart, and the PDF compresses its images again anyway.
+        FigureCanvasAgg(fig).print_png(buffer, pil_kwargs={"compress_level": 1})
+    finally:
+        fig.set_dpi(was_dpi)
+        fig.patch.set_facecolor(face)
+        fig.patch.set_alpha(alpha)
+        fig.set_canvas(canvas)
     return buffer.getvalue()

@@ -100,10 +100,22 @@ def test_a_chart_image_draws_each_bar_once() -> None:
     from PIL import Image
 
     fig = charts.plan_vs_fact(PEOPLE, "ru", "ноябрь 2026", size="print")
-    image = Image.open(io.BytesIO(charts.to_png(fig, dpi=100))).convert("RGB")
+    image = Image.open(io.BytesIO(charts.to_png(fig))).convert("RGB")  # at its own dpi
     ax = fig.axes[0]
     plan_bar = next(p for p in ax.patches if p.get_alpha() == pytest.approx(0.55))
     box = plan_bar.get_window_extent()  # pixels, from the bottom left
     x, y = int(box.x0 + box.width / 2), int(image.height - (box.y0 + box.height / 2))
     expected = [round(255 * (0.45 + 0.55 * c)) for c in to_rgb(charts.PLAN)]
     assert list(image.getpixel((x, y))) == pytest.approx(expected, abs=3)
+
+
+def test_a_chart_image_leaves_its_figure_as_it_was() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = charts.sales_by_month(POINTS, "en")
+    canvas = FigureCanvasAgg(fig)
+    face, dpi = fig.patch.get_facecolor(), fig.dpi
+    charts.to_png(fig, dpi=dpi * 2)
+    assert fig.canvas is canvas
+    assert fig.dpi == dpi
+    assert fig.patch.get_facecolor() == face
