@@ -26,7 +26,6 @@ from sqlalchemy import select
 
 from salesdesk import policy, registry
 from salesdesk.auth import Actor
-from salesdesk.collector import bulk
 from salesdesk.db.engine import Database
 from salesdesk.db.ids import OrderedIds
 from salesdesk.db.models import (
@@ -955,7 +954,6 @@ against indexes read once, not by similar names row by row (a fuzzy search per r
 million-row file would take hours)."""
 
 
-@bulk
 def import_file(db: Database, actor: Actor, kind: str, path: Path,
                 skip_invalid: bool = False, mapping: str | None = None,
                 owner: str | None = None, update: bool = False,
