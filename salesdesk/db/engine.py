@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -211,16 +212,10 @@ def _json_dumps(value: Any) -> str:
     10,000 changes, and ``json.dumps`` made them more slowly than SQLite wrote the rows.
     Keys that are not text are written as text, as ``json.dumps`` does.
     """
-    import orjson
-
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _json_loads(text: str | bytes) -> Any:
-    import orjson
-
-    return orjson.loads(text)
-
+_json_loads = orjson.loads
 
 JSON_OPTIONS = {"json_serializer": _json_dumps, "json_deserializer": _json_loads}
 """How every engine writes and reads JSON columns."""
