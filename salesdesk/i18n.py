@@ -20,6 +20,7 @@ import os
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
+from typing import Any
 
 from salesdesk.assets import resource_path
 
@@ -127,21 +128,48 @@ def not_available(lang: str | None = None) -> str:
     return Tr(lang or _current)._("n/a")
 
 
+def decimal_text(value: Decimal | int | float, pattern: str, lang: str,
+                 quantize: bool = True) -> str:
+    """``value`` in a CLDR number ``pattern`` and the language's symbols: what babel's
+    ``format_decimal`` prints, with the pattern and the locale read once.
+
+    babel parses both on every call; a list of money or an invoice formats hundreds of
+    numbers, and the parsing took three times as long as the formatting. ``quantize``
+    is babel's ``decimal_quantization`` (``False`` keeps every decimal of the value).
+    """
+    return _number_pattern(pattern).apply(value, _babel_locale_object(lang),
+                                          decimal_quantization=quantize)
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(pattern: str) -> Any:
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=8)
+def _babel_locale_object(lang: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(babel_locale(lang))
+
+
 def format_money(
     amount: Decimal | None, lang: str | None = None, currency: str = "RUB", symbol: bool = True
 ) -> str:
     """Money in the locale's format, e.g. ``1 234,50 ₽``."""
-    from babel.numbers import format_currency, format_decimal
+    from babel.numbers import format_currency
 
     lang = lang or _current
     if amount is None:
         return not_available(lang)
     if not symbol:
-        return format_decimal(amount, format="#,##0.00", locale=babel_locale(lang))
+        return decimal_text(amount, "#,##0.00", lang)
     if currency == "RUB" and lang != "ru":
         # CLDR's English has no ruble sign ("RUB1,234.00"); the office's money reads better
         # with the sign it sees on every price tag.
-        return "₽" + format_decimal(amount, format="#,##0.00", locale=babel_locale(lang))
+        return "₽" + decimal_text(amount, "#,##0.00", lang)
     return format_currency(amount, currency, locale=babel_locale(lang))
 
 
@@ -158,23 +186,19 @@ def format_money_compact(amount: Decimal, lang: str | None = None) -> str:
 def format_number(value: Decimal | int | float | None, lang: str | None = None,
                   decimals: int = 0) -> str:
     """A number with grouping, e.g. ``12 345`` or ``12,345``; ``n/a`` for ``None``."""
-    from babel.numbers import format_decimal
-
     lang = lang or _current
     if value is None:
         return not_available(lang)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(lang))
+    return decimal_text(value, pattern, lang)
 
 
 def format_percent(value: Decimal | float | None, lang: str | None = None) -> str:
     """``12,5 %`` / ``12.5%`` from a value already in percent; ``n/a`` for ``None``."""
-    from babel.numbers import format_decimal
-
     lang = lang or _current
     if value is None:
         return not_available(lang)
-    text = format_decimal(value, format="#,##0.##", locale=babel_locale(lang))
+    text = decimal_text(value, "#,##0.##", lang)
     return f"{text} %" if lang == "ru" else f"{text}%"
 
 

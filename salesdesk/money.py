@@ -80,16 +80,13 @@ def format_amount(value: Decimal | int | None, lang: str | None = None,
     """An amount for an edit field or a table, in the language's form: ``1 234 567,89`` /
     ``1,234,567.89`` (money with two decimals, quantities and percentages with as many as
     they have). :func:`parse_amount` reads it back exactly."""
-    from babel.numbers import format_decimal
-
-    from salesdesk.i18n import babel_locale, get_language
+    from salesdesk.i18n import decimal_text, get_language
 
     if value is None:
         return ""
     lang = lang or get_language()
     number = round_money(value) if kind == "money" else Decimal(value)
-    return format_decimal(number, format=_PATTERNS[kind], locale=babel_locale(lang),
-                          decimal_quantization=kind == "money")
+    return decimal_text(number, _PATTERNS[kind], lang, quantize=kind == "money")
 
 
 def _groups_ok(integer: str, marks: str) -> bool:
