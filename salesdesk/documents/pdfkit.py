@@ -226,9 +226,10 @@ class TextLine(Flowable):
             self._paragraph.drawOn(canvas, 0, 0)
             return
         style = self.style
-        # A Paragraph's first baseline is its font size below its top.
+        # A Paragraph's first baseline is its font size below its top. The font and
+        # colour need no saving: ``drawOn``, the only way a flowable is drawn, restores
+        # the canvas's state after it.
         y = self.height - style.fontSize
-        canvas.saveState()
         canvas.setFillColor(style.textColor)
         canvas.setFont(style.fontName, style.fontSize, style.leading)
         if style.alignment == TA_RIGHT:
@@ -237,7 +238,6 @@ class TextLine(Flowable):
             canvas.drawCentredString(self.width / 2, y, self.text)
         else:
             canvas.drawString(0, y, self.text)
-        canvas.restoreState()
 
 
 def amount(value: Decimal, t: Tr) -> str:
