@@ -22,7 +22,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
-    Image,
     KeepTogether,
     PageBreak,
     SimpleDocTemplate,
@@ -46,8 +45,10 @@ from salesdesk.documents.pdfkit import (
     MARGIN_TOP,
     PAGE_HEIGHT,
     PAGE_WIDTH,
+    Picture,
     numbered_canvas,
     para,
+    raster_image,
     styles,
 )
 from salesdesk.domain import STAGE_LABELS, label
@@ -166,11 +167,11 @@ def _cell(text: str, bold: bool = False, right: bool = False) -> Any:
     return para(text, style)
 
 
-def _chart(figure: Any) -> Image:
-    png = charts.to_png(figure, dpi=170)  # ~1150 px across the page: sharp in print
+def _chart(figure: Any) -> Picture:
+    pixels = charts.to_rgb(figure, dpi=170)  # ~1150 px across the page: sharp in print
     width = CONTENT_WIDTH
     fig_w, fig_h = figure.get_size_inches()
-    return Image(io.BytesIO(png), width=width, height=width * fig_h / fig_w)
+    return Picture(raster_image(*pixels), width, width * fig_h / fig_w)
 
 
 def render_monthly_report(data: ReportData, lang: str) -> bytes:

@@ -11,6 +11,7 @@ import copy
 import hashlib
 import io
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -292,6 +293,22 @@ def prepared_image(data: bytes) -> PreparedImage | None:
         xobject = PDFImageXObject(name, reader, mask="auto")
     except Exception:  # a damaged image must not stop an invoice
         return None
+    return PreparedImage(width, height, xobject)
+
+
+def raster_image(width: int, height: int, rgb: bytes) -> PreparedImage:
+    """RGB pixels (rows from the top) as a PDF image, compressed once: a chart drawn for
+    the report goes into the PDF without a PNG made and read back on the way."""
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
+
+    data = zlib.compress(rgb, 6)
+    xobject = PDFImageXObject("sd" + hashlib.sha256(data).hexdigest()[:24])
+    xobject.width, xobject.height = width, height
+    xobject.bitsPerComponent = 8
+    xobject.colorSpace = "DeviceRGB"
+    xobject._filters = ("FlateDecode",)
+    xobject.streamContent = data
+    xobject.mask = None
     return PreparedImage(width, height, xobject)
 
 

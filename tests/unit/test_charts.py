@@ -7,7 +7,9 @@ import sys
 import warnings
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -119,3 +121,48 @@ def test_a_chart_image_leaves_its_figure_as_it_was() -> None:
     assert fig.canvas is canvas
     assert fig.dpi == dpi
     assert fig.patch.get_facecolor() == face
+
+
+def test_a_chart_for_the_report_is_the_pixels_of_its_image() -> None:
+    """The report's charts go into the PDF as pixels: the same pixels as the chart's
+    image, the translucent plan bars drawn once, the figure left as it was."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    def made() -> Any:  # a figure laid out afresh (a second draw starts from the first)
+        return charts.plan_vs_fact(PEOPLE, "ru", "ноябрь 2026", size="print")
+
+    png = Image.open(io.BytesIO(charts.to_png(made(), dpi=120))).convert("RGB")
+    fig = made()
+    canvas = FigureCanvasAgg(fig)
+    dpi = fig.dpi
+    width, height, rgb = charts.to_rgb(fig, dpi=120)
+    assert (width, height) == png.size
+    assert rgb == png.tobytes()
+    assert fig.canvas is canvas and fig.dpi == dpi
+
+
+def test_a_report_chart_prints_its_pixels(tmp_path: Path) -> None:
+    """``raster_image`` puts the RGB rows into a PDF top row first, in their colours."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+    from reportlab.platypus import SimpleDocTemplate
+
+    from salesdesk.documents.pdfkit import Picture, raster_image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("needs poppler-utils")
+    # Two rows of four pixels: red above, blue below.
+    rgb = bytes([255, 0, 0] * 4 + [0, 0, 255] * 4)
+    pdf = tmp_path / "pixels.pdf"
+    SimpleDocTemplate(str(pdf)).build([Picture(raster_image(4, 2, rgb), 200, 100)])
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    left, top = 72 + 6, 72 + 6  # SimpleDocTemplate's inch margins and the frame's padding
+    assert page.getpixel((left + 100, top + 25)) == (255, 0, 0)
+    assert page.getpixel((left + 100, top + 75)) == (0, 0, 255)
