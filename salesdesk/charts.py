@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -70,14 +71,19 @@ def empty(fig: Figure, title: str, subtitle: str, lang: str) -> Figure:
 
 def money_axis(lang: str) -> FuncFormatter:
     """Compact money ticks: ``1,2 млн`` / ``1.2M``."""
+    return FuncFormatter(lambda value, _pos: compact_money(value, lang))
+
+
+@lru_cache(maxsize=1024)
+def compact_money(value: float, lang: str) -> str:
+    """A tick's money: ``950``, ``1,2 млн`` / ``1.2M``. Kept: the same round ticks come
+    back on every chart and every redraw, and babel reads its patterns each time."""
     from babel.numbers import format_compact_decimal
 
-    def fmt(value: float, _pos: int) -> str:
-        if abs(value) < 1000:
-            return f"{value:,.0f}".replace(",", "\u00a0")
-        return format_compact_decimal(value, format_type="short", fraction_digits=1,
-                                      locale=babel_locale(lang))
-    return FuncFormatter(fmt)
+    if abs(value) < 1000:
+        return f"{value:,.0f}".replace(",", "\u00a0")
+    return str(format_compact_decimal(value, format_type="short", fraction_digits=1,
+                                      locale=babel_locale(lang)))
 
 
 def month_label(month: date, lang: str) -> str:
