@@ -41,7 +41,17 @@ def get_record(ctx: Ctx, model: type[T], record_id: uuid.UUID | str, what: str,
     ``action`` (or not found, for plain reads).
     """
     rid = as_uuid(record_id, what)
-    obj: Any = ctx.session.get(model, rid)
+    obj: Any
+    if action is None:
+        # A plain read: missing and not visible read the same, so one query answers both
+        # (the visibility filter is the lists' own).
+        obj = ctx.session.scalar(select(model).where(
+            model.id == rid, policy.visible(ctx, model)))  # type: ignore[attr-defined]
+        if obj is None or (obj.deleted_at is not None and not include_deleted):
+            raise NotFoundError(_("{what} not found (it may have been deleted).")
+                                .format(what=what))
+        return obj  # type: ignore[no-any-return]
+    obj = ctx.session.get(model, rid)
     if obj is None or (obj.deleted_at is not None and not include_deleted):
         raise NotFoundError(_("{what} not found (it may have been deleted).").format(what=what))
     if not policy.is_visible(ctx, model, rid):
