@@ -167,10 +167,10 @@ def _plain_line(text: str) -> bool:
             and _NOT_PLAIN.isdisjoint(text) and (text.isascii() or max(text) < "\u2190"))
 
 
-@lru_cache(maxsize=64)
 def _plain_style(style: ParagraphStyle) -> bool:
     """Whether a one-line Paragraph of ``style`` is only its text: no indents,
-    background, border, underline or strike-through, left, centred or right."""
+    background, border, underline or strike-through, left, centred or right. (Asked
+    each time, not kept: a style is a mutable object.)"""
     return (not (style.leftIndent or style.rightIndent or style.firstLineIndent)
             and style.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT)
             and style.backColor is None and not style.borderWidth
