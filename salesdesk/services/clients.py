@@ -573,13 +573,25 @@ def filter_values(db: Database, actor: Actor) -> dict[str, list[str]]:
     """The distinct segments, sources, markets and cities of visible clients (filter
     chips and form suggestions)."""
     with reading(db, actor) as ctx:
-        out: dict[str, list[str]] = {}
-        for name, column in (("segment", Client.segment), ("source", Client.source),
-                             ("market", Client.market), ("city", Client.city)):
-            out[name] = sorted(v for v in ctx.session.scalars(
-                select(column).where(Client.deleted_at.is_(None), column.is_not(None),
-                                     policy.visible(ctx, Client)).distinct()) if v)
-        return out
+        return live_values(ctx.session, policy.visible(ctx, Client))
+
+
+VALUE_COLUMNS = ("segment", "market", "source", "city")
+"""The client fields whose values the filters list, in ``ix_clients_values``'s order."""
+
+
+def live_values(session: Session, *where: Any) -> dict[str, list[str]]:
+    """The distinct values of :data:`VALUE_COLUMNS` among the live clients (``where``
+    narrows them), sorted. One read of the distinct combinations in
+    ``ix_clients_values`` (a few hundred, in the index's own order), not of the clients:
+    the city is in no other index, and reading every client's row filled SQLite's page
+    cache (64 MB at 100,000 clients); a DISTINCT of one column that is not the index's
+    first sorts every client's entry (20–30 ms)."""
+    combos = session.execute(
+        select(*[getattr(Client, n) for n in VALUE_COLUMNS])
+        .where(Client.deleted_at.is_(None), *where).distinct()).all()
+    return {name: sorted({row[i] for row in combos if row[i]})
+            for i, name in enumerate(VALUE_COLUMNS)}
 
 
 def last_activity_dates(db: Database, actor: Actor,

@@ -75,6 +75,32 @@ def test_client_list_filters_and_sorts_in_sql(office: Office) -> None:
     assert clients.filter_values(db, rep)["segment"] == ["Опт", "Розница"]
 
 
+def test_filter_values_are_the_visible_live_clients_values(office: Office) -> None:
+    """The filters' and forms' values (read from an index of them, issue 16) are those
+    of the clients the person sees, without the deleted ones; the channels offered are
+    the spend's and the live clients' sources."""
+    db = office.db
+    mine = {"segment": "Опт", "market": "Тула", "source": "Сайт", "city": "Тула"}
+    clients.create_client(db, office.rep1, {"name": "Альфа", **mine})
+    clients.create_client(db, office.rep1, {"name": "Бета", "segment": "Розница",
+                                            "city": "Омск"})
+    clients.create_client(db, office.rep2, {"name": "Вега", "segment": "HoReCa",
+                                            "market": "Казань", "source": "Выставка",
+                                            "city": "Казань"})
+    gone = clients.create_client(db, office.rep1, {"name": "Гамма", "segment": "Дилер",
+                                                   "source": "Звонок", "city": "Сочи"})
+    clients.delete_client(db, office.rep1, gone.client.id)
+    assert clients.filter_values(db, office.rep1) == {
+        "segment": ["Опт", "Розница"], "market": ["Тула"], "source": ["Сайт"],
+        "city": ["Омск", "Тула"]}
+    assert clients.filter_values(db, office.head) == {
+        "segment": ["HoReCa", "Опт", "Розница"], "market": ["Казань", "Тула"],
+        "source": ["Выставка", "Сайт"], "city": ["Казань", "Омск", "Тула"]}
+    planning.add_spend(db, office.head, {"date": "2026-11-01", "channel": "Реклама",
+                                         "amount": "1000"})
+    assert planning.channels(db, office.rep1) == ["Выставка", "Реклама", "Сайт"]
+
+
 def test_stale_client_form_is_refused(office: Office) -> None:
     alfa = _client(office)
     clients.update_client(office.db, office.manager1, alfa.id, {"city": "Тула"},

@@ -55,9 +55,12 @@ class Client(Record, Base):
         # source, segment, market), without reading the client's wide row (0012).
         Index("ix_clients_of_deals", "id", "deleted_at", "owner_id", "source", "segment",
               "market"),
-        # The live clients of each (segment, market) part, counted in the index's order
-        # by the strategy's figures (0013).
-        Index("ix_clients_parts", "deleted_at", "segment", "market", "owner_id"),
+        # The live clients' values as the strategy's figures count them by (segment,
+        # market) and the filters list them, without reading the wide rows (0013).
+        # (Not first: the list's count of live clients reads the narrower
+        # ix_clients_deleted_name.)
+        Index("ix_clients_values", "segment", "market", "source", "city", "owner_id",
+              "deleted_at"),
     )
 
 
