@@ -159,3 +159,38 @@ def test_metrics_and_the_report_on_awkward_days(db: Database, tmp_path: Path,
     text = text_of(monthly_report_pdf(db, head, default.year, default.month,
                                       lang="en"), tmp_path)
     assert "Monthly sales report" in text
+
+
+def test_report_months_start_at_the_first_live_record(office: Office) -> None:
+    """The months one can report on start at the earliest live deal of any stage,
+    activity or payment (each read from an index, issue 16); a deleted record does not
+    reach further back."""
+    from datetime import timedelta
+
+    from salesdesk import clock
+    from salesdesk.services import activities, clients, deals
+    from salesdesk.services.reports import default_report_month, month_starts, report_months
+
+    today = clock.today()
+    db, rep = office.db, office.rep1
+    client = clients.create_client(db, rep, {"name": "Альфа"}).client
+    months_back = [(today.replace(day=1) - timedelta(days=31 * n)).replace(day=1)
+                   for n in (0, 3, 5, 8)]
+    assert report_months(db, rep, today) == month_starts(default_report_month(today), today)
+    # The earliest live deal is a lost one: every stage is looked at, not just one.
+    fresh = deals.create_deal(db, rep, client.id, {"title": "Новая", "amount": "1000",
+                                                   "opened_on": months_back[1].isoformat()})
+    old = deals.create_deal(db, rep, client.id, {"title": "Старая", "amount": "1000",
+                                                 "opened_on": months_back[2].isoformat()})
+    deals.move_deal(db, rep, old.id, "lost", closed_on=months_back[1],
+                    lost_reason="Цена", today=months_back[1])
+    assert fresh.stage == "new"
+    assert report_months(db, rep, today)[-1] == months_back[2]
+    # A deleted activity further back does not count; a live one does.
+    call = activities.log_activity(db, rep, client.id, {
+        "kind": "call", "date": months_back[3].isoformat()})
+    assert report_months(db, rep, today)[-1] == months_back[3]
+    activities.delete_activity(db, rep, call.id)
+    assert report_months(db, rep, today)[-1] == months_back[2]
+    deals.delete_deal(db, rep, old.id)
+    assert report_months(db, rep, today)[-1] == months_back[1]
