@@ -87,6 +87,7 @@ ctx = open_session(db, login(db, "head", DEMO_PASSWORD),
 page = ClientsPage(ctx)
 page.resize(1366, 700)
 page.show()
+page.activate()  # what the window does when the page is chosen
 for _ in range(400):
     app.processEvents()
     worker.wait_idle()
@@ -216,6 +217,7 @@ def main() -> None:
     page = ClientsPage(ctx)
     page.resize(1366, 700)
     page.show()
+    page.activate()
     settle()
     raw = sqlite3.connect(large)
     raw.execute("PRAGMA cache_size=-65536")

@@ -329,4 +329,9 @@ class LazyTableModel(RecordTableModel):
             return
         self.sort_key = key
         self.descending = order == Qt.SortOrder.DescendingOrder
+        if self._generation == 0:
+            # Not loaded yet (a view sorts its model as soon as sorting is enabled): the
+            # page's first load comes in that order. Loading here too read the count
+            # and the first page twice on every list's first paint.
+            return
         self.refresh()

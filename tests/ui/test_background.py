@@ -173,3 +173,29 @@ def test_a_write_reads_again_only_the_lists_it_touched(window_for: Any, qtbot: A
     settle(qtbot)
     assert "Шкаф-купе" in {p.name for p in window.ctx.lookups.products}
     assert window.ctx.lookups.users is people  # not read again
+
+
+def test_the_client_list_is_read_once_when_first_shown_and_again_when_sorted(
+        window_for: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list's view sorts its model as soon as sorting is enabled; that must not load
+    the list before the page is shown (it read the count and the first page twice on
+    every first paint, issue 16). A sort by the user still reloads it."""
+    from PySide6.QtCore import Qt
+
+    reads: list[Any] = []
+    first_page = clients.first_page
+    monkeypatch.setattr(clients, "first_page",
+                        lambda *a, **k: reads.append(a[2].sort) or first_page(*a, **k))
+    window = window_for("head")
+    page = window.page("clients")
+    settle(qtbot)
+    assert reads == []  # made, not shown: nothing read yet
+    window.show_page("clients")
+    settle(qtbot)
+    assert reads == ["name"] and page.model.rowCount() > 0
+    names = [page.model.record(r).name for r in range(page.model.rowCount())]
+    page.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    settle(qtbot)
+    assert reads == ["name", "name"]
+    shown = [page.model.record(r).name for r in range(page.model.rowCount())]
+    assert shown[0] >= shown[-1] and shown != names
