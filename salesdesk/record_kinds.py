@@ -13,7 +13,9 @@ TABLE_KINDS = {"users": "users", "contacts": "contacts", "products": "products",
                "competitors": "competitors", "documents": "documents",
                "document_lines": "document_lines", "payments": "payments",
                "deliveries": "deliveries", "tasks": "tasks", "targets": "targets",
-               "spend": "marketing_spend", "strategy": "strategy_items",
-               "market_notes": "market_notes", "training": "training_items"}
+               "spend": "marketing_spend", "budget": "marketing_budget",
+               "strategy": "strategy_items", "market_notes": "market_notes",
+               "training": "training_items", "templates": "training_templates",
+               "meetings": "appointments"}
 """``export KIND`` for the kinds without an import format of their own: one sheet of the
 office workbook (workbook.py), by its table."""

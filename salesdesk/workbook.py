@@ -41,9 +41,10 @@ from salesdesk.sync import checks, codec
 
 # Parents before children, so that every reference points at a row already there.
 TABLES = ("users", "company", "products", "competitors", "document_series", "clients",
-          "contacts", "deals", "activities", "documents", "document_lines", "payments",
-          "deliveries", "tasks", "targets", "marketing_spend", "strategy_items",
-          "market_notes", "training_items")
+          "contacts", "deals", "activities", "appointments", "documents", "document_lines",
+          "payments", "deliveries", "tasks", "targets", "marketing_spend",
+          "marketing_budget", "strategy_items", "market_notes", "training_templates",
+          "training_items")
 USER_REFERENCES = {"manager_id", "owner_id", "user_id", "assignee_id", "created_by_id",
                    "author_id", "recorded_by_id", "assigned_by_id", "reviewed_by_id"}
 LEFT_OUT = {("users", "password_hash"), ("users", "failed_logins"),

@@ -39,6 +39,9 @@ def test_export_all_import_all_export_all_is_the_same_workbook(demo: Database,
     first = tmp_path / "office.xlsx"
     counts = export_all(demo, head, first, headers="ru")
     assert set(counts) == set(TABLES) and counts["clients"] > 100 and counts["documents"]
+    # Meetings, the budget and the onboarding templates go out and come back too.
+    assert counts["appointments"] and counts["marketing_budget"]
+    assert counts["training_templates"]
     target = open_database(tmp_path / "new.db", create=True)
     new_head = initialize(target, "Новая", "head", "Кто-то", "long-enough-secret")
     imported = import_all(target, new_head, first)
@@ -67,7 +70,9 @@ def test_export_all_import_all_export_all_is_the_same_workbook(demo: Database,
     mine = export_all(demo, rep, tmp_path / "mine.xlsx")
     everything = export_all(demo, head, tmp_path / "all.xlsx")
     assert mine["users"] == 1 and mine["clients"] < everything["clients"]
-    assert mine["marketing_spend"] == 0  # a representative does not see the budget
+    # A representative sees neither the spend nor the budget, and only their meetings.
+    assert mine["marketing_spend"] == mine["marketing_budget"] == 0
+    assert 0 < mine["appointments"] < everything["appointments"]
 
 
 def test_a_hostile_workbook_is_refused_whole(db: Database, tmp_path: Path) -> None:
