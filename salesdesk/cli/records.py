@@ -9,7 +9,7 @@ from pathlib import Path
 
 from salesdesk.cli.common import EXIT_OK, EXIT_REFUSED, acting_user, database_location, open_db
 from salesdesk.errors import SalesDeskError
-from salesdesk.i18n import _
+from salesdesk.i18n import _, ngettext
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -108,7 +108,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         count = export_file(db, actor, args.kind, Path(args.file))
     else:
         count = export_table(db, actor, args.kind, Path(args.file), args.headers)
-    print(_("{count} rows written to {file}.").format(count=count, file=args.file))
+    print(ngettext("{count} row written to {file}.", "{count} rows written to {file}.",
+                   count).format(count=count, file=args.file))
     return EXIT_OK
 
 

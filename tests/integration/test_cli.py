@@ -317,3 +317,16 @@ def test_calendar_export_writes_an_ics_file(office_db: Path, tmp_path: Path) -> 
     refused = run(office_db, "calendar", "export", "--ics", str(tmp_path / "week.txt"),
                   user="rep1", password="rep-secret")
     assert refused.returncode == 1 and "must be an .ics file" in refused.stderr
+
+
+def test_an_export_says_how_many_rows_in_each_language(office_db: Path,
+                                                       tmp_path: Path) -> None:
+    """'1 row', '0 rows'; in Russian the number's own form ('1 строка')."""
+    one = run(office_db, "export", "users", str(tmp_path / "me.csv"), user="rep1",
+              password="rep-secret")
+    assert one.returncode == 0 and f"1 row written to {tmp_path / 'me.csv'}." in one.stdout
+    none = run(office_db, "export", "budget", str(tmp_path / "b.csv"), user="head")
+    assert none.returncode == 0 and "0 rows written" in none.stdout
+    ru = run(office_db, "export", "users", str(tmp_path / "me.xlsx"), user="rep1",
+             password="rep-secret", lang="ru")
+    assert ru.returncode == 0 and "записана 1 строка" in ru.stdout, ru.stdout
