@@ -297,5 +297,6 @@ class ClientsPage(Page):
         from salesdesk.exporter import export_file
 
         Op(self, export_file, self.ctx.db, self.ctx.actor, "clients", Path(name)).success(
-            lambda n: QMessageBox.information(self, _("Export"), _(
-                "{count} rows written to {file}.").format(count=n, file=name))).run()
+            lambda n: QMessageBox.information(self, _("Export"), ngettext(
+                "{count} row written to {file}.", "{count} rows written to {file}.",
+                n).format(count=n, file=name))).run()
