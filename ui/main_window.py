@@ -113,7 +113,8 @@ class SearchPopup(QFrame):
         icons = {"client": "mdi6.domain", "contact": "mdi6.account-outline",
                  "deal": "mdi6.handshake-outline", "document": "mdi6.file-document-outline",
                  "product": "mdi6.package-variant-closed", "activity": "mdi6.message-text-outline",
-                 "note": "mdi6.note-text-outline", "competitor": "mdi6.sword-cross"}
+                 "appointment": "mdi6.calendar-clock", "note": "mdi6.note-text-outline",
+                 "competitor": "mdi6.sword-cross"}
         if not hits:
             item = QListWidgetItem(_("Nothing found"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)

@@ -7,9 +7,9 @@ checks they match the migration scripts.
 
 from salesdesk.db import rollups, search_index  # plain strings: no SQLAlchemy is loaded
 
-HEAD = "0013"
+HEAD = "0014"
 KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-         "0010", "0011", "0012", "0013")
+         "0010", "0011", "0012", "0013", "0014")
 
 _BASE_TABLES = frozenset({
     "activities", "alembic_version", "audit_log", "clients", "company", "competitors",
@@ -37,6 +37,8 @@ TABLES: dict[str, frozenset[str]] = {
     "0012": _BASE_TABLES | _SYNC_TABLES | _WORKING_DAY | {"marketing_budget",
                                                           "training_templates"},
     "0013": _BASE_TABLES | _SYNC_TABLES | _WORKING_DAY | {"marketing_budget",
+                                                          "training_templates"},
+    "0014": _BASE_TABLES | _SYNC_TABLES | _WORKING_DAY | {"marketing_budget",
                                                           "training_templates"},
 }
 """The tables a SalesDesk database holds at each revision (a test holds this equal to

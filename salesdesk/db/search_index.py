@@ -1,6 +1,7 @@
 """The trigram index of everything the global search and the lists look text up in,
 besides clients (which have their own, migration 0006): contacts, deals, documents,
-products, activity notes, market notes and competitors (migration 0007).
+products, activity notes, market notes and competitors (migration 0007), meetings and
+calls (0014).
 
 SQLite: one FTS5 table with the trigram tokenizer, ``records_fts(text, kind, record_id)``,
 holding each record's searchable text, kept by triggers in the same transaction as every
@@ -26,8 +27,10 @@ SEARCHED: dict[str, tuple[str, ...]] = {
     "activities": ("note",),
     "market_notes": ("title", "text"),
     "competitors": ("name", "strengths", "weaknesses", "prices", "notes"),
+    "appointments": ("subject", "place", "note", "outcome"),
 }
-"""The tables indexed and the columns whose text each record is found by."""
+"""The tables indexed and the columns whose text each record is found by (meetings and
+calls from revision 0014)."""
 
 MIN_FRAGMENT = 3
 """The shortest fragment the trigram index can answer."""

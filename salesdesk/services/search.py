@@ -15,6 +15,7 @@ from salesdesk.db import search_index
 from salesdesk.db.engine import Database
 from salesdesk.db.models import (
     Activity,
+    Appointment,
     Client,
     Competitor,
     Contact,
@@ -24,8 +25,15 @@ from salesdesk.db.models import (
     Product,
     User,
 )
-from salesdesk.domain import ACTIVITY_KIND_LABELS, DOCUMENT_KIND_LABELS, STAGE_LABELS, label
+from salesdesk.domain import (
+    ACTIVITY_KIND_LABELS,
+    APPOINTMENT_KIND_LABELS,
+    DOCUMENT_KIND_LABELS,
+    STAGE_LABELS,
+    label,
+)
 from salesdesk.i18n import format_date, format_money
+from salesdesk.services.appointments import clock_text
 from salesdesk.services.base import reading
 from salesdesk.services.clients import live_matching, search_key
 
@@ -34,7 +42,8 @@ from salesdesk.services.clients import live_matching, search_key
 class Hit:
     """One search result: what it is, its id, and two lines of text."""
 
-    kind: str  # client, contact, deal, document, product, activity, note, competitor
+    kind: str  # client, contact, deal, document, product, activity, appointment, note,
+    # competitor
     id: uuid.UUID
     client_id: uuid.UUID | None
     title: str
@@ -70,8 +79,8 @@ def _snippet(text: str | None, fragment: str, width: int = 70) -> str:
 
 def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> list[Hit]:
     """Up to ``limit`` hits of each kind for a fragment (name, INN, phone, e-mail, contact,
-    deal title, document number, product name or SKU, activity note, market note,
-    competitor)."""
+    deal title, document number, product name or SKU, activity note, a meeting's or
+    call's subject, place, note or outcome, market note, competitor)."""
     fragment = (text or "").strip()
     if len(fragment) < 2:
         return []
@@ -129,6 +138,22 @@ def search_everything(db: Database, actor: Actor, text: str, limit: int = 6) -> 
                             _snippet(activity.note, fragment),
                             f"{client_name} · {label(ACTIVITY_KIND_LABELS, activity.kind)} · "
                             f"{format_date(activity.date)} · {user_name}"))
+        for meeting, client_name, user_name in session.execute(
+                select(Appointment, Client.name, User.name)
+                .join(Client, Client.id == Appointment.client_id)
+                .join(User, User.id == Appointment.user_id)
+                .where(Appointment.deleted_at.is_(None), Client.deleted_at.is_(None),
+                       policy.visible(ctx, Appointment),
+                       _found(session, Appointment, [Appointment.subject, Appointment.place,
+                                                     Appointment.note, Appointment.outcome],
+                              fragment))
+                .order_by(Appointment.date.desc(), Appointment.start_minute.desc())
+                .limit(limit)):
+            hits.append(Hit("appointment", meeting.id, meeting.client_id, meeting.subject,
+                            f"{client_name} · "
+                            f"{label(APPOINTMENT_KIND_LABELS, meeting.kind)} · "
+                            f"{format_date(meeting.date)} {clock_text(meeting.start_minute)}"
+                            f" · {user_name}"))
         for note in session.scalars(
                 select(MarketNote).where(MarketNote.deleted_at.is_(None),
                                          _found(session, MarketNote,

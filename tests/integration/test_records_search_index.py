@@ -1,7 +1,7 @@
 """The trigram index of contacts, deals, documents, products, activity notes, market
-notes and competitors (migration 0007): the global search and the lists' filters find
-through it exactly what a scan of the same columns finds, in any letter case, and it
-follows every write in the same transaction."""
+notes and competitors (migration 0007), meetings and calls (0014): the global search and
+the lists' filters find through it exactly what a scan of the same columns finds, in any
+letter case, and it follows every write in the same transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +11,16 @@ import pytest
 from sqlalchemy import text
 
 from salesdesk.db import search_index
-from salesdesk.services import activities, clients, contacts, deals, documents, market, products
+from salesdesk.services import (
+    activities,
+    appointments,
+    clients,
+    contacts,
+    deals,
+    documents,
+    market,
+    products,
+)
 from salesdesk.services.deals import DealQuery, list_deals
 from salesdesk.services.documents import DocumentQuery, list_documents
 from salesdesk.services.search import search_everything
@@ -48,6 +57,10 @@ def _office(office: Office) -> dict[str, list[str]]:
         competitor = market.create_competitor(db, head, {"name": f"Конкурент {i}",
                                                           "strengths": word})
         texts["competitors"][str(competitor.id)] = f"{competitor.name} {word}"
+        meeting = appointments.plan_appointment(db, rep, client.id, {
+            "subject": f"Встреча {i}", "place": f"Склад: {word}", "date": "2026-12-20",
+            "start_minute": "10:00"})
+        texts["appointments"][str(meeting.id)] = f"{meeting.subject} {meeting.place}"
     return texts
 
 
@@ -56,7 +69,8 @@ def _scan(texts: dict[str, str], fragment: str) -> set[str]:
 
 
 KINDS = {"contact": "contacts", "deal": "deals", "activity": "activities",
-         "product": "products", "note": "market_notes", "competitor": "competitors"}
+         "product": "products", "note": "market_notes", "competitor": "competitors",
+         "appointment": "appointments"}
 
 
 @pytest.mark.parametrize("fragment", ["строй", "СТРОЙ", "Строй", "ёлоч", "rosst", "ROSSTROY",
@@ -157,4 +171,80 @@ def test_a_demo_loaded_in_bulk_has_every_record_indexed(tmp_path: Path) -> None:
                 "SELECT count(*) FROM records_fts_keys WHERE kind = :k"), {"k": table}
             ).scalar_one()
             assert indexed == rows, table
+    db.dispose()
+
+
+def test_meetings_are_found_by_who_may_see_them_and_followed(office: Office) -> None:
+    """A planned meeting is found by its subject or place (not only once done and
+    logged as an activity), by its outcome once done; only by who may see it; and no
+    longer once deleted (migration 0014)."""
+    from datetime import timedelta
+
+    from salesdesk import clock
+
+    db, rep = office.db, office.rep1
+    client = clients.create_client(db, rep, {"name": "ООО «Вектор»"}).client
+    day = clock.today() - timedelta(days=1)
+    meeting = appointments.plan_appointment(db, rep, client.id, {
+        "kind": "presentation", "subject": "Презентация прайса",
+        "place": "Тверская, 7", "date": day.isoformat(), "start_minute": "10:00"})
+
+    def found(actor: object, fragment: str) -> list[object]:
+        return [h for h in search_everything(db, actor, fragment)  # type: ignore[arg-type]
+                if h.kind == "appointment"]
+
+    hits = found(rep, "тверск")
+    assert [h.id for h in hits] == [meeting.id] and hits[0].client_id == client.id
+    assert "ООО «Вектор»" in hits[0].subtitle and "10:00" in hits[0].subtitle
+    assert [h.id for h in found(office.manager1, "ПРЕЗЕНТАЦ")] == [meeting.id]  # the team
+    assert found(office.rep2, "тверск") == []  # another representative's
+    assert found(rep, "пилот") == []
+    appointments.complete_appointment(db, rep, meeting.id, "Договорились о пилоте")
+    assert [h.id for h in found(rep, "пилот")] == [meeting.id]
+    appointments.delete_appointment(db, rep, meeting.id)
+    assert found(rep, "тверск") == found(rep, "пилот") == []
+
+
+def test_an_office_at_0013_gets_its_meetings_indexed_on_upgrade(tmp_path: Path) -> None:
+    """Migration 0014 indexes the meetings already there, and its downgrade takes them
+    and their triggers out again."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from salesdesk.auth import login
+    from salesdesk.db.migrate import alembic_config, open_database, upgrade
+    from salesdesk.demo import DEMO_PASSWORD, build_demo
+
+    path = tmp_path / "office.db"
+    db = open_database(path, create=True)
+    build_demo(db, seed=6, size="small")
+    db.dispose()
+    engine = create_engine(f"sqlite:///{path}")
+
+    def indexed() -> tuple[int, int, int]:
+        with engine.connect() as conn:
+            return (conn.execute(text("SELECT count(*) FROM appointments")).scalar_one(),
+                    conn.execute(text("SELECT count(*) FROM records_fts_keys "
+                                      "WHERE kind = 'appointments'")).scalar_one(),
+                    conn.execute(text("SELECT count(*) FROM sqlite_master WHERE type = "
+                                      "'trigger' AND name LIKE 'appointments_fts_%'")
+                                 ).scalar_one())
+
+    rows, keys, triggers = indexed()
+    assert rows > 0 and keys == rows and triggers == 3
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0013")
+    assert indexed() == (rows, 0, 0)
+    upgrade(engine)
+    assert indexed() == (rows, rows, 3)
+    engine.dispose()
+    db = open_database(path)
+    head = login(db, "head", DEMO_PASSWORD)
+    with db.read() as session:
+        subject = session.execute(text("SELECT subject FROM appointments LIMIT 1")
+                                  ).scalar_one()
+    hits = search_everything(db, head, subject[:12], limit=1000)
+    assert any(h.kind == "appointment" and h.title == subject for h in hits)
     db.dispose()

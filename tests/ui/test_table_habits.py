@@ -275,3 +275,35 @@ def test_spend_notes_and_training_are_corrected_or_removed_from_their_rows(
     settle(qtbot)
     assert errors == []
     assert item.id not in {t.id for t in training.list_training(demo_db, head)}
+
+
+def test_global_search_finds_a_meeting_and_opens_it(window_for: Any, qtbot: Any,
+                                                    demo_db: Database) -> None:
+    """A planned meeting is found by its subject and opens in its form."""
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import select
+
+    from salesdesk.db.models import Appointment, User
+    from salesdesk_ui.forms import FormDialog
+
+    with demo_db.read() as session:
+        subject = session.scalar(
+            select(Appointment.subject).join(User, User.id == Appointment.user_id)
+            .where(User.login == "rep1", Appointment.status == "planned",
+                   Appointment.deleted_at.is_(None)).limit(1))
+    assert subject
+    window = window_for("rep1")
+    window.search.setText(subject[:14])
+    window._run_search()
+    settle(qtbot)
+    hits = [window.popup.list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(window.popup.list.count())]
+    meeting = next(h for h in hits if h is not None and h.kind == "appointment")
+    assert meeting.title.startswith(subject[:14])
+    window._open_hit(meeting)
+    settle(qtbot)
+    forms = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, FormDialog) and w.isVisible()]
+    assert forms and subject in forms[-1].windowTitle()
+    for form in forms:
+        form.close()
