@@ -95,6 +95,19 @@ def fill_sql(searched: Searched = SEARCHED) -> tuple[str, ...]:
     return tuple(statements)
 
 
+def add_sql(searched: Searched) -> tuple[str, ...]:
+    """The statements that index the records of tables new to the index (a migration
+    that adds them), leaving the other tables' rows as they are."""
+    statements: list[str] = []
+    for table, columns in searched.items():
+        statements += [
+            f"INSERT INTO records_fts(text, kind, record_id) SELECT "
+            f"{_text_of(columns, '')}, '{table}', id FROM {table} ORDER BY id",
+            f"INSERT INTO records_fts_keys(kind, record_id, fts_rowid) SELECT kind, "
+            f"record_id, rowid FROM records_fts WHERE kind = '{table}' ORDER BY record_id"]
+    return tuple(statements)
+
+
 def pg_indexes(searched: Searched = SEARCHED) -> dict[str, str]:
     """PostgreSQL's trigram indexes (name -> SQL), one per searched column."""
     return {f"ix_{table}_{column}_trgm":

@@ -47,17 +47,12 @@ def get_record(ctx: Ctx, model: type[T], record_id: uuid.UUID | str, what: str,
         # (the visibility filter is the lists' own).
         obj = ctx.session.scalar(select(model).where(
             model.id == rid, policy.visible(ctx, model)))  # type: ignore[attr-defined]
-        if obj is None or (obj.deleted_at is not None and not include_deleted):
-            raise NotFoundError(_("{what} not found (it may have been deleted).")
-                                .format(what=what))
-        return obj  # type: ignore[no-any-return]
-    obj = ctx.session.get(model, rid)
+    else:
+        obj = ctx.session.get(model, rid)
     if obj is None or (obj.deleted_at is not None and not include_deleted):
         raise NotFoundError(_("{what} not found (it may have been deleted).").format(what=what))
-    if not policy.is_visible(ctx, model, rid):
-        if action is not None:
-            raise policy.deny(action, _("It belongs to somebody outside your team."))
-        raise NotFoundError(_("{what} not found (it may have been deleted).").format(what=what))
+    if action is not None and not policy.is_visible(ctx, model, rid):
+        raise policy.deny(action, _("It belongs to somebody outside your team."))
     return obj  # type: ignore[no-any-return]
 
 

@@ -127,8 +127,7 @@ def monthly_report_data(db: Database, actor: Actor, year: int, month: int,
                 if series_from <= month <= period.start],
         next_month=months[next_month.start].values,
         overdue_invoices=overdue_invoices, overdue_deliveries=overdue_deliveries,
-        conclusions=conclusions, toolkit=toolkit_data(db, actor, period, shown.people,
-                                                      reads))
+        conclusions=conclusions, toolkit=toolkit_data(reads, period, shown.people))
 
 
 @dataclass(frozen=True)
@@ -180,15 +179,12 @@ def toolkit_reads(db: Database, actor: Actor, period: Any) -> ToolkitReads:
         duties=figures)
 
 
-def toolkit_data(db: Database, actor: Actor, period: Any, people: list[Any],
-                 reads: ToolkitReads | None = None) -> Toolkit:
-    """The report's toolkit page of a month in the actor's scope: what
-    :func:`toolkit_reads` reads (read now unless given) with the ranking and the
-    commissions made from ``people``, the month's per-person figures the report has
-    read already (not read again)."""
+def toolkit_data(reads: ToolkitReads, period: Any, people: list[Any]) -> Toolkit:
+    """The report's toolkit page of a month: what :func:`toolkit_reads` read, with the
+    ranking and the commissions made from ``people``, the month's per-person figures the
+    report has read already (not read again)."""
     from salesdesk.services import motivation
 
-    reads = reads or toolkit_reads(db, actor, period)
     return Toolkit(
         strategy=reads.strategy, budget=reads.budget, ranking_key=reads.ranking_key,
         ranking=motivation.rank_people(list(people), reads.ranking_key),

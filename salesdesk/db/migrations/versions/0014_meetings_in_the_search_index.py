@@ -32,13 +32,8 @@ ADDED = {"appointments": ("subject", "place", "note", "outcome")}
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        for table, columns in ADDED.items():
-            text = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
-            op.execute(f"INSERT INTO records_fts(text, kind, record_id) SELECT {text}, "
-                       f"'{table}', id FROM {table} ORDER BY id")
-            op.execute("INSERT INTO records_fts_keys(kind, record_id, fts_rowid) "
-                       f"SELECT kind, record_id, rowid FROM records_fts WHERE kind = '{table}' "
-                       "ORDER BY record_id")
+        for statement in search_index.add_sql(ADDED):
+            op.execute(statement)
         for statement in search_index.triggers(ADDED).values():
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
